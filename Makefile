@@ -1,0 +1,103 @@
+# FlowCarp: build, test, install, benchmark. GNU make.
+#
+#   make              all tools into build/bin (./flowcarp finds them there)
+#   make check        build + every test (tests/run; last line "N passed, N failed")
+#   make check-asan   the same tests, tools built with ASan+UBSan into build-asan/
+#   make fuzz         build the libFuzzer harnesses (clang) into build-fuzz/
+#   make install      PREFIX (default /usr/local) and DESTDIR honoured
+#   make bench        bench/run: flowcarp against ndpiReader and a bare libpcap loop
+#   make models       retrain the built-in models (needs ../shared/corpus)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+DATADIR  = $(PREFIX)/share/flowcarp
+
+CC      ?= cc
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+SAN_FLAGS =
+VERSION := $(shell cat VERSION)
+
+PKGS        = msgpack libpcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmsgpackc -lpcap)
+LIBNET_LIBS := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
+
+override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Icommon \
+                   -DFC_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS)
+LDLIBS  = $(PKG_LIBS) -lm
+
+TOOLS   = fc-read fc-flow fc-emit
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      = $(BUILD)/libflowcarp.a
+BINS     = $(TOOLS:%=$(BUILD)/bin/%)
+
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC_HELPERS := $(wildcard tests/tools/*.c)
+TEST_TOOLS := $(TOOL_SRC_HELPERS:tests/tools/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check check-asan fuzz install uninstall bench models clean
+all: $(BINS) $(UNIT_BIN) $(TEST_TOOLS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+# Each tool is every .c file under its folder, linked with the common library.
+define tool_rule
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(shell find $(1) -name '*.c' | sort))
+$(BUILD)/bin/$(1): $$($(1)_OBJ) $(LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -o $$@ $$($(1)_OBJ) $(LIB) $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Test helpers (e.g. packet crafting with libnet) link libnet as well.
+$(BUILD)/tests/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(LIBNET_LIBS)
+
+check: all
+	FC_BUILD=$(BUILD) bash tests/run
+
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+	FC_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run
+
+fuzz:
+	bash tests/fuzz/build
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/models
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	sed -e 's|^FC_DATADIR=.*|FC_DATADIR=$(DATADIR)|' flowcarp > $(DESTDIR)$(BINDIR)/flowcarp
+	chmod 755 $(DESTDIR)$(BINDIR)/flowcarp
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	for m in models/*.fcp; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(DATADIR)/models/ || true; done
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/flowcarp
+	rm -rf $(DESTDIR)$(DATADIR)
+
+bench: all
+	bash bench/run
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,58 @@
+/* \summary: the flow record: one struct, packed by fc-flow and read by every later stage */
+#ifndef FC_FLOW_RECORD_H
+#define FC_FLOW_RECORD_H
+
+/*
+ * Flow records (kind FC_REC_FLOW) and sample records (FC_REC_SAMPLE, which carry a
+ * snapshot of the same fields plus the observations) share these fields. Later
+ * stages add verdict fields to the same map; fc_flow_unpack ignores keys it does
+ * not know, so unknown fields survive a round trip through stages that re-pack.
+ */
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fc_flow_side {
+    uint8_t ip[16];           /* IPv4: first 4 bytes */
+    uint16_t port;            /* §1 of FORMATS.md: TCP/UDP/SCTP port, ICMP type or counterpart */
+    uint64_t pkts, ip_bytes, payload_bytes, wire_bytes;
+    uint8_t tcp_flags;        /* OR of every TCP flag byte this side sent */
+    bool has_icmp;            /* this side sent an ICMP message */
+    uint8_t icmp_type, icmp_code; /* its first */
+};
+
+enum fc_flow_state { FC_STATE_NEW, FC_STATE_ESTABLISHED, FC_STATE_CLOSED };
+enum fc_flow_reason { FC_REASON_TIMEOUT, FC_REASON_SHUTDOWN, FC_REASON_TCP_REUSE, FC_REASON_FORCED };
+
+struct fc_flow {
+    uint64_t id;              /* flow number within the stream, from 1 */
+    uint8_t ipv, proto;
+    bool has_ports;           /* TCP, UDP, SCTP, ICMP, ICMPv6 */
+    uint16_t vlan, vlan2;
+    int64_t start_us, end_us;
+    struct fc_flow_side orig, resp;
+    enum fc_flow_state state;
+    enum fc_flow_reason reason;
+    char conn_state[8];       /* Zeek code, e.g. "SF" */
+    char history[32];         /* Zeek history (bounded: letters appear a bounded number of times) */
+    uint64_t missed_bytes;
+};
+
+const char *fc_flow_state_name(enum fc_flow_state s);
+const char *fc_flow_reason_name(enum fc_flow_reason r);
+
+/* Number of map entries fc_flow_pack_fields writes (so callers can add their own). */
+uint32_t fc_flow_field_count(const struct fc_flow *f);
+/* Packs the flow's key/value pairs (not the enclosing map header nor FC_KEY_KIND). */
+void fc_flow_pack_fields(msgpack_packer *pk, const struct fc_flow *f);
+/* Packs a whole flow record {k:2, fields...}. */
+void fc_flow_pack_record(msgpack_packer *pk, const struct fc_flow *f);
+
+/* Reads flow fields from a flow or sample record map; false (with why) if a required one
+ * is missing or malformed. */
+bool fc_flow_unpack(const msgpack_object *map, struct fc_flow *f, const char **why);
+
+/* Protocols with ports per FORMATS.md §1. */
+bool fc_proto_has_ports(uint8_t proto);
+
+#endif

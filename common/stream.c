@@ -1,0 +1,455 @@
+/* \summary: reading and writing the msgpack record stream between stages */
+#define _GNU_SOURCE
+#include "stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "log.h"
+#include "mpscan.h"
+#include "record.h"
+#include "xalloc.h"
+
+#define READ_CHUNK (1u << 20)
+#define WRITE_FLUSH_AT (256u << 10)
+#define PIPE_SIZE (1 << 20)
+
+void fc_grow_pipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+    (void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+#else
+    (void)fd;
+#endif
+}
+
+/* ---- reader ---- */
+
+/* Makes room for at least READ_CHUNK more bytes, keeping the unread part. */
+static void reader_make_room(struct fc_reader *r)
+{
+    if (r->start > 0 && (r->start == r->end || r->cap - r->end < READ_CHUNK)) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->buf_offset += r->start;
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->cap - r->end < READ_CHUNK) {
+        r->cap = r->cap ? r->cap * 2 : 4 * READ_CHUNK;
+        r->buf = fc_xrealloc(r->buf, r->cap);
+    }
+}
+
+/* Reads more bytes; false at end of input. */
+static bool reader_fill(struct fc_reader *r)
+{
+    if (r->eof)
+        return false;
+    reader_make_room(r);
+    for (;;) {
+        ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (n > 0) {
+            r->end += (size_t)n;
+            return true;
+        }
+        if (n == 0) {
+            r->eof = true;
+            return false;
+        }
+        if (errno == EINTR)
+            continue;
+        fc_warn("%s: read error: %s", r->name, strerror(errno));
+        r->eof = true;
+        r->failed = true;
+        return false;
+    }
+}
+
+/* Names what the first bytes of a non-stream input look like, for the error message. */
+static const char *describe_foreign_input(const uint8_t *p, size_t n)
+{
+    if (n >= 4) {
+        uint32_t le = fc_le32(p), be = fc_be32(p);
+        if (le == 0xa1b2c3d4 || be == 0xa1b2c3d4 || le == 0xa1b23c4d || be == 0xa1b23c4d)
+            return "this is a pcap file, not a FlowCarp record stream; read it with fc-read";
+        if (be == 0x0a0d0d0a)
+            return "this is a pcapng file, not a FlowCarp record stream; read it with fc-read";
+    }
+    if (n >= 1 && (p[0] == '{' || p[0] == '['))
+        return "this looks like JSON text, not a FlowCarp record stream (fc-emit output cannot be read back)";
+    size_t printable = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        printable += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t';
+    if (n > 0 && printable == (n < 64 ? n : 64))
+        return "this is text, not a FlowCarp record stream";
+    return "this is not a FlowCarp record stream (no stream header); pipe fc-read's output into this stage";
+}
+
+/* Finds the next complete object; 1 found (*len set), 0 clean EOF, -1 damaged. */
+static int reader_frame(struct fc_reader *r, size_t *len)
+{
+    for (;;) {
+        size_t avail = r->end - r->start;
+        if (avail > 0) {
+            enum fc_mpscan_result s = fc_mpscan(r->buf + r->start, avail, FC_MAX_RECORD, len);
+            if (s == FC_MPSCAN_OK)
+                return 1;
+            uint64_t at = r->buf_offset + r->start;
+            if (s == FC_MPSCAN_INVALID) {
+                fc_warn("%s: offset %llu: invalid msgpack data", r->name, (unsigned long long)at);
+                r->failed = true;
+                return -1;
+            }
+            if (s == FC_MPSCAN_TOO_LARGE) {
+                fc_warn("%s: offset %llu: record larger than %u MiB, damaged stream", r->name,
+                        (unsigned long long)at, FC_MAX_RECORD >> 20);
+                r->failed = true;
+                return -1;
+            }
+        }
+        if (!reader_fill(r)) {
+            if (r->end > r->start) {
+                fc_warn("%s: offset %llu: stream ends inside a record (%zu bytes left over)", r->name,
+                        (unsigned long long)(r->buf_offset + r->start), r->end - r->start);
+                r->failed = true;
+                return -1;
+            }
+            return r->failed ? -1 : 0;
+        }
+    }
+}
+
+/* Decodes the framed object at r->start into `into`; false if msgpack-c refuses it. */
+static bool reader_decode(struct fc_reader *r, size_t len, msgpack_unpacked *into)
+{
+    size_t off = 0;
+    msgpack_unpack_return ret = msgpack_unpack_next(into, (const char *)r->buf + r->start, len, &off);
+    if (ret != MSGPACK_UNPACK_SUCCESS || off != len) {
+        fc_warn("%s: offset %llu: msgpack record could not be decoded (nesting too deep or out of memory)",
+                r->name, (unsigned long long)(r->buf_offset + r->start));
+        r->failed = true;
+        return false;
+    }
+    return true;
+}
+
+static uint32_t header_sample_field(const msgpack_object *sample, const char *key)
+{
+    uint64_t v = 0;
+    if (sample && fc_obj_uint(fc_map_get(sample, key), &v) && v <= UINT32_MAX)
+        return (uint32_t)v;
+    return 0;
+}
+
+static void reader_parse_header(struct fc_reader *r)
+{
+    const msgpack_object *h = &r->header.raw.data;
+    if (h->type != MSGPACK_OBJECT_MAP || !fc_obj_str_eq(fc_map_get(h, FC_KEY_MAGIC), FC_STREAM_MAGIC))
+        fc_die(FC_EXIT_BAD_INPUT, "%s: %s", r->name,
+               "this is not a FlowCarp record stream (no stream header); pipe fc-read's output into this stage");
+    const msgpack_object *v = fc_map_get(h, FC_KEY_VERSION);
+    uint64_t major = 0, minor = 0;
+    if (!v || v->type != MSGPACK_OBJECT_ARRAY || v->via.array.size < 2 ||
+        !fc_obj_uint(&v->via.array.ptr[0], &major) || !fc_obj_uint(&v->via.array.ptr[1], &minor))
+        fc_die(FC_EXIT_BAD_INPUT, "%s: stream header has no valid version", r->name);
+    if (major != FC_STREAM_MAJOR)
+        fc_die(FC_EXIT_BAD_INPUT,
+               "%s: record stream version %llu.%llu is not supported; this %s reads version %d.x (%d.%d)",
+               r->name, (unsigned long long)major, (unsigned long long)minor, fc_progname(), FC_STREAM_MAJOR,
+               FC_STREAM_MAJOR, FC_STREAM_MINOR);
+    r->header.major = (unsigned)major;
+    r->header.minor = (unsigned)(minor > 65535 ? 65535 : minor);
+    static char producer[64];
+    if (!fc_obj_str(fc_map_get(h, FC_KEY_PRODUCER), producer, sizeof producer))
+        producer[0] = 0;
+    r->header.producer = producer;
+    const msgpack_object *sample = fc_map_get(h, FC_KEY_SAMPLE);
+    r->header.sample_packets = header_sample_field(sample, "packets");
+    r->header.sample_full_packets = header_sample_field(sample, "full_packets");
+    r->header.sample_bytes = header_sample_field(sample, "bytes");
+}
+
+void fc_reader_open(struct fc_reader *r, int fd, const char *name)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = fd;
+    r->name = name;
+    fc_grow_pipe(fd);
+    msgpack_unpacked_init(&r->current);
+    msgpack_unpacked_init(&r->header.raw);
+    while (r->end - r->start < 8 && reader_fill(r))
+        ;
+    if (r->end == 0)
+        fc_die(FC_EXIT_BAD_INPUT, "%s: empty input, expected a FlowCarp record stream", name);
+    /* A stream starts with a map whose first key is "magic". */
+    static const uint8_t magic_key[] = { 0xa5, 'm', 'a', 'g', 'i', 'c' };
+    const uint8_t *p = r->buf;
+    bool is_map = (p[0] & 0xf0) == 0x80 || p[0] == 0xde || p[0] == 0xdf;
+    size_t key_at = p[0] == 0xde ? 3 : p[0] == 0xdf ? 5 : 1;
+    if (!is_map || r->end < key_at + sizeof magic_key || memcmp(p + key_at, magic_key, sizeof magic_key) != 0)
+        fc_die(FC_EXIT_BAD_INPUT, "%s: %s", name, describe_foreign_input(p, r->end));
+    size_t len;
+    if (reader_frame(r, &len) != 1 || !reader_decode(r, len, &r->header.raw))
+        fc_die(FC_EXIT_BAD_INPUT, "%s: damaged stream header", name);
+    /* The header object points into buf, which later reads move: keep it in its own zone. */
+    msgpack_unpacked_destroy(&r->header.raw);
+    msgpack_unpacked_init(&r->header.raw);
+    uint8_t *copy = fc_xmalloc(len);
+    memcpy(copy, r->buf + r->start, len);
+    size_t off = 0;
+    if (msgpack_unpack_next(&r->header.raw, (const char *)copy, len, &off) != MSGPACK_UNPACK_SUCCESS)
+        fc_die(FC_EXIT_BAD_INPUT, "%s: damaged stream header", name);
+    /* msgpack-c's objects may point into `copy`; it lives as long as the reader. */
+    r->header_bytes = copy;
+    r->start += len;
+    reader_parse_header(r);
+}
+
+int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
+{
+    size_t len;
+    int got = reader_frame(r, &len);
+    if (got != 1)
+        return got;
+    if (!reader_decode(r, len, &r->current))
+        return -1;
+    rec->obj = r->current.data;
+    rec->raw = r->buf + r->start;
+    rec->raw_len = len;
+    rec->offset = r->buf_offset + r->start;
+    r->start += len;
+    uint64_t kind;
+    if (rec->obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_KIND), &kind) &&
+        kind < 1000)
+        rec->kind = (int)kind;
+    else
+        rec->kind = -1;
+    return 1;
+}
+
+void fc_reader_close(struct fc_reader *r)
+{
+    msgpack_unpacked_destroy(&r->current);
+    msgpack_unpacked_destroy(&r->header.raw);
+    free(r->header_bytes);
+    free(r->buf);
+    r->buf = NULL;
+    r->header_bytes = NULL;
+}
+
+/* ---- writer ---- */
+
+static int writer_append(void *data, const char *bytes, size_t len)
+{
+    struct fc_writer *w = data;
+    if (w->cap - w->len < len) {
+        size_t need = w->len + len;
+        while (w->cap < need)
+            w->cap = w->cap ? w->cap * 2 : 2 * WRITE_FLUSH_AT;
+        w->buf = fc_xrealloc(w->buf, w->cap);
+    }
+    memcpy(w->buf + w->len, bytes, len);
+    w->len += len;
+    return 0;
+}
+
+void fc_writer_open(struct fc_writer *w, int fd, const char *name)
+{
+    memset(w, 0, sizeof *w);
+    if (isatty(fd))
+        fc_die(FC_EXIT_USAGE,
+               "refusing to write binary records to a terminal; pipe into fc-emit, e.g. '| fc-emit --format Json'");
+    w->fd = fd;
+    w->name = name;
+    fc_grow_pipe(fd);
+    msgpack_packer_init(&w->pk, w, writer_append);
+}
+
+static void pack_stages(struct fc_writer *w, const msgpack_object *old, int argc, char **argv)
+{
+    uint32_t n = old && old->type == MSGPACK_OBJECT_ARRAY ? old->via.array.size : 0;
+    msgpack_pack_array(&w->pk, n + 1);
+    for (uint32_t i = 0; i < n; i++)
+        msgpack_pack_object(&w->pk, old->via.array.ptr[i]);
+    /* This stage's command line, words joined by spaces. */
+    size_t total = 0;
+    for (int i = 0; i < argc; i++)
+        total += strlen(argv[i]) + 1;
+    char *line = fc_xmalloc(total + 1);
+    line[0] = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(line, " ");
+        strcat(line, i == 0 ? fc_progname() : argv[i]);
+    }
+    fc_pack_str(&w->pk, line);
+    free(line);
+}
+
+static void pack_sample(struct fc_writer *w, const struct fc_stream_header *s)
+{
+    msgpack_pack_map(&w->pk, 3);
+    fc_pack_kv_uint(&w->pk, "packets", s->sample_packets);
+    fc_pack_kv_uint(&w->pk, "full_packets", s->sample_full_packets);
+    fc_pack_kv_uint(&w->pk, "bytes", s->sample_bytes);
+}
+
+static bool header_key_is(const msgpack_object *k, const char *name) { return fc_obj_str_eq(k, name); }
+
+void fc_writer_header(struct fc_writer *w, const struct fc_stream_header *from, int argc, char **argv,
+                      const struct fc_stream_header *extra_sample)
+{
+    const msgpack_object *old = from ? &from->raw.data : NULL;
+    uint32_t keep = 0;
+    if (old && old->type == MSGPACK_OBJECT_MAP)
+        for (uint32_t i = 0; i < old->via.map.size; i++) {
+            const msgpack_object *k = &old->via.map.ptr[i].key;
+            if (!header_key_is(k, FC_KEY_STAGES) && !header_key_is(k, FC_KEY_VERSION) &&
+                !header_key_is(k, FC_KEY_MAGIC) && !header_key_is(k, FC_KEY_PRODUCER) &&
+                !(extra_sample && header_key_is(k, FC_KEY_SAMPLE)))
+                keep++;
+        }
+    msgpack_pack_map(&w->pk, 4 + keep + (extra_sample ? 1 : 0));
+    fc_pack_kv_str(&w->pk, FC_KEY_MAGIC, FC_STREAM_MAGIC);
+    fc_pack_str(&w->pk, FC_KEY_VERSION);
+    msgpack_pack_array(&w->pk, 2);
+    msgpack_pack_uint32(&w->pk, FC_STREAM_MAJOR);
+    msgpack_pack_uint32(&w->pk, from && from->major == FC_STREAM_MAJOR && from->minor > FC_STREAM_MINOR
+                                    ? from->minor : FC_STREAM_MINOR);
+    fc_pack_kv_str(&w->pk, FC_KEY_PRODUCER, from && from->producer[0] ? from->producer : fc_progname());
+    fc_pack_str(&w->pk, FC_KEY_STAGES);
+    pack_stages(w, old ? fc_map_get(old, FC_KEY_STAGES) : NULL, argc, argv);
+    if (extra_sample) {
+        fc_pack_str(&w->pk, FC_KEY_SAMPLE);
+        pack_sample(w, extra_sample);
+    }
+    if (old && old->type == MSGPACK_OBJECT_MAP)
+        for (uint32_t i = 0; i < old->via.map.size; i++) {
+            const msgpack_object_kv *kv = &old->via.map.ptr[i];
+            if (header_key_is(&kv->key, FC_KEY_STAGES) || header_key_is(&kv->key, FC_KEY_VERSION) ||
+                header_key_is(&kv->key, FC_KEY_MAGIC) || header_key_is(&kv->key, FC_KEY_PRODUCER) ||
+                (extra_sample && header_key_is(&kv->key, FC_KEY_SAMPLE)))
+                continue;
+            msgpack_pack_object(&w->pk, kv->key);
+            msgpack_pack_object(&w->pk, kv->val);
+        }
+    fc_writer_record_done(w);
+}
+
+void fc_writer_raw(struct fc_writer *w, const void *bytes, size_t len)
+{
+    writer_append(w, bytes, len);
+    fc_writer_record_done(w);
+}
+
+void fc_writer_flush(struct fc_writer *w)
+{
+    size_t done = 0;
+    while (done < w->len) {
+        ssize_t n = write(w->fd, w->buf + done, w->len - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            fc_die(FC_EXIT_SYSTEM, "%s: write error: %s", w->name, strerror(errno));
+        }
+        done += (size_t)n;
+    }
+    w->len = 0;
+}
+
+void fc_writer_record_done(struct fc_writer *w)
+{
+    if (w->len >= WRITE_FLUSH_AT)
+        fc_writer_flush(w);
+}
+
+void fc_writer_close(struct fc_writer *w)
+{
+    fc_writer_flush(w);
+    free(w->buf);
+    w->buf = NULL;
+}
+
+/* ---- pack and read helpers ---- */
+
+void fc_pack_str(msgpack_packer *pk, const char *s)
+{
+    size_t n = strlen(s);
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, s, n);
+}
+
+void fc_pack_kv_str(msgpack_packer *pk, const char *key, const char *val)
+{
+    fc_pack_str(pk, key);
+    fc_pack_str(pk, val);
+}
+
+void fc_pack_kv_uint(msgpack_packer *pk, const char *key, uint64_t val)
+{
+    fc_pack_str(pk, key);
+    msgpack_pack_uint64(pk, val);
+}
+
+void fc_pack_kv_int(msgpack_packer *pk, const char *key, int64_t val)
+{
+    fc_pack_str(pk, key);
+    msgpack_pack_int64(pk, val);
+}
+
+const msgpack_object *fc_map_get(const msgpack_object *map, const char *key)
+{
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
+        return NULL;
+    size_t n = strlen(key);
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object *k = &map->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == n && memcmp(k->via.str.ptr, key, n) == 0)
+            return &map->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+bool fc_obj_uint(const msgpack_object *o, uint64_t *out)
+{
+    if (!o || o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return false;
+    *out = o->via.u64;
+    return true;
+}
+
+bool fc_obj_int(const msgpack_object *o, int64_t *out)
+{
+    if (!o)
+        return false;
+    if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+        *out = o->via.i64;
+        return true;
+    }
+    if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= INT64_MAX) {
+        *out = (int64_t)o->via.u64;
+        return true;
+    }
+    return false;
+}
+
+bool fc_obj_str(const msgpack_object *o, char *out, size_t cap)
+{
+    if (!o || o->type != MSGPACK_OBJECT_STR || cap == 0)
+        return false;
+    size_t n = o->via.str.size < cap - 1 ? o->via.str.size : cap - 1;
+    memcpy(out, o->via.str.ptr, n);
+    out[n] = 0;
+    return true;
+}
+
+bool fc_obj_str_eq(const msgpack_object *o, const char *s)
+{
+    size_t n = strlen(s);
+    return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == n && memcmp(o->via.str.ptr, s, n) == 0;
+}

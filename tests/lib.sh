@@ -1,0 +1,42 @@
+# Shared helpers for tests/cases/*.sh. Each check prints one line:
+# "ok NAME", "not ok NAME: why" or "skip NAME: why"; tests/run counts them.
+set -u
+FC_ROOT=${FC_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+FC_BUILD=${FC_BUILD:-build}
+case $FC_BUILD in /*) FC_BIN=$FC_BUILD/bin ;; *) FC_BIN=$FC_ROOT/$FC_BUILD/bin ;; esac
+FC_TESTBIN=${FC_BIN%/bin}/tests
+FC_SHARED=${FC_SHARED:-$FC_ROOT/../shared}
+FC_DATA=$FC_ROOT/tests/data
+export PATH="$FC_BIN:$PATH" TZ=UTC LC_ALL=C
+export FLOWCARP_BIN=$FC_BIN
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fc-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+pass() { echo "ok $1"; }
+fail() { echo "not ok $1: $2"; }
+skip() { echo "skip $1: $2"; }
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+    if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "expected [$2], got [$3]"; fi
+}
+# check_contains NAME NEEDLE HAYSTACK
+check_contains() {
+    if [[ "$3" == *"$2"* ]]; then pass "$1"; else fail "$1" "expected to find [$2] in [$3]"; fi
+}
+# check_files_eq NAME EXPECTED_FILE ACTUAL_FILE: shows the first lines of the diff on failure
+check_files_eq() {
+    local d
+    if d=$(diff -u "$2" "$3" 2>&1); then pass "$1"; else fail "$1" "differs from $2: $(head -c 1500 <<<"$d")"; fi
+}
+# run_status CMD...: runs CMD, stores stdout in $OUT, stderr in $ERR, status in $RC
+run_status() {
+    OUT=$("$@" 2>"$TMP/stderr"); RC=$?
+    ERR=$(cat "$TMP/stderr")
+}
+# shared_or_skip NAME PATH: true when PATH under ../shared exists, else prints skip
+shared_or_skip() {
+    if [ -e "$FC_SHARED/$2" ]; then return 0; fi
+    skip "$1" "$FC_SHARED/$2 not present (../shared is needed for this check)"
+    return 1
+}
