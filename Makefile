@@ -29,7 +29,7 @@ override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Icommon \
                    -DFC_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS)
 LDLIBS  = $(PKG_LIBS) -lm
 
-TOOLS   = fc-read fc-flow fc-emit
+TOOLS   = fc-read fc-flow fc-emit fc-feat fc-train
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      = $(BUILD)/libflowcarp.a
@@ -51,14 +51,34 @@ $(LIB): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
+# The attribute meters (fc-feat/meters) are one library shared by fc-feat, fc-train and
+# fc-classify, so a vector is the same whichever stage computes it.
+IDENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard fc-feat/meters/*.c))
+IDENT_LIB  = $(BUILD)/libident.a
+fc-train_LIBS = $(IDENT_LIB)
+fc-classify_LIBS = $(IDENT_LIB)
+
+$(IDENT_LIB): $(IDENT_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
 # Each tool is every .c file under its folder, linked with the common library.
 define tool_rule
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(shell find $(1) -name '*.c' | sort))
-$(BUILD)/bin/$(1): $$($(1)_OBJ) $(LIB)
+$(BUILD)/bin/$(1): $$($(1)_OBJ) $$($(1)_LIBS) $(LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -o $$@ $$($(1)_OBJ) $(LIB) $$(LDLIBS)
+	$$(CC) $$(CFLAGS) -o $$@ $$($(1)_OBJ) $$($(1)_LIBS) $(LIB) $$(LDLIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+# Unit tests of the meters and of fc-classify's scoring link those parts too.
+$(BUILD)/tests/test_meters%: tests/unit/test_meters%.c $(IDENT_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(IDENT_LIB) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/test_classify%: tests/unit/test_classify%.c $(filter-out %/main.o,$(fc-classify_OBJ)) $(IDENT_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ifc-classify -o $@ $< $(filter-out %/main.o,$(fc-classify_OBJ)) $(IDENT_LIB) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)

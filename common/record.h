@@ -46,6 +46,7 @@ enum fc_record_kind {
 #define FC_KEY_EVENT     "event"      /* str: "open" or "end" */
 #define FC_KEY_LINKTYPE  "linktype"   /* uint: DLT_ value */
 #define FC_KEY_SNAPLEN   "snaplen"
+#define FC_KEY_SOURCE    "source"     /* uint: source number, as in packet entries */
 #define FC_KEY_PACKETS   "packets"
 #define FC_KEY_ERROR     "error"      /* str: what went wrong, when it did */
 
@@ -66,6 +67,25 @@ enum fc_record_kind {
 #define FC_KEY_MISSED    "missed_bytes"
 #define FC_KEY_PAYLOAD_PKTS "payload_pkts" /* sample: packets in the sample */
 #define FC_KEY_OBS       "obs"        /* sample: array of [dir, len, dt_us, bin bytes] */
+
+/* Verdict fields: added to flow (and sample) records by fc-classify (FORMATS.md §1) */
+#define FC_KEY_VERDICT   "verdict"    /* str: identified / unknown / no_payload */
+#define FC_KEY_PROTOCOL  "protocol"   /* str: the identified model's name (identified only) */
+#define FC_KEY_MODEL     "model"      /* str: best (closest) model */
+#define FC_KEY_DIVERGENCE "divergence" /* float: best model's divergence, >= 0, lower is closer */
+#define FC_KEY_RUNNER_UP "runner_up"  /* str: second-closest model */
+#define FC_KEY_RUNNER_UP_DIVERGENCE "runner_up_divergence" /* float */
+#define FC_KEY_TAGS      "tags"       /* array of str: identified model's tags */
+#define FC_KEY_USED_PKTS "used_pkts"  /* uint: payload packets the verdict was made from */
+
+/* Feature vector record (kind 4, fc-feat): the sample's flow fields plus these */
+#define FC_KEY_METER_SET "meter_set"  /* str: name of the meter set, e.g. "spid-default" */
+#define FC_KEY_METER_SET_VERSION "meter_set_version" /* uint */
+#define FC_KEY_BINS      "bins"       /* array, one bin per meter: entries (u8 bin, u16le count) */
+
+/* Verdict record (kind 5, fc-classify): the sample's flow fields, the verdict fields, and */
+#define FC_KEY_AT        "at_us"      /* int: time of the packet that completed the sample */
+#define FC_KEY_EXPLAIN   "explain"    /* array: closest models with per-meter divergences */
 
 /* Per side of a flow */
 #define FC_KEY_SIDE_IP       "ip"         /* bin 4 or 16 */

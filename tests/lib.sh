@@ -40,3 +40,26 @@ shared_or_skip() {
     skip "$1" "$FC_SHARED/$2 not present (../shared is needed for this check)"
     return 1
 }
+# packet_entries: reads a record stream on stdin (through fc-emit --format Json) and prints
+# one line per packet entry of every batch:
+#   source link flags proto(4 hex digits) vlan vlan2 wire_len ts_us data_len data(hex)
+# A batch whose "n" disagrees with its entries prints "BAD BATCH".
+packet_entries() {
+    fc-emit --format Json | /usr/bin/python3 -c '
+import json, struct, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r.get("k") != 1:
+        continue
+    b = bytes.fromhex(r["b"]["$bin"])
+    at = n = 0
+    while at + 24 <= len(b):
+        size, link, flags, proto, vlan, vlan2, src, wire, ts = struct.unpack_from("<HBBHHHHIq", b, at)
+        data = b[at + 24:at + size]
+        print(src, link, flags, "%04x" % proto, vlan, vlan2, wire, ts, len(data), data.hex())
+        at += max(size, 24)
+        n += 1
+    if n != r["n"] or at != len(b):
+        print("BAD BATCH")
+'
+}

@@ -1,0 +1,203 @@
+/* \summary: loads and checks the model set: built-in folder, --model overrides, slug and id collisions */
+#include "models.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../fc-feat/meters/meter.h"
+#include "log.h"
+#include "proto_names.h"
+#include "xalloc.h"
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *find_builtin_dir(char *buf, size_t cap)
+{
+    const char *env = getenv("FLOWCARP_MODELS");
+    if (env && env[0]) {
+        snprintf(buf, cap, "%s", env);
+        return buf;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = 0; /* exe is now the binary's folder */
+    static const char *const relative[] = { "../share/flowcarp/models", "../../models" };
+    for (size_t i = 0; i < sizeof relative / sizeof relative[0]; i++) {
+        snprintf(buf, cap, "%s/%s", exe, relative[i]);
+        if (is_dir(buf))
+            return buf;
+    }
+    return NULL;
+}
+
+static void add_model(struct model_set *set, const char *path)
+{
+    char why[FC_MODEL_WHY];
+    struct fc_model m;
+    if (!fc_model_load(path, &m, why))
+        fc_die(FC_EXIT_BAD_INPUT, "%s: %s", path, why);
+    set->model = fc_xrealloc(set->model, (set->n + 1) * sizeof *set->model);
+    set->origin = fc_xrealloc(set->origin, (set->n + 1) * sizeof *set->origin);
+    set->model[set->n] = m;
+    set->origin[set->n] = fc_xstrdup(path);
+    set->n++;
+}
+
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Every *.fcp file of the folder, in name order. */
+static void add_builtin(struct model_set *set, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fc_info("no built-in models: cannot open %s", dir);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".fcp") == 0 && e->d_name[0] != '.') {
+            names = fc_xrealloc(names, (n + 1) * sizeof *names);
+            names[n++] = fc_xstrdup(e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(dir) + strlen(names[i]) + 2;
+        char *path = fc_xmalloc(len);
+        snprintf(path, len, "%s/%s", dir, names[i]);
+        add_model(set, path);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void remove_model(struct model_set *set, uint32_t i)
+{
+    fc_model_free(&set->model[i]);
+    free(set->origin[i]);
+    memmove(&set->model[i], &set->model[i + 1], (set->n - i - 1) * sizeof *set->model);
+    memmove(&set->origin[i], &set->origin[i + 1], (set->n - i - 1) * sizeof *set->origin);
+    set->n--;
+}
+
+/* A --model file replaces a built-in model of the same name; two files of one kind may not share a name. */
+static void resolve_names(struct model_set *set, uint32_t n_builtin)
+{
+    for (uint32_t i = 1; i < set->n; i++)
+        for (uint32_t j = 0; j < i; j++) {
+            if (strcmp(set->model[i].name, set->model[j].name) != 0)
+                continue;
+            if (j < n_builtin && i >= n_builtin) {
+                fc_info("%s: model '%s' replaces the built-in one from %s", set->origin[i], set->model[i].name,
+                        set->origin[j]);
+                remove_model(set, j);
+                n_builtin--;
+                i--;
+                break;
+            }
+            fc_die(FC_EXIT_BAD_INPUT, "%s: a model named '%s' was already loaded from %s", set->origin[i],
+                   set->model[i].name, set->origin[j]);
+        }
+}
+
+/* Models are compared with vectors of this build's meters: the set, its version and each meter must match. */
+static void check_meters(const struct model_set *set)
+{
+    for (uint32_t i = 0; i < set->n; i++) {
+        const struct fc_model *m = &set->model[i];
+        bool same = strcmp(m->meter_set, METER_SET_NAME) == 0 && m->meter_set_version == METER_SET_VERSION &&
+                    m->n_meters == meter_count;
+        for (uint32_t k = 0; same && k < m->n_meters; k++)
+            same = strcmp(m->meter[k].name, meters[k].name) == 0 && m->meter[k].version == meters[k].version;
+        if (!same)
+            fc_die(FC_EXIT_BAD_INPUT,
+                   "%s: model '%s' was made by meter set %s version %u (%u meters); this fc-classify uses %s "
+                   "version %u (%u meters); retrain it with fc-train",
+                   set->origin[i], m->name, m->meter_set, m->meter_set_version, m->n_meters, METER_SET_NAME,
+                   METER_SET_VERSION, meter_count);
+    }
+}
+
+/* FORMATS.md §1/§2: every slug and every signature id names exactly one model. */
+static void check_slugs(const struct model_set *set)
+{
+    char a[FC_SLUG_MAX], b[FC_SLUG_MAX];
+    for (uint32_t i = 1; i < set->n; i++) {
+        fc_slug(set->model[i].name, strlen(set->model[i].name), a);
+        for (uint32_t j = 0; j < i; j++) {
+            fc_slug(set->model[j].name, strlen(set->model[j].name), b);
+            if (strcmp(a, b) == 0)
+                fc_die(FC_EXIT_BAD_INPUT, "%s: model '%s' has the output name '%s', as model '%s' from %s; rename one",
+                       set->origin[i], set->model[i].name, a, set->model[j].name, set->origin[j]);
+            if (fc_signature_id(a) == fc_signature_id(b))
+                fc_die(FC_EXIT_BAD_INPUT,
+                       "%s: model '%s' has the alert signature id %u, as model '%s' from %s; rename one",
+                       set->origin[i], set->model[i].name, fc_signature_id(a), set->model[j].name, set->origin[j]);
+        }
+    }
+}
+
+static void sort_by_name(struct model_set *set)
+{
+    for (uint32_t i = 1; i < set->n; i++) /* insertion sort: few models, and origin moves along */
+        for (uint32_t j = i; j > 0 && strcmp(set->model[j - 1].name, set->model[j].name) > 0; j--) {
+            struct fc_model t = set->model[j];
+            set->model[j] = set->model[j - 1];
+            set->model[j - 1] = t;
+            char *o = set->origin[j];
+            set->origin[j] = set->origin[j - 1];
+            set->origin[j - 1] = o;
+        }
+}
+
+void model_set_load(struct model_set *set, const struct model_set_options *opt)
+{
+    memset(set, 0, sizeof *set);
+    char buf[4096];
+    const char *dir = opt->no_builtin ? NULL : opt->builtin_dir ? opt->builtin_dir : find_builtin_dir(buf, sizeof buf);
+    if (dir)
+        add_builtin(set, dir);
+    uint32_t n_builtin = set->n;
+    fc_debug("built-in models: %u from %s", n_builtin, dir ? dir : "(none)");
+    for (size_t i = 0; i < opt->n_extra; i++)
+        add_model(set, opt->extra[i]);
+    resolve_names(set, n_builtin);
+    check_meters(set);
+    sort_by_name(set);
+    check_slugs(set);
+    set->scored = fc_xcalloc(set->n ? set->n : 1, sizeof *set->scored);
+    for (uint32_t i = 0; i < set->n; i++)
+        scored_model_init(&set->scored[i], &set->model[i]);
+}
+
+void model_set_free(struct model_set *set)
+{
+    for (uint32_t i = 0; i < set->n; i++) {
+        scored_model_free(&set->scored[i]);
+        fc_model_free(&set->model[i]);
+        free(set->origin[i]);
+    }
+    free(set->scored);
+    free(set->model);
+    free(set->origin);
+    memset(set, 0, sizeof *set);
+}

@@ -1,0 +1,33 @@
+/* \summary: the set of models fc-classify compares flows with: built-in folder plus --model files */
+#ifndef FC_CLASSIFY_MODELS_H
+#define FC_CLASSIFY_MODELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+#include "score.h"
+
+struct model_set {
+    uint32_t n;
+    struct fc_model *model;        /* sorted by name, so ties and output never depend on file order */
+    char **origin;                 /* the file each came from */
+    struct scored_model *scored;
+};
+
+struct model_set_options {
+    const char *builtin_dir;       /* NULL = find it (see find_builtin_dir) */
+    bool no_builtin;
+    char **extra;                  /* --model files */
+    size_t n_extra;
+};
+
+/* Loads, checks (meter set, names, slugs, signature ids) and prepares every model; on any
+ * problem prints "fc-classify: FILE: what is wrong" and exits. */
+void model_set_load(struct model_set *set, const struct model_set_options *opt);
+void model_set_free(struct model_set *set);
+/* The built-in models folder: $FLOWCARP_MODELS, else PREFIX/share/flowcarp/models beside the
+ * installed binary, else the source tree's models/ when run from build/bin; NULL if none. */
+const char *find_builtin_dir(char *buf, size_t cap);
+
+#endif

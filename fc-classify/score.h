@@ -1,0 +1,54 @@
+/* \summary: scoring a session against models: mean KL divergence over meters, touched bins only */
+#ifndef FC_CLASSIFY_SCORE_H
+#define FC_CLASSIFY_SCORE_H
+
+/*
+ * ALGORITHM.md §3. Model side, add-one smoothing: Q_i = (c_i + 1) / (N + 256);
+ * session side, one pseudo-count spread over all bins: P_i = (s_i + 1/256) / (S + 1);
+ * per meter D = sum_i P_i (log2 P_i - log2 Q_i); a model's divergence is the mean
+ * of D over the meters in which the session has measurements.
+ *
+ * Every untouched bin has the same P_u = (1/256) / (S + 1), so
+ *   D = [sum_touched P_i log2 P_i + (256 - T) P_u log2 P_u]      (session only)
+ *       - sum_touched (P_i - P_u) log2 Q_i - P_u * sum_all log2 Q_i   (per model)
+ * With sum_all log2 Q_i precomputed per model and meter, scoring a session costs
+ * one multiply-add per touched bin per model and meter, not 256.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "vector.h"
+
+struct scored_model {
+    const struct fc_model *model;
+    double *log_q;           /* [n_meters][256]: log2 Q_i */
+    double *sum_log_q;       /* [n_meters] */
+};
+
+/* One meter of the session, prepared once per session (model independent). */
+struct session_meter {
+    uint32_t n;              /* touched bins; 0 = no measurements, meter left out of the mean */
+    const uint8_t *bin;
+    double weight[256];      /* P_i - P_u for each touched bin */
+    double p_u;
+    double self;             /* sum_touched P_i log2 P_i + (256 - T) P_u log2 P_u */
+};
+
+struct session {
+    uint32_t n_meters, n_measured;
+    struct session_meter meter[FC_VECTOR_MAX_METERS];
+};
+
+void scored_model_init(struct scored_model *s, const struct fc_model *m);
+void scored_model_free(struct scored_model *s);
+
+/* Prepares a vector for scoring; false when no meter has measurements. */
+bool session_prepare(const struct fc_vector *v, struct session *s);
+/* Divergence of one meter (the session must have measurements in it). */
+double score_meter(const struct scored_model *m, const struct session *s, uint32_t k);
+/* Mean divergence over the measured meters. */
+double score_model(const struct scored_model *m, const struct session *s);
+
+#endif

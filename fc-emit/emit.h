@@ -1,0 +1,112 @@
+/* \summary: fc-emit's table of contents: the output-format interface and the flow view every format reads */
+#ifndef FC_EMIT_H
+#define FC_EMIT_H
+
+/*
+ * fc-emit reads a record stream and writes one text line per flow (or per record,
+ * for Json). Each output format lives in its own format_*.c file and is listed in
+ * the formats[] table of format.c. Flow formats never look at msgpack: main.c turns
+ * every flow record into a struct emit_flow once (counters, verdict, identifiers,
+ * printed addresses), and the format only chooses keys, order and quoting, exactly
+ * as FORMATS.md prescribes for it.
+ */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow_ids.h"
+#include "flow_record.h"
+#include "json_write.h"
+#include "stream.h"
+
+/* A string inside the current record (valid until the next record is read). */
+struct emit_str {
+    const char *p;
+    size_t n;               /* 0: missing */
+};
+
+#define EMIT_MAX_TAGS 32
+
+enum emit_verdict_kind { EMIT_IDENTIFIED, EMIT_UNKNOWN, EMIT_NO_PAYLOAD };
+
+/* FORMATS.md §1 "Verdict". Without fc-classify in the pipe: no_payload when neither
+ * side carried payload, else unknown, and no model fields. */
+struct emit_verdict {
+    enum emit_verdict_kind kind;
+    struct emit_str protocol;           /* identified model's name; identified only */
+    struct emit_str best;               /* closest model */
+    bool has_divergence;
+    double divergence;
+    struct emit_str runner_up;
+    bool has_runner_up_divergence;
+    double runner_up_divergence;
+    struct emit_str tags[EMIT_MAX_TAGS]; /* sorted by bytes, unique; identified only */
+    size_t n_tags;
+    bool alerted;                       /* identified and tagged MALICIOUS (§1 "Alerts") */
+};
+
+struct emit_flow {
+    const struct fc_flow *f;
+    struct emit_verdict v;
+    struct fc_flow_ids ids;
+    char orig_ip[INET6_ADDRSTRLEN], resp_ip[INET6_ADDRSTRLEN];
+    char divergence[32], runner_up_divergence[32]; /* "%.4f"; "" when missing */
+    const char *tags_joined;            /* tags joined by ';'; "" when none */
+    size_t tags_joined_len;
+};
+
+struct emit_ctx {
+    struct fc_out out;                  /* the output stream */
+    struct fc_json json;                /* JSON writer into out */
+    struct fc_cid_options cid;
+    struct fc_reader reader;
+    struct fc_out scratch;              /* memory buffer for composed values (tags_joined) */
+};
+
+struct emit_format {
+    const char *name;                   /* --format NAME, matched case-insensitively */
+    const char *summary;                /* one line for -h and the error message */
+    void (*begin)(struct emit_ctx *c);  /* before the first record (header rows); may be NULL */
+    /* Called for every record of any kind when set; flow() is then never called. */
+    void (*record)(struct emit_ctx *c, const struct fc_record *rec);
+    void (*flow)(struct emit_ctx *c, const struct emit_flow *ef);
+    void (*end)(struct emit_ctx *c);    /* after the last record; may be NULL */
+};
+
+/* format.c: the registry */
+const struct emit_format *emit_format_find(const char *name);
+/* Writes the valid names, comma-separated, into a static string. */
+const char *emit_format_names(void);
+void emit_format_list(struct fc_out *o); /* one "  NAME  summary" line each, for -h */
+
+/* flow_view.c: a flow record -> struct emit_flow; false (with why) if it is damaged. */
+bool emit_flow_prepare(struct emit_ctx *c, const msgpack_object *map, struct fc_flow *storage,
+                       struct emit_flow *ef, const char **why);
+const char *emit_verdict_name(enum emit_verdict_kind k);
+/* TCP, UDP, SCTP: the protocols whose ports Eve prints as src_port/dest_port. */
+bool emit_has_transport_ports(const struct fc_flow *f);
+
+/* verdict.c: reads the verdict fields of a flow record. */
+bool emit_verdict_read(const msgpack_object *map, const struct fc_flow *f, struct emit_verdict *v,
+                       const char **why);
+
+/* flow_columns.c: the 27 CSV/TSV columns (FORMATS.md §3) */
+struct column_value {
+    const char *p;                      /* NULL: missing */
+    size_t n;
+};
+#define EMIT_COLUMN_BUF 64
+struct flow_column {
+    const char *name;
+    struct column_value (*value)(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF]);
+};
+extern const struct flow_column flow_columns[];
+extern const size_t flow_column_count;
+
+/* eve_common.c: parts shared by the Eve event types */
+void eve_endpoints(struct fc_json *j, const struct emit_flow *ef);
+void eve_app_proto(struct fc_json *j, const struct emit_flow *ef);
+void eve_metadata(struct fc_json *j, const struct emit_flow *ef);
+
+#endif

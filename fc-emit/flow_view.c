@@ -1,0 +1,52 @@
+/* \summary: turns one flow record into the struct emit_flow that every flow format prints */
+#include <stdio.h>
+
+#include "emit.h"
+
+bool emit_has_transport_ports(const struct fc_flow *f)
+{
+    return f->proto == 6 || f->proto == 17 || f->proto == 132;
+}
+
+static void print_address(const struct fc_flow *f, const uint8_t *ip, char out[INET6_ADDRSTRLEN])
+{
+    /* glibc's inet_ntop prints RFC 5952 form (FORMATS.md §1); it cannot fail for these sizes. */
+    if (!inet_ntop(f->ipv == 6 ? AF_INET6 : AF_INET, ip, out, INET6_ADDRSTRLEN))
+        snprintf(out, INET6_ADDRSTRLEN, "?");
+}
+
+static void print_divergence(bool has, double d, char out[32])
+{
+    if (has)
+        snprintf(out, 32, "%.4f", d);
+    else
+        out[0] = 0;
+}
+
+static void join_tags(struct emit_ctx *c, struct emit_flow *ef)
+{
+    c->scratch.len = 0;
+    for (size_t i = 0; i < ef->v.n_tags; i++) {
+        if (i)
+            fc_out_char(&c->scratch, ';');
+        fc_out_write(&c->scratch, ef->v.tags[i].p, ef->v.tags[i].n);
+    }
+    fc_out_char(&c->scratch, 0);
+    ef->tags_joined = c->scratch.buf;
+    ef->tags_joined_len = c->scratch.len - 1;
+}
+
+bool emit_flow_prepare(struct emit_ctx *c, const msgpack_object *map, struct fc_flow *storage,
+                       struct emit_flow *ef, const char **why)
+{
+    if (!fc_flow_unpack(map, storage, why) || !emit_verdict_read(map, storage, &ef->v, why))
+        return false;
+    const struct fc_flow *f = ef->f = storage;
+    fc_flow_ids(f, &c->cid, &ef->ids);
+    print_address(f, f->orig.ip, ef->orig_ip);
+    print_address(f, f->resp.ip, ef->resp_ip);
+    print_divergence(ef->v.has_divergence, ef->v.divergence, ef->divergence);
+    print_divergence(ef->v.has_runner_up_divergence, ef->v.runner_up_divergence, ef->runner_up_divergence);
+    join_tags(c, ef);
+    return true;
+}

@@ -1,0 +1,95 @@
+/* \summary: ZeekConn: one Zeek conn.log entry per flow as a JSON line (FORMATS.md §5) */
+#include "emit.h"
+#include "formats.h"
+#include "proto_names.h"
+#include "time_format.h"
+
+static const char *zeek_proto(uint8_t proto)
+{
+    switch (proto) {
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 1:
+    case 58: return "icmp";
+    default: return "unknown_transport";
+    }
+}
+
+static void kv_decimal(struct fc_json *j, const char *key, int64_t us)
+{
+    char t[FC_TIME_MAX];
+    fc_time_decimal(us, t);
+    fc_json_kv_raw(j, key, t);
+}
+
+static void zeek_service(struct fc_json *j, const struct emit_flow *ef)
+{
+    if (ef->v.kind != EMIT_IDENTIFIED || !ef->v.protocol.n)
+        return;
+    char service[FC_SLUG_MAX];
+    fc_zeek_service(ef->v.protocol.p, ef->v.protocol.n, ef->f->proto, service);
+    fc_json_kv_str(j, "service", service);
+}
+
+static void zeek_flowcarp_fields(struct fc_json *j, const struct emit_flow *ef)
+{
+    const struct emit_verdict *v = &ef->v;
+    fc_json_kv_str(j, "flowcarp_verdict", emit_verdict_name(v->kind));
+    if (v->best.n)
+        fc_json_kv_strn(j, "flowcarp_best", v->best.p, v->best.n);
+    if (ef->divergence[0])
+        fc_json_kv_raw(j, "flowcarp_divergence", ef->divergence);
+    if (v->runner_up.n)
+        fc_json_kv_strn(j, "flowcarp_runner_up", v->runner_up.p, v->runner_up.n);
+    if (ef->runner_up_divergence[0])
+        fc_json_kv_raw(j, "flowcarp_runner_up_divergence", ef->runner_up_divergence);
+    if (v->n_tags) {
+        fc_json_key(j, "flowcarp_tags");
+        fc_json_arr_begin(j);
+        for (size_t i = 0; i < v->n_tags; i++) {
+            fc_json_item(j);
+            fc_out_json_str(j->out, v->tags[i].p, v->tags[i].n);
+        }
+        fc_json_arr_end(j);
+    }
+}
+
+static void zeek_conn_flow(struct emit_ctx *c, const struct emit_flow *ef)
+{
+    const struct fc_flow *f = ef->f;
+    struct fc_json *j = &c->json;
+    int64_t duration = f->end_us - f->start_us;
+    fc_json_obj_begin(j);
+    kv_decimal(j, "ts", f->start_us);
+    fc_json_kv_str(j, "uid", ef->ids.uid);
+    fc_json_kv_str(j, "id.orig_h", ef->orig_ip);
+    fc_json_kv_u64(j, "id.orig_p", f->has_ports ? f->orig.port : 0);
+    fc_json_kv_str(j, "id.resp_h", ef->resp_ip);
+    fc_json_kv_u64(j, "id.resp_p", f->has_ports ? f->resp.port : 0);
+    fc_json_kv_str(j, "proto", zeek_proto(f->proto));
+    zeek_service(j, ef);
+    if (duration > 0) {  /* Zeek leaves duration and the payload counts out when it is 0 */
+        kv_decimal(j, "duration", duration);
+        fc_json_kv_u64(j, "orig_bytes", f->orig.payload_bytes);
+        fc_json_kv_u64(j, "resp_bytes", f->resp.payload_bytes);
+    }
+    fc_json_kv_str(j, "conn_state", f->conn_state);
+    fc_json_kv_u64(j, "missed_bytes", f->missed_bytes);
+    if ((f->proto == 6 || f->proto == 17) && f->history[0])
+        fc_json_kv_str(j, "history", f->history);
+    fc_json_kv_u64(j, "orig_pkts", f->orig.pkts);
+    fc_json_kv_u64(j, "orig_ip_bytes", f->orig.ip_bytes);
+    fc_json_kv_u64(j, "resp_pkts", f->resp.pkts);
+    fc_json_kv_u64(j, "resp_ip_bytes", f->resp.ip_bytes);
+    fc_json_kv_u64(j, "ip_proto", f->proto);
+    fc_json_kv_str(j, "community_id", ef->ids.community_id);
+    zeek_flowcarp_fields(j, ef);
+    fc_json_obj_end(j);
+    fc_out_char(&c->out, '\n');
+}
+
+const struct emit_format format_zeek_conn = {
+    .name = "ZeekConn",
+    .summary = "Zeek conn.log as JSON lines",
+    .flow = zeek_conn_flow,
+};

@@ -1,0 +1,12 @@
+/* \summary: meter First4PacketsByteFrequency: byte values (mod 64) of packets 0-3, by packet number */
+#include "meter.h"
+
+/* Every kept byte of packets 0-3: bin = (byte mod 64) + 64 * pkt. */
+#define PACKETS 4
+
+void meter_first4_packets_byte_frequency(const struct meter_session *s, struct meter_acc *acc)
+{
+    for (uint32_t i = 0; i < s->n && i < PACKETS; i++)
+        for (uint32_t k = 0; k < s->obs[i].kept; k++)
+            meter_emit(acc, (s->obs[i].bytes[k] & 63u) + 64 * i);
+}

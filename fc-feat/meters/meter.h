@@ -1,0 +1,91 @@
+/* \summary: the attribute meter interface: a session's observations in, bin indices 0..255 out */
+#ifndef FC_METER_H
+#define FC_METER_H
+
+/*
+ * SPID's attribute meters (ALGORITHM.md §2). A meter reads a session's
+ * observations (its payload packets, in order) and emits bin indices 0..255;
+ * each emission adds one to that bin of the meter's 256 counters, its
+ * fingerprint. Meters keep their state on their own stack: every meter is a
+ * pure function of the observations, so the same session always gives the same
+ * vector, in fc-feat, fc-train and fc-classify alike.
+ *
+ * The set of meters is one table (registry.c). Its name and version travel in
+ * every vector record and model file, so a model is never compared with vectors
+ * made by different meters: change any meter's bins and bump its version and
+ * METER_SET_VERSION.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define METER_SET_NAME "spid-default"
+#define METER_SET_VERSION 1u
+#define METER_BINS 256
+
+/* One payload packet of the session. */
+struct meter_obs {
+    uint8_t dir;            /* 0 = client to server, 1 = server to client */
+    uint32_t len;           /* payload length on the wire */
+    int64_t dt_us;          /* microseconds since the flow's start */
+    const uint8_t *bytes;   /* the payload bytes the sample kept (the first `kept`) */
+    uint32_t kept;
+};
+
+struct meter_session {
+    const struct meter_obs *obs;
+    uint32_t n;
+};
+
+/* A meter's counters for one session; `touched` lists the bins with a count, in first-use order. */
+struct meter_acc {
+    uint32_t count[METER_BINS];
+    uint16_t touched[METER_BINS];
+    uint32_t n_touched;
+    uint32_t total;
+};
+
+static inline void meter_emit(struct meter_acc *a, unsigned bin)
+{
+    bin &= METER_BINS - 1;
+    if (a->count[bin]++ == 0)
+        a->touched[a->n_touched++] = (uint16_t)bin;
+    a->total++;
+}
+
+typedef void meter_fn(const struct meter_session *s, struct meter_acc *acc);
+
+struct meter_def {
+    const char *name;       /* SPID's name of the meter */
+    unsigned version;       /* bumped whenever the meter's bins change */
+    meter_fn *measure;
+};
+
+extern const struct meter_def meters[];
+extern const unsigned meter_count;
+
+/* Shared helpers (hash.c). */
+uint32_t meter_crc32(uint32_t crc, const uint8_t *p, size_t n);
+static inline unsigned meter_mulhash8(uint32_t v) { return (unsigned)((v * 2654435761u) >> 24); }
+/* The i-th bit of a byte string, most significant bit of byte 0 first. */
+static inline bool meter_bit(const uint8_t *p, unsigned i) { return (p[i / 8] >> (7 - i % 8)) & 1; }
+static inline uint32_t meter_min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+
+/* The meters (one file each in this folder). */
+meter_fn meter_accumulated_direction_bytes;
+meter_fn meter_action_reaction_first3_byte_hash;
+meter_fn meter_byte_frequency;
+meter_fn meter_byte_frequency_of_first_packet_bytes;
+meter_fn meter_byte_pairs_reoccurring_count;
+meter_fn meter_byte_value_offset_hash;
+meter_fn meter_direction_packet_length_distribution;
+meter_fn meter_first2_ordered_first_bit_positions;
+meter_fn meter_first2_packets_first8_byte_hash_direction_counts;
+meter_fn meter_first4_ordered_direction_first_nbyte_nibbles;
+meter_fn meter_first4_packets_byte_frequency;
+meter_fn meter_first4_packets_first32_bytes_equality;
+meter_fn meter_first_bit_positions;
+meter_fn meter_first_server_packet_first_bit_positions;
+meter_fn meter_nibble_position_popularity;
+
+#endif

@@ -1,0 +1,249 @@
+/* \summary: fc-flow's engine: packets in, flows keyed, timed out and evicted, records out */
+#include "engine.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "tcp_history.h"
+
+/*
+ * Time is the packet clock: the largest timestamp seen so far, so a capture that is
+ * slightly out of order neither expires flows early nor moves time backwards. Before
+ * each packet is looked up, every class's LRU head that has been idle longer than
+ * its timeout is ended, so a packet after a long silence starts a new flow.
+ * Records are written in the order flows end; a flow's sample record (if it had
+ * payload and the sample was not complete yet) comes just before its flow record.
+ */
+
+void engine_init(struct engine *e, const struct engine_options *opt, struct fc_writer *out)
+{
+    memset(e, 0, sizeof *e);
+    e->opt = *opt;
+    e->out = out;
+    flow_table_init(&e->table, opt->max_flows);
+    sample_pool_init(&e->samples, &opt->sample);
+    e->frags = fragments_new();
+}
+
+void engine_free(struct engine *e)
+{
+    flow_table_free(&e->table);
+    sample_pool_free(&e->samples);
+    fragments_free(e->frags);
+}
+
+/* The flow as it is now, for a sample record: reason as if the input ended now. */
+static void write_sample(struct engine *e, struct flow *f)
+{
+    struct fc_flow snapshot;
+    flow_export(f, flow_natural_reason(f, true), &snapshot);
+    sample_write(&e->samples, f->sample, e->out, &snapshot);
+    sample_release(&e->samples, f->sample);
+    f->sample = 0;
+    f->flags |= FF_SAMPLE_SENT;
+}
+
+static void end_flow(struct engine *e, uint32_t slot, enum fc_flow_reason reason)
+{
+    struct flow *f = flow_at(&e->table, slot);
+    if (f->sample)
+        write_sample(e, f);
+    struct fc_flow out;
+    flow_export(f, reason, &out);
+    fc_flow_pack_record(fc_writer_packer(e->out), &out);
+    fc_writer_record_done(e->out);
+    f->id = 0; /* a freed slot matches no remembered fragment */
+    flow_remove(&e->table, slot);
+}
+
+static void expire_idle(struct engine *e)
+{
+    for (int c = 0; c < TC_COUNT; c++)
+        for (;;) {
+            uint32_t head = e->table.lru_head[c];
+            if (!head)
+                break;
+            struct flow *f = flow_at(&e->table, head);
+            if (e->clock_us - f->end_us <= e->opt.timeout_us[c])
+                break;
+            end_flow(e, head, FC_REASON_TIMEOUT);
+        }
+}
+
+void engine_end_all(struct engine *e)
+{
+    for (uint32_t s; (s = flow_least_recent(&e->table)) != FLOW_NONE;)
+        end_flow(e, s, flow_natural_reason(flow_at(&e->table, s), true));
+}
+
+/* ICMP's §1 "ports": the type and its counterpart type (request <-> reply), or the code
+ * for one-way messages. A reply keys as the reverse of its request, so both meet. */
+static const uint8_t icmp4_pairs[][2] = { { 8, 0 }, { 13, 14 }, { 15, 16 }, { 10, 9 }, { 17, 18 } };
+static const uint8_t icmp6_pairs[][2] = { { 128, 129 }, { 133, 134 }, { 135, 136 },
+                                          { 130, 131 }, { 139, 140 }, { 144, 145 } };
+
+static uint16_t icmp_counterpart(const struct fc_decoded *d)
+{
+    const uint8_t(*pairs)[2] = d->proto == 1 ? icmp4_pairs : icmp6_pairs;
+    size_t n = d->proto == 1 ? sizeof icmp4_pairs / sizeof icmp4_pairs[0] : sizeof icmp6_pairs / sizeof icmp6_pairs[0];
+    for (size_t i = 0; i < n; i++) {
+        if (pairs[i][0] == d->icmp_type)
+            return pairs[i][1];
+        if (pairs[i][1] == d->icmp_type)
+            return pairs[i][0];
+    }
+    return d->icmp_code;
+}
+
+static void make_key(const struct fc_decoded *d, enum fc_decode_status st, const struct fc_packet *p,
+                     struct flow_key *k)
+{
+    memset(k, 0, sizeof *k);
+    k->ipv = d->ipv;
+    k->proto = d->proto;
+    k->vlan = p->vlan;
+    memcpy(k->src, d->src, 16);
+    memcpy(k->dst, d->dst, 16);
+    if (st != FC_DEC_OK)
+        return;
+    if (d->has_ports) {
+        k->sport = d->sport;
+        k->dport = d->dport;
+    } else if (d->proto == 1 || d->proto == 58) {
+        k->sport = d->icmp_type;
+        k->dport = icmp_counterpart(d);
+    }
+}
+
+/* Makes room for one more flow: ends the least recently active one. */
+static void evict_one(struct engine *e)
+{
+    uint32_t victim = flow_least_recent(&e->table);
+    if (victim) {
+        e->count.evicted++;
+        end_flow(e, victim, FC_REASON_FORCED);
+    }
+}
+
+static uint32_t new_flow(struct engine *e, const struct flow_key *k, bool responder_first, int64_t ts_us,
+                         uint16_t vlan2)
+{
+    if (flow_table_full(&e->table))
+        evict_one(e);
+    enum timeout_class tc = k->proto == 6 ? TC_TCP : k->proto == 17 ? TC_UDP
+                          : (k->proto == 1 || k->proto == 58) ? TC_ICMP : TC_OTHER;
+    uint32_t slot = flow_insert(&e->table, k, responder_first, tc);
+    struct flow *f = flow_at(&e->table, slot);
+    f->id = ++e->next_id;
+    f->start_us = f->end_us = ts_us;
+    f->vlan2 = vlan2;
+    if (responder_first)
+        history_add(f, 0, '^');
+    e->count.flows++;
+    return slot;
+}
+
+static bool is_syn_only(uint8_t flags) { return (flags & (FC_TCP_SYN | FC_TCP_ACK | FC_TCP_RST)) == FC_TCP_SYN; }
+static bool is_syn_ack(uint8_t flags)
+{
+    return (flags & (FC_TCP_SYN | FC_TCP_ACK | FC_TCP_RST | FC_TCP_FIN)) == (FC_TCP_SYN | FC_TCP_ACK);
+}
+
+/* A TCP flow in which a FIN or RST was seen is closing; a new SYN there starts over. */
+static bool is_reused(const struct flow *f, const struct fc_decoded *d, enum fc_decode_status st)
+{
+    return f->proto == 6 && st == FC_DEC_OK && is_syn_only(d->tcp_flags) &&
+           ((f->side_bits[0] | f->side_bits[1]) & (SB_FIN | SB_RST));
+}
+
+static void add_to_sample(struct engine *e, struct flow *f, int dir, const struct fc_decoded *d,
+                          const struct fc_packet *p)
+{
+    if ((f->flags & FF_SAMPLE_SENT) || d->payload_len == 0 || e->opt.sample.packets == 0)
+        return;
+    if (!f->sample)
+        f->sample = sample_new(&e->samples);
+    if (sample_add(&e->samples, f->sample, dir, d->payload_len, p->ts_us - f->start_us, p->data + d->payload_offset,
+                   d->payload_captured))
+        write_sample(e, f);
+}
+
+static void flow_packet(struct engine *e, const struct fc_decoded *d, enum fc_decode_status st,
+                        const struct fc_packet *p)
+{
+    struct flow_key k;
+    make_key(d, st, p, &k);
+    int dir = 0;
+    uint32_t slot = flow_lookup(&e->table, &k, &dir);
+    if (slot && is_reused(flow_at(&e->table, slot), d, st)) {
+        end_flow(e, slot, FC_REASON_TCP_REUSE);
+        slot = FLOW_NONE;
+    }
+    if (!slot) {
+        bool responder_first = k.proto == 6 && st == FC_DEC_OK && is_syn_ack(d->tcp_flags);
+        slot = new_flow(e, &k, responder_first, p->ts_us, p->vlan2);
+        dir = responder_first;
+    }
+    struct flow *f = flow_at(&e->table, slot);
+    if (flow_account(f, dir, d, st, p))
+        add_to_sample(e, f, dir, d, p);
+    flow_touch(&e->table, slot, flow_timeout_class(f));
+    if (d->is_fragment && d->more_fragments)
+        fragments_remember(e->frags, d, slot, f->id, p->ts_us);
+}
+
+/* A later fragment counts in its first fragment's flow, or, when that was never seen,
+ * in a port-less flow of its protocol (an orphan). */
+static void fragment_packet(struct engine *e, const struct fc_decoded *d, const struct fc_packet *p)
+{
+    uint32_t slot;
+    uint64_t id;
+    if (fragments_find(e->frags, d, e->clock_us, &slot, &id) && flow_at(&e->table, slot)->id == id) {
+        struct flow *f = flow_at(&e->table, slot);
+        int dir = memcmp(f->addr[0], d->src, 16) != 0;
+        flow_account_fragment(f, dir, d, p);
+        flow_touch(&e->table, slot, flow_timeout_class(f));
+        return;
+    }
+    e->count.orphan_fragments++;
+    struct flow_key k;
+    make_key(d, FC_DEC_FRAGMENT, p, &k);
+    int dir = 0;
+    slot = flow_lookup(&e->table, &k, &dir);
+    if (!slot)
+        slot = new_flow(e, &k, false, p->ts_us, p->vlan2);
+    struct flow *f = flow_at(&e->table, slot);
+    flow_account_fragment(f, dir, d, p);
+    flow_touch(&e->table, slot, flow_timeout_class(f));
+}
+
+void engine_packet(struct engine *e, const struct fc_packet *p)
+{
+    e->count.packets++;
+    if (p->link != FC_LINK_NETWORK) {
+        e->count.other_link++;
+        return;
+    }
+    if (!e->clock_started || p->ts_us > e->clock_us) {
+        e->clock_us = p->ts_us;
+        e->clock_started = true;
+    }
+    expire_idle(e);
+    struct fc_decoded d;
+    enum fc_decode_status st = fc_decode(p->proto, p->data, p->data_len, &d);
+    if (st == FC_DEC_NOT_IP) {
+        e->count.non_ip++;
+        return;
+    }
+    if (st == FC_DEC_BAD_IP) {
+        e->count.bad_ip++;
+        return;
+    }
+    e->count.ip_packets++;
+    if (d.is_fragment)
+        e->count.fragments++;
+    if (st == FC_DEC_FRAGMENT)
+        fragment_packet(e, &d, p);
+    else
+        flow_packet(e, &d, st, p);
+}

@@ -1,0 +1,67 @@
+/* \summary: fc-flow's engine: packets in, flows keyed, timed out and evicted, records out */
+#ifndef FC_FLOW_ENGINE_H
+#define FC_FLOW_ENGINE_H
+
+#include <stdint.h>
+
+#include "flow.h"
+#include "flow_table.h"
+#include "fragments.h"
+#include "packet_batch.h"
+#include "payload_sample.h"
+#include "stream.h"
+
+struct engine_options {
+    int64_t timeout_us[TC_COUNT];   /* idle timeout per class; TC_CLOSED: after FIN both ways or RST */
+    uint32_t max_flows;
+    struct sample_limits sample;
+};
+
+/* The stats record's counters, in the order they are written. */
+#define ENGINE_COUNTERS(X) \
+    X(packets) X(ip_packets) X(non_ip) X(other_link) X(bad_ip) X(fragments) X(orphan_fragments) \
+    X(flows) X(evicted) X(malformed_entries)
+
+struct engine_counters {
+#define ENGINE_COUNTER_FIELD(name) uint64_t name;
+    ENGINE_COUNTERS(ENGINE_COUNTER_FIELD)
+#undef ENGINE_COUNTER_FIELD
+};
+
+struct engine {
+    struct engine_options opt;
+    struct flow_table table;
+    struct sample_pool samples;
+    struct fragment_table *frags;
+    struct fc_writer *out;
+    int64_t clock_us;               /* largest packet timestamp seen */
+    bool clock_started;
+    uint64_t next_id;
+    struct engine_counters count;
+};
+
+void engine_init(struct engine *e, const struct engine_options *opt, struct fc_writer *out);
+void engine_free(struct engine *e);
+/* Accounts one packet entry of a batch. */
+void engine_packet(struct engine *e, const struct fc_packet *p);
+/* Ends every flow (end of input), oldest activity first. */
+void engine_end_all(struct engine *e);
+
+/* flow_packet.c: what one decoded packet does to its flow; returns true when the
+ * packet's payload belongs in the sample (not a TCP retransmission). */
+bool flow_account(struct flow *f, int dir, const struct fc_decoded *d, enum fc_decode_status st,
+                  const struct fc_packet *p);
+/* Counts a later fragment (no transport header) in flow f. */
+void flow_account_fragment(struct flow *f, int dir, const struct fc_decoded *d, const struct fc_packet *p);
+/* TCP: FIN from both sides or a RST. */
+bool flow_is_closed(const struct flow *f);
+/* Which timeout class a flow belongs in now. */
+enum timeout_class flow_timeout_class(const struct flow *f);
+
+/* flow_output.c */
+/* Fills the exchange struct; `reason` as given (callers decide it). */
+void flow_export(const struct flow *f, enum fc_flow_reason reason, struct fc_flow *out);
+/* The reason a flow ending at end of input or by idle timeout gets. */
+enum fc_flow_reason flow_natural_reason(const struct flow *f, bool end_of_input);
+
+#endif

@@ -1,0 +1,246 @@
+/* \summary: fc-flow: turns a packet record stream into flows, payload samples and stats */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "log.h"
+#include "record.h"
+#include "stream.h"
+
+/*
+ * Reads the stream on stdin, writes the new one on stdout: the header (this stage
+ * appended), every record of a kind it does not handle copied byte for byte, and in
+ * place of packet batches the flow, sample and stats records. Damage in the input
+ * (a malformed packet entry, a damaged record) is reported and counted; everything
+ * valid is still processed and every flow still ends, and the exit status is 1.
+ */
+
+static const char usage_text[] =
+    "usage: fc-flow [options] < packets > flows\n"
+    "Turns a FlowCarp packet stream (from fc-read) into flow records.\n"
+    "  -h, --help                  print this help and exit\n"
+    "      --version               print the version and exit\n"
+    "  -v, --verbose               print the counters on stderr at the end\n"
+    "      --debug                 print debugging information\n"
+    "      --tcp-timeout SEC       idle timeout of TCP flows (default 300)\n"
+    "      --udp-timeout SEC       idle timeout of UDP flows (default 60)\n"
+    "      --icmp-timeout SEC      idle timeout of ICMP and ICMPv6 flows (default 60)\n"
+    "      --other-timeout SEC     idle timeout of other IP protocols (default 60)\n"
+    "      --closed-timeout SEC    a TCP flow ends SEC after FIN both ways or a RST (default 5)\n"
+    "      --max-flows N           most concurrent flows; the least recently active is\n"
+    "                              ended (reason forced) to make room (default 4194304)\n"
+    "      --sample-packets N      payload packets per flow sample (default: fc-read's, or 20)\n"
+    "      --sample-full-packets N of those, how many keep all their bytes (default: fc-read's, or 5)\n"
+    "      --sample-bytes N        bytes kept of the other sample packets (default: fc-read's, or 128)\n";
+
+enum {
+    OPT_VERSION = 256, OPT_DEBUG, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT, OPT_ICMP_TIMEOUT, OPT_OTHER_TIMEOUT,
+    OPT_CLOSED_TIMEOUT, OPT_MAX_FLOWS, OPT_SAMPLE_PACKETS, OPT_SAMPLE_FULL, OPT_SAMPLE_BYTES,
+};
+
+static const struct option long_options[] = {
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { "verbose", no_argument, NULL, 'v' },
+    { "debug", no_argument, NULL, OPT_DEBUG },
+    { "tcp-timeout", required_argument, NULL, OPT_TCP_TIMEOUT },
+    { "udp-timeout", required_argument, NULL, OPT_UDP_TIMEOUT },
+    { "icmp-timeout", required_argument, NULL, OPT_ICMP_TIMEOUT },
+    { "other-timeout", required_argument, NULL, OPT_OTHER_TIMEOUT },
+    { "closed-timeout", required_argument, NULL, OPT_CLOSED_TIMEOUT },
+    { "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+    { "sample-packets", required_argument, NULL, OPT_SAMPLE_PACKETS },
+    { "sample-full-packets", required_argument, NULL, OPT_SAMPLE_FULL },
+    { "sample-bytes", required_argument, NULL, OPT_SAMPLE_BYTES },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Timeout options: which class each sets. */
+static const struct timeout_option {
+    int opt;
+    enum timeout_class tclass;
+    int64_t default_s;
+} timeout_options[] = {
+    { OPT_TCP_TIMEOUT, TC_TCP, 300 },
+    { OPT_UDP_TIMEOUT, TC_UDP, 60 },
+    { OPT_ICMP_TIMEOUT, TC_ICMP, 60 },
+    { OPT_OTHER_TIMEOUT, TC_OTHER, 60 },
+    { OPT_CLOSED_TIMEOUT, TC_CLOSED, 5 },
+};
+
+/* Sample options: the header field each is bounded by, and the default. */
+struct sample_option {
+    int opt;
+    const char *name;         /* option and fc-read option name */
+    uint32_t default_value;
+    int64_t given;            /* -1 = not given */
+};
+
+static noreturn void usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: ", fc_progname());
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry '%s --help'.\n", fc_progname());
+    exit(FC_EXIT_USAGE);
+}
+
+static uint64_t parse_count(const char *arg, const char *opt, uint64_t min, uint64_t max)
+{
+    char *end;
+    if (!arg[0] || arg[0] == '-')
+        usage_error("%s: not a non-negative integer", arg);
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (*end || v < min || v > max) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "--%s: %%s: must be an integer from %llu to %llu", opt,
+                 (unsigned long long)min, (unsigned long long)max);
+        usage_error(msg, arg);
+    }
+    return v;
+}
+
+/* Option value vs what the header says fc-read kept: lowering is fine, raising is not. */
+static uint32_t resolve_sample(const struct sample_option *o, uint32_t header_value)
+{
+    if (o->given < 0)
+        return header_value ? header_value : o->default_value;
+    if (header_value && (uint64_t)o->given > header_value)
+        fc_die(FC_EXIT_USAGE,
+               "--%s %" PRId64 " exceeds the %" PRIu32 " fc-read kept for this stream (its header's sample limits); "
+               "raise fc-read's --%s",
+               o->name, o->given, header_value, o->name);
+    return (uint32_t)o->given;
+}
+
+static void write_stats(struct fc_writer *w, const struct engine_counters *c)
+{
+    msgpack_packer *pk = fc_writer_packer(w);
+    msgpack_pack_map(pk, 3);
+    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_STATS);
+    fc_pack_kv_str(pk, FC_KEY_STAGE, "fc-flow");
+    fc_pack_str(pk, FC_KEY_COUNTERS);
+#define COUNT_ONE(name) +1
+    msgpack_pack_map(pk, 0 ENGINE_COUNTERS(COUNT_ONE));
+#define PACK_COUNTER(name) fc_pack_kv_uint(pk, #name, c->name);
+    ENGINE_COUNTERS(PACK_COUNTER)
+    fc_writer_record_done(w);
+#define INFO_COUNTER(name) fc_info("%s: %" PRIu64, #name, c->name);
+    ENGINE_COUNTERS(INFO_COUNTER)
+}
+
+/* Feeds one packet batch record to the engine; false if it is malformed. */
+static bool process_batch(struct engine *e, const struct fc_reader *r, const struct fc_record *rec)
+{
+    const msgpack_object *b = fc_map_get(&rec->obj, FC_KEY_BATCH);
+    if (!b || b->type != MSGPACK_OBJECT_BIN) {
+        e->count.malformed_entries++;
+        fc_warn("%s: offset %" PRIu64 ": packet batch record without a \"b\" bin; skipped", r->name, rec->offset);
+        return false;
+    }
+    const uint8_t *at = (const uint8_t *)b->via.bin.ptr, *end = at + b->via.bin.size;
+    struct fc_packet p;
+    int got;
+    uint64_t entry = 0;
+    while ((got = fc_packet_decode(&at, end, &p)) == 1) {
+        engine_packet(e, &p);
+        entry++;
+    }
+    if (got == 0)
+        return true;
+    e->count.malformed_entries++;
+    /* Where in the stream: the bin usually points into the record's own bytes. */
+    const uint8_t *raw = rec->raw;
+    uint64_t where = rec->offset + (at >= raw && at < raw + rec->raw_len ? (uint64_t)(at - raw) : 0);
+    fc_warn("%s: offset %" PRIu64 ": malformed packet entry %" PRIu64 " in batch (length out of range); "
+            "skipping the rest of the batch", r->name, where, entry);
+    return false;
+}
+
+int main(int argc, char **argv)
+{
+    fc_log_init(argv[0]);
+    struct engine_options opt = { .max_flows = 4194304 };
+    for (size_t i = 0; i < sizeof timeout_options / sizeof timeout_options[0]; i++)
+        opt.timeout_us[timeout_options[i].tclass] = timeout_options[i].default_s * 1000000;
+    struct sample_option sample_opts[] = {
+        { OPT_SAMPLE_PACKETS, "sample-packets", 20, -1 },
+        { OPT_SAMPLE_FULL, "sample-full-packets", 5, -1 },
+        { OPT_SAMPLE_BYTES, "sample-bytes", 128, -1 },
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "hv", long_options, NULL)) != -1) {
+        const char *name = NULL;
+        for (size_t i = 0; i < sizeof long_options / sizeof long_options[0] - 1; i++)
+            if (long_options[i].val == c)
+                name = long_options[i].name;
+        if (c == 'h') {
+            fputs(usage_text, stdout);
+            return FC_EXIT_OK;
+        } else if (c == OPT_VERSION) {
+            printf("fc-flow %s\n", FC_VERSION);
+            return FC_EXIT_OK;
+        } else if (c == 'v') {
+            if (fc_verbosity < 1)
+                fc_verbosity = 1;
+        } else if (c == OPT_DEBUG) {
+            fc_verbosity = 2;
+        } else if (c == OPT_MAX_FLOWS) {
+            opt.max_flows = (uint32_t)parse_count(optarg, name, 1, 1u << 30);
+        } else {
+            bool known = false;
+            for (size_t i = 0; i < sizeof timeout_options / sizeof timeout_options[0]; i++)
+                if (timeout_options[i].opt == c) {
+                    opt.timeout_us[timeout_options[i].tclass] = (int64_t)parse_count(optarg, name, 1, 1000000000000ull) * 1000000;
+                    known = true;
+                }
+            for (size_t i = 0; i < sizeof sample_opts / sizeof sample_opts[0]; i++)
+                if (sample_opts[i].opt == c) {
+                    sample_opts[i].given = (int64_t)parse_count(optarg, name, 0, 65535);
+                    known = true;
+                }
+            if (!known) {
+                fprintf(stderr, "Try '%s --help'.\n", fc_progname());
+                return FC_EXIT_USAGE;
+            }
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument '%s' (fc-flow reads stdin and writes stdout)", argv[optind]);
+
+    struct fc_reader reader;
+    struct fc_writer writer;
+    fc_writer_open(&writer, STDOUT_FILENO, "stdout");
+    fc_reader_open(&reader, STDIN_FILENO, "stdin");
+    opt.sample.packets = resolve_sample(&sample_opts[0], reader.header.sample_packets);
+    opt.sample.full_packets = resolve_sample(&sample_opts[1], reader.header.sample_full_packets);
+    opt.sample.bytes = resolve_sample(&sample_opts[2], reader.header.sample_bytes);
+    fc_debug("sample: %" PRIu32 " packets, %" PRIu32 " full, %" PRIu32 " bytes", opt.sample.packets,
+             opt.sample.full_packets, opt.sample.bytes);
+    fc_writer_header(&writer, &reader.header, argc, argv, NULL);
+
+    struct engine engine;
+    engine_init(&engine, &opt, &writer);
+    bool damaged = false;
+    struct fc_record rec;
+    int got;
+    while ((got = fc_reader_next(&reader, &rec)) == 1) {
+        if (rec.kind == FC_REC_PACKETS) {
+            if (!process_batch(&engine, &reader, &rec))
+                damaged = true;
+        } else {
+            fc_writer_raw(&writer, rec.raw, rec.raw_len);
+        }
+    }
+    if (got < 0)
+        damaged = true;
+    engine_end_all(&engine);
+    write_stats(&writer, &engine.count);
+    fc_writer_close(&writer);
+    engine_free(&engine);
+    fc_reader_close(&reader);
+    return damaged ? FC_EXIT_BAD_INPUT : FC_EXIT_OK;
+}

@@ -1,0 +1,225 @@
+/* \summary: reading one capture source (pcap or pcapng, file or stdin) into packet batches */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "damage_offset.h"
+#include "linktype.h"
+#include "log.h"
+#include "progress.h"
+
+/*
+ * libpcap reads the file (both formats, either byte order, µs and ns), asked for
+ * nanosecond timestamps so nothing is rounded before we floor them to µs. The hot
+ * loop is pcap_next_ex over libpcap's own buffer, one link decoder call, the trim
+ * decision and one copy into the batch buffer.
+ *
+ * Damage: libpcap stops at a record it cannot read. Everything before it has been
+ * sent; the message names the file and the byte offset where the bad record starts
+ * (damage_offset.h). The BPF filter is run here (pcap_offline_filter) rather than
+ * inside libpcap, so every record passes through this loop and is counted, even
+ * those the filter drops.
+ */
+
+struct source {
+    const char *path;     /* as given; "-" for stdin */
+    const char *name;     /* for messages */
+    FILE *file;
+    pcap_t *pcap;
+    struct bpf_program filter;
+    bool has_filter;
+    const struct linktype *linktype;
+    int dlt;
+    uint16_t number;      /* as it appears in packet entries */
+    uint64_t packets;     /* passed on */
+    char error[PCAP_ERRBUF_SIZE + 96];
+};
+
+/* Opens the file (or a private copy of stdin, so a second "-" finds it at its end
+ * instead of closed). NULL with a message when it cannot be opened. */
+static FILE *open_input(const char *path, const char *name)
+{
+    FILE *f;
+    if (strcmp(path, "-") == 0) {
+        int fd = dup(STDIN_FILENO);
+        f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    } else {
+        f = fopen(path, "rb");
+    }
+    if (!f)
+        fc_warn("%s: %s", name, strerror(errno));
+    return f;
+}
+
+static bool is_empty(FILE *f)
+{
+    int c = getc(f);
+    if (c == EOF)
+        return true;
+    ungetc(c, f);
+    return false;
+}
+
+/* Hands the file to libpcap; on failure says why (pcap_close would close f, so the
+ * caller closes it only when this fails). */
+static enum capture_outcome open_capture(struct source *s, bool quiet_not_capture)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    if (is_empty(s->file)) {
+        if (quiet_not_capture)
+            fc_warn("%s: skipped: empty file", s->name);
+        else
+            fc_warn("%s: empty %s, expected a pcap or pcapng capture", s->name,
+                    strcmp(s->path, "-") == 0 ? "input" : "file");
+        return CAPTURE_NOT_A_CAPTURE;
+    }
+    s->pcap = pcap_fopen_offline_with_tstamp_precision(s->file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!s->pcap) {
+        if (quiet_not_capture)
+            fc_warn("%s: skipped: not a pcap or pcapng capture (libpcap: %s)", s->name, errbuf);
+        else
+            fc_warn("%s: not a pcap or pcapng capture (libpcap: %s)", s->name, errbuf);
+        return CAPTURE_NOT_A_CAPTURE;
+    }
+    s->dlt = pcap_datalink(s->pcap);
+    s->linktype = linktype_find(s->dlt);
+    return CAPTURE_OK;
+}
+
+static bool compile_filter(struct source *s, const char *expr)
+{
+    if (!expr)
+        return true;
+    if (pcap_compile(s->pcap, &s->filter, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        const char *dlt_name = pcap_datalink_val_to_name(s->dlt);
+        fc_warn("%s: filter '%s' cannot be used on link type %s: %s", s->name, expr,
+                dlt_name ? dlt_name : "unknown", pcap_geterr(s->pcap));
+        return false;
+    }
+    s->has_filter = true;
+    return true;
+}
+
+/* The packet as it goes into the batch: network layer found by the link decoder,
+ * or the raw frame labelled with its DLT. */
+static void build_packet(const struct source *s, const struct pcap_pkthdr *h, const uint8_t *frame,
+                         struct fc_packet *p)
+{
+    struct fc_netlayer nl = { 0, 0, 0, 0 };
+    p->flags = h->caplen < h->len ? FC_PKT_SNAPPED : 0;
+    p->source = s->number;
+    p->wire_len = h->len;
+    /* Nanosecond precision was asked for; flooring to µs is the records' rule. */
+    p->ts_us = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)(h->ts.tv_usec / 1000);
+    if (s->linktype && s->linktype->decode(frame, h->caplen, &nl)) {
+        p->link = FC_LINK_NETWORK;
+        p->proto = nl.ethertype;
+        p->vlan = nl.vlan;
+        p->vlan2 = nl.vlan2;
+        p->data = frame + nl.offset;
+        p->data_len = h->caplen - nl.offset;
+    } else {
+        p->link = FC_LINK_OTHER;
+        p->proto = (uint16_t)s->dlt;
+        p->vlan = p->vlan2 = 0;
+        p->data = frame;
+        p->data_len = h->caplen;
+    }
+}
+
+/* Describes the damage libpcap stopped at, for the warning and the source record. */
+static void describe_damage(struct source *s, const struct record_position *rp, uint64_t good_records)
+{
+    const char *what = pcap_geterr(s->pcap);
+    bool pcapng = pcap_major_version(s->pcap) == 1; /* libpcap reports pcapng as version 1.0 */
+    const char *kind = strstr(what, "truncated") ? "truncated" : "damaged";
+    long long at = rp->known ? (long long)rp->at
+                 : pcapng && strcmp(s->path, "-") != 0 ? pcapng_damage_offset(s->path, good_records)
+                 : -1;
+    if (at >= 0)
+        snprintf(s->error, sizeof s->error, "offset %lld: %s %s (%s)", at, kind,
+                 pcapng ? "block" : "packet record", what);
+    else
+        snprintf(s->error, sizeof s->error, "after packet %llu: %s %s (%s)", (unsigned long long)good_records,
+                 kind, pcapng ? "block" : "packet record", what);
+    fc_warn("%s: %s", s->name, s->error);
+}
+
+/* Reads every packet; false when the source ended in damage. */
+static bool read_packets(struct reader *r, struct source *s)
+{
+    struct progress pr;
+    progress_start(&pr, s->name, s->file);
+    struct pcap_pkthdr *h;
+    const u_char *frame;
+    struct record_position rp;
+    record_position_start(&rp, pcap_major_version(s->pcap) == 2);
+    uint64_t seen = 0;
+    int rc;
+    while ((rc = pcap_next_ex(s->pcap, &h, &frame)) == 1) {
+        seen++;
+        if (!s->has_filter || pcap_offline_filter(&s->filter, h, frame)) {
+            struct fc_packet p;
+            build_packet(s, h, frame, &p);
+            r->counters.bytes_captured += h->caplen;
+            if (p.link == FC_LINK_OTHER)
+                r->counters.link_other++;
+            trim_packet(&r->trim, &p);
+            r->counters.bytes_sent += p.data_len;
+            batch_add(&r->batch, &p);
+            s->packets++;
+        }
+        record_position_advance(&rp, h->caplen, s->file);
+        progress_packet(&pr, seen);
+    }
+    progress_end(&pr);
+    if (rc == PCAP_ERROR) {
+        describe_damage(s, &rp, seen);
+        return false;
+    }
+    return true;
+}
+
+enum capture_outcome capture_read(struct reader *r, const char *path, bool quiet_not_capture)
+{
+    struct source s;
+    memset(&s, 0, sizeof s);
+    s.path = path;
+    s.name = strcmp(path, "-") == 0 ? "stdin" : path;
+    s.file = open_input(path, s.name);
+    if (!s.file)
+        return CAPTURE_UNREADABLE;
+    enum capture_outcome outcome = open_capture(&s, quiet_not_capture);
+    if (outcome != CAPTURE_OK) {
+        fclose(s.file);
+        return outcome;
+    }
+    if (!compile_filter(&s, r->filter)) {
+        pcap_close(s.pcap);
+        return CAPTURE_UNREADABLE;
+    }
+    uint64_t index = r->next_source++;
+    s.number = (uint16_t)index; /* packet entries have 16 bits; the source record has all */
+    struct source_event ev = { path, index, s.dlt, pcap_snapshot(s.pcap), 0, NULL };
+    write_source_open(r->w, &ev);
+    fc_info("%s: source %llu, link type %s (%d), snaplen %d", s.name, (unsigned long long)index,
+                s.linktype ? s.linktype->name : "unsupported: frames passed on raw", s.dlt, ev.snaplen);
+
+    bool clean = read_packets(r, &s);
+    batch_flush(&r->batch);
+    ev.packets = s.packets;
+    ev.error = clean ? NULL : s.error;
+    write_source_end(r->w, &ev);
+    r->counters.sources++;
+    r->counters.packets += s.packets;
+    if (!clean)
+        r->counters.sources_damaged++;
+    if (s.has_filter)
+        pcap_freecode(&s.filter);
+    pcap_close(s.pcap);
+    return clean ? CAPTURE_OK : CAPTURE_DAMAGED;
+}

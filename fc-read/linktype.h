@@ -1,0 +1,59 @@
+/* \summary: link-layer decoders: where a frame's network layer starts, one file per link type */
+#ifndef FC_READ_LINKTYPE_H
+#define FC_READ_LINKTYPE_H
+
+/*
+ * A decoder looks at one captured frame and says where its network layer starts
+ * and what it is (an ethertype), stripping VLAN tags on the way. It never reads
+ * past the captured bytes (every read goes through struct fc_cursor). Adding a
+ * link type is one file with its decode function plus one line in linktypes[]
+ * (linktype.c). A link type that is not in the table is passed on as a raw frame
+ * labelled with its DLT, so fc-flow can count what it could not read.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+
+struct fc_netlayer {
+    uint16_t ethertype;   /* FC_ETHERTYPE_IPV4, FC_ETHERTYPE_IPV6, or any other ethertype */
+    uint16_t vlan, vlan2; /* outer and inner VLAN id, 0 when untagged */
+    size_t offset;        /* network layer starts at frame + offset (<= frame length) */
+};
+
+/* Fills *out; false when the frame is too short for its link header or names no
+ * network protocol this decoder can express (the frame then travels raw). */
+typedef bool (*linktype_decode_fn)(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+
+struct linktype {
+    int dlt;              /* DLT_ value as pcap_datalink() returns it */
+    const char *name;
+    linktype_decode_fn decode;
+};
+
+/* The decoder for a DLT, or NULL when the link type is not supported. */
+const struct linktype *linktype_find(int dlt);
+
+/* Shared by the decoders whose header names an ethertype (Ethernet, Linux cooked):
+ * `ethertype` has been read and c stands just after the link header. Skips 802.1Q,
+ * 802.1ad and 0x9100 tags (each: tag control, then the next ethertype), recording the
+ * outer and inner VLAN id, and sets out->ethertype and out->offset from frame.
+ * false when a tag is cut short. */
+bool linktype_strip_vlan_tags(struct fc_cursor *c, uint16_t ethertype, const uint8_t *frame,
+                              struct fc_netlayer *out);
+
+/* Network-layer ethertype from an IP version nibble (raw IP link types); 0 if neither. */
+uint16_t linktype_ethertype_of_ip_version(uint8_t first_byte);
+
+/* The decode functions, one per file. */
+bool linktype_ethernet_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_sll_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_sll2_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_raw_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_ipv4_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_ipv6_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_null_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_loop_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+
+#endif

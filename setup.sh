@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# \summary: installs the Debian packages FlowCarp needs to build and run (or to test)
+#
+#   ./setup.sh run    compiler, make, pkg-config and the libraries the tools link with
+#   ./setup.sh test   the same plus what the test suite and the benchmarks use:
+#                     reference tools (tshark, ndpiReader), sanitizers, and the servers
+#                     that tests start on loopback to make real traffic
+#
+# Asks dpkg what is missing first, so a machine that is set up is left alone and the
+# script needs neither root nor network. When packages are missing: as root, installs
+# them with apt-get, without questions (CI has no stdin); otherwise prints the exact
+# command to run and exits 1.
+set -euo pipefail
+
+RUN_PACKAGES=(
+    gcc make libc6-dev pkg-config
+    libpcap-dev libmsgpack-dev libnet1-dev
+)
+TEST_PACKAGES=(
+    tshark tcpdump tcpreplay libndpi-bin          # reference tools the results are checked against
+    jq python3 python3-jsonschema                 # checking JSON output and the Eve schema
+    clang libclang-rt-14-dev valgrind              # make check-asan and leak checks
+    nginx redis-server dnsmasq postgresql vsftpd  # servers tests and bench/ start on loopback
+    openssh-server openssh-client curl dnsutils   # ... and their clients
+    apache2-utils time                            # load (ab) and peak memory for bench/
+    netcat-openbsd socat iproute2 ethtool         # plumbing for live-capture tests
+)
+
+usage() {
+    echo "usage: ./setup.sh run|test   (install what FlowCarp needs to build and run, or to test)"
+}
+
+# missing_packages PKG...: prints the packages that dpkg does not have fully installed
+missing_packages() {
+    local installed
+    installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | awk '$2 == "installed" { print $1 }' || true)
+    printf '%s\n' "$@" | grep -vxF -f <(printf '%s\n' "$installed") || true
+}
+
+# install_packages PKG...: apt-get without questions and without starting the services
+# it installs (tests start their own instances on their own ports)
+install_packages() {
+    local created_policy=0
+    # tshark asks whether non-root users may capture; answer no instead of waiting for stdin
+    echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        created_policy=1
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "$@" < /dev/null
+    if [ $created_policy -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+}
+
+main() {
+    local wanted missing
+    case ${1:-} in
+        run)  wanted=("${RUN_PACKAGES[@]}") ;;
+        test) wanted=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+        -h | --help) usage; exit 0 ;;
+        *)    usage >&2; exit 2 ;;
+    esac
+    if ! command -v dpkg-query > /dev/null; then
+        echo "setup.sh: dpkg-query not found: this script knows Debian's package names only; install the equivalents of: ${wanted[*]}" >&2
+        exit 1
+    fi
+    mapfile -t missing < <(missing_packages "${wanted[@]}")
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "setup.sh: all ${#wanted[@]} packages for '$1' are installed"
+        return 0
+    fi
+    echo "setup.sh: missing packages: ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup.sh: not root, so not installing them; as root, run:" >&2
+        echo "  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections" >&2
+        echo "  DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+        exit 1
+    fi
+    install_packages "${missing[@]}"
+    mapfile -t missing < <(missing_packages "${wanted[@]}")
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup.sh: still missing after apt-get: ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "setup.sh: installed; all ${#wanted[@]} packages for '$1' are there"
+}
+
+main "$@"

@@ -1,0 +1,120 @@
+/* \summary: libFuzzer harness: record stream bytes through the scanner, msgpack-c and the record readers */
+
+/*
+ * Follows what a stage does with each record of its input: fc_mpscan finds the
+ * record's extent (as fc_reader_next does), msgpack_unpack_next decodes it, and the
+ * record is read by kind: flow and sample maps with fc_flow_unpack, packet batches
+ * with fc_packet_decode over their bin. The reader itself (common/stream.c) exits
+ * through fc_die on a bad stream header, so its framing and decoding calls are made
+ * here directly. Beyond "no crash", one property is checked: a flow that unpacks
+ * survives pack -> unpack -> pack byte for byte (what a re-packing stage relies on).
+ */
+#include <msgpack.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_record.h"
+#include "mpscan.h"
+#include "packet_batch.h"
+#include "record.h"
+#include "stream.h"
+
+/* Every byte a decoder points at is read into this, so ASan sees any pointer past the data. */
+static volatile uint8_t touched;
+
+#define FUZZ_MAX_RECORD (1u << 20) /* smaller than FC_MAX_RECORD: keeps each run fast */
+
+static void pack_flow(msgpack_sbuffer *sb, const struct fc_flow *f)
+{
+    msgpack_sbuffer_init(sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    fc_flow_pack_record(&pk, f);
+}
+
+static void check_flow_round_trip(const struct fc_flow *f)
+{
+    msgpack_sbuffer first, second;
+    pack_flow(&first, f);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t off = 0;
+    struct fc_flow again;
+    const char *why = "";
+    if (msgpack_unpack_next(&u, first.data, first.size, &off) != MSGPACK_UNPACK_SUCCESS ||
+        off != first.size || !fc_flow_unpack(&u.data, &again, &why)) {
+        fprintf(stderr, "a packed flow does not unpack again: %s\n", why);
+        abort();
+    }
+    pack_flow(&second, &again);
+    if (second.size != first.size || memcmp(second.data, first.data, first.size) != 0) {
+        fprintf(stderr, "flow changed in a pack/unpack round trip\n");
+        abort();
+    }
+    msgpack_unpacked_destroy(&u);
+    msgpack_sbuffer_destroy(&first);
+    msgpack_sbuffer_destroy(&second);
+}
+
+static void read_packet_batch(const msgpack_object *rec)
+{
+    const msgpack_object *bin = fc_map_get(rec, FC_KEY_BATCH);
+    if (!bin || bin->type != MSGPACK_OBJECT_BIN)
+        return;
+    const uint8_t *at = (const uint8_t *)bin->via.bin.ptr, *end = at + bin->via.bin.size;
+    struct fc_packet p;
+    while (fc_packet_decode(&at, end, &p) == 1) {
+        if (p.data + p.data_len > end || at > end)
+            abort();
+        for (size_t i = 0; i < p.data_len; i++)
+            touched ^= p.data[i];
+    }
+}
+
+static void read_record(const msgpack_object *rec)
+{
+    uint64_t kind = 0;
+    if (rec->type != MSGPACK_OBJECT_MAP || !fc_obj_uint(fc_map_get(rec, FC_KEY_KIND), &kind))
+        return;
+    char name[64];
+    (void)fc_obj_str(fc_map_get(rec, FC_KEY_NAME), name, sizeof name);
+    (void)fc_obj_str_eq(fc_map_get(rec, FC_KEY_EVENT), "open");
+    if (kind == FC_REC_PACKETS) {
+        read_packet_batch(rec);
+    } else if (kind == FC_REC_FLOW || kind == FC_REC_SAMPLE) {
+        struct fc_flow f;
+        const char *why = NULL;
+        if (fc_flow_unpack(rec, &f, &why))
+            check_flow_round_trip(&f);
+        else if (!why)
+            abort(); /* a refusal must say why */
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t at = 0;
+    while (at < size) {
+        size_t len = 0;
+        if (fc_mpscan(data + at, size - at, FUZZ_MAX_RECORD, &len) != FC_MPSCAN_OK)
+            break;
+        if (len == 0 || len > size - at)
+            abort(); /* the scanner promised an object inside the buffer */
+        size_t off = 0;
+        msgpack_unpack_return ret = msgpack_unpack_next(&u, (const char *)data + at, len, &off);
+        if (ret == MSGPACK_UNPACK_SUCCESS) {
+            if (off != len) {
+                fprintf(stderr, "fc_mpscan and msgpack-c disagree on a record's length (%zu vs %zu)\n", len, off);
+                abort();
+            }
+            read_record(&u.data);
+        }
+        at += len;
+    }
+    msgpack_unpacked_destroy(&u);
+    return 0;
+}

@@ -1,0 +1,174 @@
+/* \summary: unit tests of the record stream: framing, hostile lengths, header, flow round trip */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flow_record.h"
+#include "log.h"
+#include "mpscan.h"
+#include "packet_batch.h"
+#include "record.h"
+#include "stream.h"
+#include "unit.h"
+
+static void mpscan_frames_objects(void)
+{
+    size_t len = 0;
+    const uint8_t fixmap[] = { 0x81, 0xa1, 'k', 0x02 };
+    CHECK("mpscan_finds_whole_fixmap", fc_mpscan(fixmap, sizeof fixmap, 1000, &len) == FC_MPSCAN_OK && len == 4);
+    CHECK("mpscan_wants_more_for_cut_map", fc_mpscan(fixmap, 3, 1000, &len) == FC_MPSCAN_NEED_MORE);
+    const uint8_t never_used[] = { 0xc1 };
+    CHECK("mpscan_rejects_0xc1", fc_mpscan(never_used, 1, 1000, &len) == FC_MPSCAN_INVALID);
+    const uint8_t huge_array[] = { 0xdd, 0xff, 0xff, 0xff, 0xff, 0x01 };
+    CHECK("mpscan_refuses_array_count_beyond_limit",
+          fc_mpscan(huge_array, sizeof huge_array, 1u << 20, &len) == FC_MPSCAN_TOO_LARGE);
+    const uint8_t huge_bin[] = { 0xc6, 0x7f, 0xff, 0xff, 0xff };
+    CHECK("mpscan_refuses_bin_beyond_limit", fc_mpscan(huge_bin, sizeof huge_bin, 1u << 20, &len) == FC_MPSCAN_TOO_LARGE);
+    const uint8_t nested[] = { 0x91, 0x91, 0x91, 0xc0 };
+    CHECK("mpscan_handles_nesting", fc_mpscan(nested, sizeof nested, 1000, &len) == FC_MPSCAN_OK && len == 4);
+    const uint8_t ext[] = { 0xd4, 0x01, 0x02, 0xc7, 0x02, 0x05, 0xaa, 0xbb };
+    CHECK("mpscan_sizes_fixext", fc_mpscan(ext, sizeof ext, 1000, &len) == FC_MPSCAN_OK && len == 3);
+    CHECK("mpscan_sizes_ext8", fc_mpscan(ext + 3, 5, 1000, &len) == FC_MPSCAN_OK && len == 5);
+}
+
+static struct fc_flow sample_flow(void)
+{
+    struct fc_flow f;
+    memset(&f, 0, sizeof f);
+    f.id = 7;
+    f.ipv = 6;
+    f.proto = 6;
+    f.has_ports = true;
+    f.vlan = 100;
+    f.start_us = 1500000120000000;
+    f.end_us = 1500000120454536;
+    f.orig.ip[0] = 0x20;
+    f.orig.ip[15] = 1;
+    f.resp.ip[0] = 0xfe;
+    f.orig.port = 34855;
+    f.resp.port = 80;
+    f.orig.pkts = 6;
+    f.orig.ip_bytes = 816;
+    f.orig.payload_bytes = 496;
+    f.orig.wire_bytes = 900;
+    f.orig.tcp_flags = 0x1b;
+    f.resp.pkts = 6;
+    f.resp.ip_bytes = 2051;
+    f.resp.payload_bytes = 1731;
+    f.state = FC_STATE_CLOSED;
+    f.reason = FC_REASON_TIMEOUT;
+    strcpy(f.conn_state, "SF");
+    strcpy(f.history, "ShADadfF");
+    return f;
+}
+
+static void stream_round_trip(void)
+{
+    FILE *tmp = tmpfile();
+    int fd = fileno(tmp);
+    struct fc_writer w;
+    fc_writer_open(&w, fd, "tmp");
+    char *argv[] = { "test_stream", "--opt" };
+    struct fc_stream_header sample = { .sample_packets = 20, .sample_full_packets = 5, .sample_bytes = 128 };
+    fc_writer_header(&w, NULL, 2, argv, &sample);
+    struct fc_flow f = sample_flow();
+    fc_flow_pack_record(&w.pk, &f);
+    fc_writer_record_done(&w);
+    /* a record of a kind no stage knows, with an extra field */
+    msgpack_pack_map(&w.pk, 2);
+    fc_pack_kv_uint(&w.pk, FC_KEY_KIND, 99);
+    fc_pack_kv_str(&w.pk, "future", "x");
+    fc_writer_record_done(&w);
+    /* a packet batch with one entry */
+    uint8_t bin[64];
+    const uint8_t data[] = { 0x45, 0, 0, 20 };
+    struct fc_packet p = { .link = FC_LINK_NETWORK, .proto = 0x0800, .vlan = 5, .wire_len = 60,
+                           .ts_us = -3, .data = data, .data_len = sizeof data };
+    size_t n = fc_packet_encode(bin, &p);
+    msgpack_pack_map(&w.pk, 3);
+    fc_pack_kv_uint(&w.pk, FC_KEY_KIND, FC_REC_PACKETS);
+    fc_pack_kv_uint(&w.pk, FC_KEY_COUNT, 1);
+    fc_pack_str(&w.pk, FC_KEY_BATCH);
+    msgpack_pack_bin(&w.pk, n);
+    msgpack_pack_bin_body(&w.pk, bin, n);
+    fc_writer_close(&w);
+    lseek(fd, 0, SEEK_SET);
+
+    struct fc_reader r;
+    fc_reader_open(&r, fd, "tmp");
+    CHECK("header_keeps_sample_limits", r.header.sample_packets == 20 && r.header.sample_full_packets == 5 &&
+                                            r.header.sample_bytes == 128);
+    CHECK_STR("header_names_producer", "test_stream", r.header.producer);
+    const msgpack_object *stages = fc_map_get(&r.header.raw.data, FC_KEY_STAGES);
+    CHECK("header_lists_stage", stages && stages->type == MSGPACK_OBJECT_ARRAY && stages->via.array.size == 1 &&
+                                    fc_obj_str_eq(&stages->via.array.ptr[0], "test_stream --opt"));
+    struct fc_record rec;
+    CHECK("reads_flow_record", fc_reader_next(&r, &rec) == 1 && rec.kind == FC_REC_FLOW);
+    struct fc_flow back;
+    const char *why = "";
+    CHECK("flow_unpacks", fc_flow_unpack(&rec.obj, &back, &why));
+    CHECK("flow_round_trip_counters", back.orig.ip_bytes == 816 && back.resp.payload_bytes == 1731 &&
+                                          back.orig.wire_bytes == 900 && back.orig.tcp_flags == 0x1b);
+    CHECK("flow_round_trip_key", back.ipv == 6 && back.vlan == 100 && back.orig.port == 34855 &&
+                                     back.orig.ip[15] == 1 && back.resp.ip[0] == 0xfe);
+    CHECK_STR("flow_round_trip_history", "ShADadfF", back.history);
+    CHECK("flow_round_trip_state", back.state == FC_STATE_CLOSED && back.reason == FC_REASON_TIMEOUT);
+    CHECK("reads_unknown_kind", fc_reader_next(&r, &rec) == 1 && rec.kind == 99 && rec.raw_len > 0);
+    CHECK("reads_packet_batch", fc_reader_next(&r, &rec) == 1 && rec.kind == FC_REC_PACKETS);
+    const msgpack_object *b = fc_map_get(&rec.obj, FC_KEY_BATCH);
+    struct fc_packet q;
+    const uint8_t *at = (const uint8_t *)b->via.bin.ptr, *end = at + b->via.bin.size;
+    CHECK("packet_entry_round_trip", fc_packet_decode(&at, end, &q) == 1 && q.vlan == 5 && q.ts_us == -3 &&
+                                         q.wire_len == 60 && q.data_len == 4 && q.data[0] == 0x45);
+    CHECK("packet_batch_ends", fc_packet_decode(&at, end, &q) == 0);
+    CHECK("stream_ends_cleanly", fc_reader_next(&r, &rec) == 0 && !r.failed);
+    fc_reader_close(&r);
+    fclose(tmp);
+}
+
+static void damaged_entries_are_refused(void)
+{
+    uint8_t bin[FC_ENTRY_HEADER];
+    memset(bin, 0, sizeof bin);
+    bin[0] = 200; /* claims 200 bytes, only 24 present */
+    const uint8_t *at = bin;
+    struct fc_packet q;
+    CHECK("packet_entry_longer_than_batch_is_malformed", fc_packet_decode(&at, bin + sizeof bin, &q) == -1);
+    bin[0] = 3;
+    at = bin;
+    CHECK("packet_entry_shorter_than_header_is_malformed", fc_packet_decode(&at, bin + sizeof bin, &q) == -1);
+}
+
+static void cut_stream_is_damage(void)
+{
+    FILE *tmp = tmpfile();
+    int fd = fileno(tmp);
+    struct fc_writer w;
+    fc_writer_open(&w, fd, "tmp");
+    char *argv[] = { "test_stream" };
+    fc_writer_header(&w, NULL, 1, argv, NULL);
+    struct fc_flow f = sample_flow();
+    fc_flow_pack_record(&w.pk, &f);
+    fc_writer_close(&w);
+    off_t size = lseek(fd, 0, SEEK_END);
+    CHECK("cut_stream_truncates", ftruncate(fd, size - 5) == 0);
+    lseek(fd, 0, SEEK_SET);
+    struct fc_reader r;
+    fc_reader_open(&r, fd, "tmp");
+    struct fc_record rec;
+    CHECK("cut_record_reported_as_damage", fc_reader_next(&r, &rec) == -1 && r.failed);
+    fc_reader_close(&r);
+    fclose(tmp);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    fc_log_init(argv[0]);
+    mpscan_frames_objects();
+    stream_round_trip();
+    damaged_entries_are_refused();
+    cut_stream_is_damage();
+    UNIT_DONE();
+}
