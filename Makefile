@@ -29,7 +29,7 @@ override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Icommon \
                    -DFC_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS)
 LDLIBS  = $(PKG_LIBS) -lm
 
-TOOLS   = fc-read fc-flow fc-emit fc-feat fc-train
+TOOLS   = fc-read fc-flow fc-emit fc-feat fc-train fc-classify
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      = $(BUILD)/libflowcarp.a

@@ -349,16 +349,18 @@ bool fc_model_parse(const uint8_t *data, size_t len, struct fc_model *m, char wh
     case FC_MPSCAN_NEED_MORE: return fail(why, "truncated (the model ends inside its data)");
     default: return fail(why, "not a FlowCarp model (not a valid msgpack object)");
     }
-    if (object_len != len)
-        return fail(why, "%zu bytes of trailing garbage after the model", len - object_len);
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     size_t off = 0;
-    bool ok = msgpack_unpack_next(&u, (const char *)data, len, &off) == MSGPACK_UNPACK_SUCCESS;
+    bool ok = msgpack_unpack_next(&u, (const char *)data, object_len, &off) == MSGPACK_UNPACK_SUCCESS;
+    /* what the file is comes first: a pcap also starts with something msgpack can frame */
     if (!ok)
         fail(why, "not a FlowCarp model (msgpack data cannot be decoded)");
     else if (u.data.type != MSGPACK_OBJECT_MAP)
         ok = fail(why, "not a FlowCarp model (not a msgpack map)");
+    else if (object_len != len)
+        ok = parse_header(&u.data, m, why) &&
+             fail(why, "%zu bytes of trailing garbage after the model", len - object_len);
     else
         ok = parse_header(&u.data, m, why) && parse_tags(&u.data, m, why) && parse_transports(&u.data, m, why) &&
              parse_meters(&u.data, m, why);

@@ -63,3 +63,9 @@ for line in sys.stdin:
         print("BAD BATCH")
 '
 }
+# run_status_to FILE CMD...: like run_status, but stdout (binary records) goes to FILE
+run_status_to() {
+    local file=$1; shift
+    "$@" > "$file" 2>"$TMP/stderr"; RC=$?
+    ERR=$(cat "$TMP/stderr")
+}

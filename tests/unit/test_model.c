@@ -46,6 +46,7 @@ static void test_round_trip(void)
     size_t len2;
     uint8_t *again = fc_model_serialize(&back, &len2);
     CHECK("model_serialize_parse_serialize_is_byte_identical", len == len2 && memcmp(bytes, again, len) == 0);
+    fc_model_free(&back);
 
     /* every truncation is refused cleanly */
     bool all_refused = true;

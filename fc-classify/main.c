@@ -1,0 +1,306 @@
+/* \summary: fc-classify: names each flow's protocol by comparing its vector with protocol models */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../fc-feat/meters/measure.h"
+#include "log.h"
+#include "models.h"
+#include "pending.h"
+#include "record.h"
+#include "stream.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+/*
+ * For each vector record (from fc-feat) or sample record (measured here when
+ * fc-feat was not in the pipe) the verdict is decided at once and written as a
+ * verdict record (kind 5) right after it, with the flow as it was when the sample
+ * completed, so an alert can be raised while the flow is still open. The verdict
+ * then waits (bounded, pending.h) for the flow record, which is re-packed with the
+ * verdict fields added and every other field kept. A flow record with no waiting
+ * verdict had no payload sample: no_payload, or unknown if it did carry payload.
+ */
+
+static const char usage_text[] =
+    "usage: fc-classify [options] < flows > flows-with-verdicts\n"
+    "Names each flow's application protocol by comparing its payload sample with protocol models.\n"
+    "This product uses the SPID Algorithm, designed by Erik Hjelmvik.\n"
+    "  -h, --help              print this help and exit\n"
+    "      --version           print the version and exit\n"
+    "  -v, --verbose           print the counters on stderr at the end\n"
+    "      --debug             print debugging information\n"
+    "  -m, --model FILE        also load this model (.fcp); repeatable; replaces a built-in model\n"
+    "                          of the same name\n"
+    "      --models-dir DIR    built-in models folder (default: $FLOWCARP_MODELS, else found\n"
+    "                          beside the fc-classify binary)\n"
+    "      --no-builtin        load only the --model files\n"
+    "      --list-models       print name, tags, sessions and file of every model and exit\n"
+    "      --ratio R           unknown when the best divergence exceeds R times the runner-up's\n"
+    "                          (default 0.95; 1 turns the test off)\n"
+    "      --max-divergence D  unknown when the best divergence exceeds D (default 2.6)\n"
+    "      --explain N         list the N closest models with per-meter divergences in each\n"
+    "                          verdict record (default 0)\n"
+    "      --max-pending N     most verdicts waiting for their flow record (default 262144)\n";
+
+enum {
+    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_EXPLAIN,
+    OPT_MAX_PENDING,
+};
+
+static const struct option long_options[] = {
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { "verbose", no_argument, NULL, 'v' },
+    { "debug", no_argument, NULL, OPT_DEBUG },
+    { "model", required_argument, NULL, 'm' },
+    { "models-dir", required_argument, NULL, OPT_MODELS_DIR },
+    { "no-builtin", no_argument, NULL, OPT_NO_BUILTIN },
+    { "list-models", no_argument, NULL, OPT_LIST },
+    { "ratio", required_argument, NULL, OPT_RATIO },
+    { "max-divergence", required_argument, NULL, OPT_CEILING },
+    { "explain", required_argument, NULL, OPT_EXPLAIN },
+    { "max-pending", required_argument, NULL, OPT_MAX_PENDING },
+    { NULL, 0, NULL, 0 },
+};
+
+#define CLASSIFY_COUNTERS(X) X(vectors) X(identified) X(unknown) X(no_payload) X(flows_without_sample) \
+    X(evicted) X(malformed)
+
+struct counters {
+#define DECLARE(name) uint64_t name;
+    CLASSIFY_COUNTERS(DECLARE)
+};
+
+struct classifier {
+    struct model_set models;
+    struct verdict_options opt;
+    struct pending pending;
+    struct vector_source source;
+    struct fc_vector vector;
+    struct session session;
+    struct counters count;
+    bool warned_other_set;
+    struct fc_reader reader;
+    struct fc_writer writer;
+};
+
+static noreturn void usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "%s: ", fc_progname());
+    fprintf(stderr, msg, arg);
+    fprintf(stderr, "\nTry '%s --help'.\n", fc_progname());
+    exit(FC_EXIT_USAGE);
+}
+
+static double parse_number(const char *arg, const char *opt, double min, double max)
+{
+    char *end;
+    double v = strtod(arg, &end);
+    if (!arg[0] || *end || !isfinite(v) || v < min || v > max) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "--%s: %%s: must be a number from %g to %g", opt, min, max);
+        usage_error(msg, arg);
+    }
+    return v;
+}
+
+static void list_models(const struct model_set *set)
+{
+    for (uint32_t i = 0; i < set->n; i++) {
+        const struct fc_model *m = &set->model[i];
+        printf("%s\t", m->name);
+        for (uint32_t t = 0; t < m->n_tags; t++)
+            printf("%s%s", t ? "," : "", m->tags[t]);
+        printf("%s\t%" PRIu64 "\t", m->n_tags ? "" : "-", m->sessions);
+        for (uint32_t t = 0; t < m->n_l4; t++)
+            printf("%s%u", t ? "," : "", m->l4[t].proto);
+        printf("\t%s\n", set->origin[i]);
+    }
+}
+
+/* The verdict record: the sample's (or vector's) flow fields, the time, the verdict. */
+static void write_verdict_record(struct classifier *c, const msgpack_object *from, const struct verdict *v)
+{
+    /* sample and vector fields, and verdict fields of an earlier classifier, are left out */
+    static const char *const skip[] = { FC_KEY_KIND, FC_KEY_OBS, FC_KEY_METER_SET, FC_KEY_METER_SET_VERSION,
+                                        FC_KEY_BINS, FC_KEY_AT, FC_KEY_EXPLAIN, FC_KEY_VERDICT, FC_KEY_PROTOCOL,
+                                        FC_KEY_MODEL, FC_KEY_DIVERGENCE, FC_KEY_RUNNER_UP,
+                                        FC_KEY_RUNNER_UP_DIVERGENCE, FC_KEY_TAGS, FC_KEY_USED_PKTS };
+    size_t n_skip = sizeof skip / sizeof skip[0];
+    int64_t at = 0;
+    bool has_at = fc_obj_int(fc_map_get(from, FC_KEY_END), &at);
+    msgpack_packer *pk = fc_writer_packer(&c->writer);
+    msgpack_pack_map(pk, 1 + fc_map_count_except(from, skip, n_skip) + has_at +
+                             verdict_field_count(&c->models, v) + (c->opt.explain > 0));
+    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_VERDICT);
+    fc_pack_map_except(pk, from, skip, n_skip);
+    if (has_at)
+        fc_pack_kv_int(pk, FC_KEY_AT, at);
+    verdict_pack_fields(pk, &c->models, v);
+    if (c->opt.explain)
+        verdict_pack_explain(pk, &c->models, &c->opt, &c->vector, &c->session);
+    fc_writer_record_done(&c->writer);
+}
+
+static void count_verdict(struct counters *count, const struct verdict *v)
+{
+    if (v->kind == VERDICT_IDENTIFIED)
+        count->identified++;
+    else if (v->kind == VERDICT_UNKNOWN)
+        count->unknown++;
+    else
+        count->no_payload++;
+}
+
+static void on_vector_or_sample(struct classifier *c, const struct fc_record *rec)
+{
+    fc_writer_raw(&c->writer, rec->raw, rec->raw_len);
+    const char *why = NULL;
+    switch (vector_source_take(&c->source, rec, &c->vector, &why)) {
+    case VECTOR_READY: {
+        struct verdict v;
+        verdict_decide(&c->models, &c->opt, &c->vector, &c->session, &v);
+        c->count.vectors++;
+        write_verdict_record(c, &rec->obj, &v);
+        pending_put(&c->pending, c->vector.flow_id, &v);
+        break;
+    }
+    case VECTOR_MALFORMED:
+        fc_warn("%s: offset %" PRIu64 ": %s; flow left unclassified", c->reader.name, rec->offset, why);
+        c->count.malformed++;
+        c->reader.failed = true;
+        break;
+    case VECTOR_OTHER_SET:
+        if (!c->warned_other_set)
+            fc_warn("%s: vectors were made by meter set %s version %u; this fc-classify uses %s version %u, so it "
+                    "measures the samples itself", c->reader.name, c->vector.set, c->vector.set_version,
+                    METER_SET_NAME, METER_SET_VERSION);
+        c->warned_other_set = true;
+        break;
+    case VECTOR_SKIP: break;
+    }
+}
+
+static uint64_t side_payload(const msgpack_object *flow, const char *side)
+{
+    const msgpack_object *s = fc_map_get(flow, side);
+    uint64_t n = 0;
+    if (s && s->type == MSGPACK_OBJECT_MAP)
+        fc_obj_uint(fc_map_get(s, FC_KEY_SIDE_PAYLOAD), &n);
+    return n;
+}
+
+static void on_flow(struct classifier *c, const struct fc_record *rec)
+{
+    uint64_t id = 0;
+    struct verdict v;
+    if (!fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_ID), &id) || !pending_take(&c->pending, id, &v)) {
+        bool payload = side_payload(&rec->obj, FC_KEY_ORIG) || side_payload(&rec->obj, FC_KEY_RESP);
+        v = (struct verdict){ .kind = payload ? VERDICT_UNKNOWN : VERDICT_NO_PAYLOAD, .best = VERDICT_NONE,
+                              .runner_up = VERDICT_NONE };
+        c->count.flows_without_sample += payload;
+        count_verdict(&c->count, &v);
+    } else {
+        count_verdict(&c->count, &v);
+    }
+    msgpack_packer *pk = fc_writer_packer(&c->writer);
+    msgpack_pack_map(pk, fc_map_count_except(&rec->obj, verdict_keys, verdict_key_count) +
+                             verdict_field_count(&c->models, &v));
+    fc_pack_map_except(pk, &rec->obj, verdict_keys, verdict_key_count);
+    verdict_pack_fields(pk, &c->models, &v);
+    fc_writer_record_done(&c->writer);
+}
+
+static void write_stats(struct classifier *c)
+{
+    c->count.evicted = c->pending.evicted;
+    msgpack_packer *pk = fc_writer_packer(&c->writer);
+    msgpack_pack_map(pk, 3);
+    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_STATS);
+    fc_pack_kv_str(pk, FC_KEY_STAGE, "fc-classify");
+    fc_pack_str(pk, FC_KEY_COUNTERS);
+#define ONE(name) +1
+    msgpack_pack_map(pk, 0 CLASSIFY_COUNTERS(ONE));
+#define PACK(name) fc_pack_kv_uint(pk, #name, c->count.name);
+    CLASSIFY_COUNTERS(PACK)
+    fc_writer_record_done(&c->writer);
+#define INFO(name) fc_info("%s: %" PRIu64, #name, c->count.name);
+    CLASSIFY_COUNTERS(INFO)
+}
+
+static uint32_t parse_options(int argc, char **argv, struct model_set_options *mo, struct verdict_options *vo,
+                              bool *list)
+{
+    uint32_t max_pending = 262144;
+    int c;
+    while ((c = getopt_long(argc, argv, "hvm:", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(usage_text, stdout); exit(FC_EXIT_OK);
+        case OPT_VERSION: printf("fc-classify %s\n", FC_VERSION); exit(FC_EXIT_OK);
+        case 'v': fc_verbosity = fc_verbosity > 1 ? fc_verbosity : 1; break;
+        case OPT_DEBUG: fc_verbosity = 2; break;
+        case 'm':
+            mo->extra = fc_xrealloc(mo->extra, (mo->n_extra + 1) * sizeof *mo->extra);
+            mo->extra[mo->n_extra++] = optarg;
+            break;
+        case OPT_MODELS_DIR: mo->builtin_dir = optarg; break;
+        case OPT_NO_BUILTIN: mo->no_builtin = true; break;
+        case OPT_LIST: *list = true; break;
+        case OPT_RATIO: vo->ratio = parse_number(optarg, "ratio", 0, 1); break;
+        case OPT_CEILING: vo->ceiling = parse_number(optarg, "max-divergence", 0, 1e6); break;
+        case OPT_EXPLAIN: vo->explain = (unsigned)parse_number(optarg, "explain", 0, 16); break;
+        case OPT_MAX_PENDING: max_pending = (uint32_t)parse_number(optarg, "max-pending", 1, 1 << 26); break;
+        default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument '%s' (fc-classify reads stdin and writes stdout; models go with --model)",
+                    argv[optind]);
+    return max_pending;
+}
+
+int main(int argc, char **argv)
+{
+    fc_log_init(argv[0]);
+    static struct classifier c;
+    struct model_set_options mo = { 0 };
+    c.opt = (struct verdict_options){ .ratio = 0.95, .ceiling = 2.6, .explain = 0 };
+    bool list = false;
+    uint32_t max_pending = parse_options(argc, argv, &mo, &c.opt, &list);
+    model_set_load(&c.models, &mo);
+    free(mo.extra);
+    if (list) {
+        list_models(&c.models);
+        model_set_free(&c.models);
+        return FC_EXIT_OK;
+    }
+    if (c.models.n == 0)
+        fc_warn("no protocol models loaded; every flow with payload will be unknown (give --model FILE)");
+    fc_writer_open(&c.writer, STDOUT_FILENO, "stdout");
+    fc_reader_open(&c.reader, STDIN_FILENO, "stdin");
+    fc_writer_header(&c.writer, &c.reader.header, argc, argv, NULL);
+    pending_init(&c.pending, max_pending);
+
+    struct fc_record rec;
+    int got;
+    while ((got = fc_reader_next(&c.reader, &rec)) == 1) {
+        if (rec.kind == FC_REC_SAMPLE || rec.kind == FC_REC_FEATURES)
+            on_vector_or_sample(&c, &rec);
+        else if (rec.kind == FC_REC_FLOW)
+            on_flow(&c, &rec);
+        else
+            fc_writer_raw(&c.writer, rec.raw, rec.raw_len);
+    }
+    bool damaged = got < 0 || c.reader.failed;
+    write_stats(&c);
+    fc_writer_close(&c.writer);
+    fc_reader_close(&c.reader);
+    pending_free(&c.pending);
+    model_set_free(&c.models);
+    return damaged ? FC_EXIT_BAD_INPUT : FC_EXIT_OK;
+}

@@ -1,0 +1,134 @@
+/* \summary: decides a flow's verdict from its divergences and writes the verdict fields */
+#include "verdict.h"
+
+#include <string.h>
+
+#include "../fc-feat/meters/meter.h"
+#include "record.h"
+#include "stream.h"
+
+static const char *const kind_names[] = {
+    [VERDICT_IDENTIFIED] = "identified", [VERDICT_UNKNOWN] = "unknown", [VERDICT_NO_PAYLOAD] = "no_payload",
+};
+
+const char *const verdict_keys[] = { FC_KEY_VERDICT, FC_KEY_PROTOCOL, FC_KEY_MODEL, FC_KEY_DIVERGENCE,
+                                     FC_KEY_RUNNER_UP, FC_KEY_RUNNER_UP_DIVERGENCE, FC_KEY_TAGS, FC_KEY_USED_PKTS };
+const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
+
+/*
+ * Candidates are the models trained on the flow's transport (a TCP flow is never
+ * called ICMPv6). The closest is accepted unless the second closest is nearly as
+ * close (best > ratio * runner-up: the evidence does not single out one protocol,
+ * which is also what a protocol no model knows tends to look like) or it is far
+ * from everything (best > ceiling).
+ */
+void verdict_decide(const struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
+                    struct session *scratch, struct verdict *out)
+{
+    out->kind = VERDICT_UNKNOWN;
+    out->best = out->runner_up = VERDICT_NONE;
+    out->best_divergence = out->runner_up_divergence = 0;
+    out->used_pkts = v->payload_pkts;
+    if (!session_prepare(v, scratch))
+        return;
+    for (uint32_t i = 0; i < set->n; i++) {
+        if (!fc_model_has_l4(&set->model[i], v->proto))
+            continue;
+        double d = score_model(&set->scored[i], scratch);
+        if (out->best == VERDICT_NONE || d < out->best_divergence) {
+            out->runner_up = out->best;
+            out->runner_up_divergence = out->best_divergence;
+            out->best = (int32_t)i;
+            out->best_divergence = d;
+        } else if (out->runner_up == VERDICT_NONE || d < out->runner_up_divergence) {
+            out->runner_up = (int32_t)i;
+            out->runner_up_divergence = d;
+        }
+    }
+    if (out->best == VERDICT_NONE || out->best_divergence > opt->ceiling)
+        return;
+    if (out->runner_up != VERDICT_NONE && out->best_divergence > opt->ratio * out->runner_up_divergence)
+        return;
+    out->kind = VERDICT_IDENTIFIED;
+}
+
+uint32_t verdict_field_count(const struct model_set *set, const struct verdict *v)
+{
+    uint32_t n = 1;
+    if (v->kind == VERDICT_NO_PAYLOAD)
+        return n;
+    n += 1; /* used_pkts */
+    n += v->best != VERDICT_NONE ? 2 : 0;
+    n += v->runner_up != VERDICT_NONE ? 2 : 0;
+    if (v->kind == VERDICT_IDENTIFIED)
+        n += 1 + (set->model[v->best].n_tags > 0);
+    return n;
+}
+
+void verdict_pack_fields(msgpack_packer *pk, const struct model_set *set, const struct verdict *v)
+{
+    fc_pack_kv_str(pk, FC_KEY_VERDICT, kind_names[v->kind]);
+    if (v->kind == VERDICT_NO_PAYLOAD)
+        return;
+    if (v->kind == VERDICT_IDENTIFIED)
+        fc_pack_kv_str(pk, FC_KEY_PROTOCOL, set->model[v->best].name);
+    if (v->best != VERDICT_NONE) {
+        fc_pack_kv_str(pk, FC_KEY_MODEL, set->model[v->best].name);
+        fc_pack_str(pk, FC_KEY_DIVERGENCE);
+        msgpack_pack_double(pk, v->best_divergence);
+    }
+    if (v->runner_up != VERDICT_NONE) {
+        fc_pack_kv_str(pk, FC_KEY_RUNNER_UP, set->model[v->runner_up].name);
+        fc_pack_str(pk, FC_KEY_RUNNER_UP_DIVERGENCE);
+        msgpack_pack_double(pk, v->runner_up_divergence);
+    }
+    if (v->kind == VERDICT_IDENTIFIED && set->model[v->best].n_tags > 0) {
+        const struct fc_model *m = &set->model[v->best];
+        fc_pack_str(pk, FC_KEY_TAGS);
+        msgpack_pack_array(pk, m->n_tags); /* sorted and unique since loading */
+        for (uint32_t i = 0; i < m->n_tags; i++)
+            fc_pack_str(pk, m->tags[i]);
+    }
+    fc_pack_kv_uint(pk, FC_KEY_USED_PKTS, v->used_pkts);
+}
+
+void verdict_pack_explain(msgpack_packer *pk, const struct model_set *set, const struct verdict_options *opt,
+                          const struct fc_vector *v, const struct session *s)
+{
+    enum { MAX_EXPLAIN = 16 };
+    uint32_t top[MAX_EXPLAIN];
+    double top_d[MAX_EXPLAIN];
+    unsigned n = 0, want = opt->explain < MAX_EXPLAIN ? opt->explain : MAX_EXPLAIN;
+    for (uint32_t i = 0; s->n_measured && i < set->n; i++) {
+        if (!fc_model_has_l4(&set->model[i], v->proto))
+            continue;
+        double d = score_model(&set->scored[i], s);
+        unsigned at = n < want ? n++ : want;
+        while (at > 0 && top_d[at - 1] > d) { /* insertion into the sorted top list */
+            if (at < want) {
+                top[at] = top[at - 1];
+                top_d[at] = top_d[at - 1];
+            }
+            at--;
+        }
+        if (at < want) {
+            top[at] = i;
+            top_d[at] = d;
+        }
+    }
+    fc_pack_str(pk, FC_KEY_EXPLAIN);
+    msgpack_pack_array(pk, n);
+    for (unsigned j = 0; j < n; j++) {
+        msgpack_pack_map(pk, 3);
+        fc_pack_kv_str(pk, FC_KEY_MODEL, set->model[top[j]].name);
+        fc_pack_str(pk, FC_KEY_DIVERGENCE);
+        msgpack_pack_double(pk, top_d[j]);
+        fc_pack_str(pk, "meters");
+        msgpack_pack_map(pk, s->n_measured);
+        for (uint32_t k = 0; k < s->n_meters; k++)
+            if (s->meter[k].n) {
+                fc_pack_str(pk, meters[k].name);
+                msgpack_pack_double(pk, score_meter(&set->scored[top[j]], s, k));
+            }
+    }
+}

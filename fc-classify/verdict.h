@@ -1,0 +1,42 @@
+/* \summary: from divergences to a verdict (identified / unknown / no_payload), and its record fields */
+#ifndef FC_CLASSIFY_VERDICT_H
+#define FC_CLASSIFY_VERDICT_H
+
+#include <msgpack.h>
+
+#include "models.h"
+
+struct verdict_options {
+    double ratio;            /* unknown when best > ratio * runner-up (ALGORITHM.md §5 (d)) */
+    double ceiling;          /* unknown when best > ceiling */
+    unsigned explain;        /* closest models listed in verdict records (0 = none) */
+};
+
+enum verdict_kind { VERDICT_IDENTIFIED, VERDICT_UNKNOWN, VERDICT_NO_PAYLOAD };
+
+#define VERDICT_NONE (-1)
+
+struct verdict {
+    enum verdict_kind kind;
+    int32_t best, runner_up;          /* model indexes, or VERDICT_NONE */
+    double best_divergence, runner_up_divergence;
+    uint32_t used_pkts;
+};
+
+/* Scores the vector against every model trained on its transport and decides. `scratch`
+ * is working space (large; reused between calls). */
+void verdict_decide(const struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
+                    struct session *scratch, struct verdict *out);
+
+/* The verdict fields (record.h) of v: how many map entries, and packing them. */
+uint32_t verdict_field_count(const struct model_set *set, const struct verdict *v);
+void verdict_pack_fields(msgpack_packer *pk, const struct model_set *set, const struct verdict *v);
+/* The keys verdict_pack_fields may write (so a record being annotated drops old values). */
+extern const char *const verdict_keys[];
+extern const size_t verdict_key_count;
+
+/* "explain": the opt->explain closest models, each {model, divergence, meters: {name: D}}. */
+void verdict_pack_explain(msgpack_packer *pk, const struct model_set *set, const struct verdict_options *opt,
+                          const struct fc_vector *v, const struct session *s);
+
+#endif

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# fc-classify on real flows: models trained from corpus captures name the DNS flows of
+# demo.pcap, a verdict record (kind 5) comes as soon as the sample is complete and before
+# the flow record, flow records carry the verdict fields, flows without payload get
+# no_payload, unknown verdicts, --model overrides, colliding names refused, --explain.
+source "$(dirname "$0")/../lib.sh"
+
+shared_or_skip classify_models corpus/ndpi/alexa-app.pcapng || exit 0
+C=$FC_SHARED/corpus/ndpi
+mkdir -p "$TMP/models"
+fc-read -f 'udp port 53' "$C/alexa-app.pcapng" "$C/1kxun.pcap" | fc-flow | fc-train -n DNS -o "$TMP/models/dns.fcp" 2>/dev/null
+fc-read "$C/WebattackRCE.pcap" | fc-flow | fc-train -n HTTP -o "$TMP/models/http.fcp" 2>/dev/null
+fc-read "$C/reddit.pcap" "$C/webex.pcap" | fc-flow | fc-train -n TLS -o "$TMP/models/tls.fcp" 2>/dev/null
+fc-read "$C/quic_interop_V.pcapng" | fc-flow | fc-train -n QUIC -t malicious -o "$TMP/models/quic.fcp" 2>/dev/null
+check_eq classify_lists_models_by_name "DNS HTTP QUIC TLS" \
+    "$(fc-classify --models-dir "$TMP/models" --list-models | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
+
+json=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-feat | fc-classify --models-dir "$TMP/models" | fc-emit --format Json)
+dns=$(grep '^{"k":2,' <<<"$json" | jq -r 'select(.resp.port == 10053 and .proto == 17) | .verdict + ":" + .protocol' | sort | uniq -c | tr -s ' ')
+check_eq classify_names_the_three_dns_flows " 3 identified:DNS" "$dns"
+check_eq classify_every_flow_has_a_verdict "$(grep -c '^{"k":2,' <<<"$json")" "$(grep '^{"k":2,' <<<"$json" | grep -c '"verdict":')"
+order=$(grep -E '^\{"k":[2345],' <<<"$json" | jq -r '"\(.k) \(.id)"' |
+        awk '$1 == 5 { v[$2] = NR } $1 == 2 { if (!($2 in v)) bad++ } END { print bad + 0 }')
+check_eq classify_verdict_record_before_flow_record 0 "$order"
+first=$(grep '^{"k":5,' <<<"$json" | head -1)
+check_contains verdict_record_has_flow_fields '"orig":{"ip":' "$first"
+check_eq verdict_record_time_is_the_samples_last_packet "$(jq .end_us <<<"$first")" "$(jq .at_us <<<"$first")"
+check_eq verdict_record_has_no_observations null "$(jq -c .obs <<<"$first")"
+
+same=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" | fc-emit --format CSV)
+check_eq classify_same_verdicts_without_fc_feat "$(fc-emit --format CSV < <(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-feat | fc-classify --models-dir "$TMP/models"))" "$same"
+
+# flows without payload
+vlan=$(fc-read "$FC_DATA/flow_vlan.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" | fc-emit --format Json | grep '^{"k":2,')
+check_eq classify_no_payload_flows "$(jq -c 'select(.orig.payload_bytes == 0 and .resp.payload_bytes == 0) | .verdict' <<<"$vlan" | sort -u)" '"no_payload"'
+
+# unknown: only a UDP model loaded, so a TCP flow has no candidate
+tcp=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --no-builtin --model "$TMP/models/dns.fcp" | fc-emit --format Json |
+      grep '^{"k":2,' | jq -c 'select(.proto == 6) | [.verdict, .model]' | sort -u)
+check_eq classify_unknown_without_candidates_on_the_transport '["unknown",null]' "$tcp"
+# unknown: a ceiling nothing passes keeps the best model and the runner-up for the record
+low=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" --max-divergence 0.01 | fc-emit --format Json |
+      grep '^{"k":2,' | jq -c 'select(.proto == 17 and .resp.port == 10053) | [.verdict, .model, (.runner_up != null)]' | sort -u)
+check_eq classify_unknown_above_ceiling_keeps_best '["unknown","DNS",true]' "$low"
+
+# MALICIOUS tag travels on the verdict record for alerts
+mal=$(fc-read "$C/quic_interop_V.pcapng" | fc-flow | fc-classify --models-dir "$TMP/models" | fc-emit --format Json |
+      grep '^{"k":5,' | jq -c 'select(.verdict == "identified" and .protocol == "QUIC") | .tags' | sort -u)
+check_eq classify_verdict_record_carries_tags '["MALICIOUS"]' "$mal"
+
+# --model replaces a built-in model of the same name; colliding output names are refused
+cp "$TMP/models/dns.fcp" "$TMP/dns-copy.fcp"
+check_eq classify_model_overrides_builtin "DNS $TMP/dns-copy.fcp" \
+    "$(fc-classify --models-dir "$TMP/models" --model "$TMP/dns-copy.fcp" --list-models | grep '^DNS' | cut -f1,5 | tr '\t' ' ')"
+fc-train --merge -n 'dns' -o "$TMP/dns-lower.fcp" "$TMP/models/dns.fcp" 2>/dev/null
+run_status fc-classify --models-dir "$TMP/models" --model "$TMP/dns-lower.fcp" --list-models
+check_contains classify_refuses_colliding_slugs "has the output name 'dns', as model 'DNS'" "$ERR"
+check_eq classify_refuses_colliding_slugs_status 1 "$RC"
+run_status fc-classify --no-builtin --model "$TMP/dns-copy.fcp" --model "$TMP/models/dns.fcp" --list-models
+check_contains classify_refuses_two_models_of_one_name "a model named 'DNS' was already loaded" "$ERR"
+
+# --explain lists the closest models with per-meter divergences
+ex=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" --explain 2 | fc-emit --format Json |
+     grep '^{"k":5,' | jq -c 'select(.proto == 17 and .resp.port == 10053) | [(.explain | length), .explain[0].model, (.explain[0].meters | length)]' | sort -u)
+check_eq classify_explain_top2_with_meters '[2,"DNS",15]' "$ex"
+
+# bounded pending verdicts: every flow still comes out
+n_flows=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" --max-pending 1 | fc-emit | wc -l)
+check_eq classify_max_pending_keeps_every_flow "$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-emit | wc -l)" "$n_flows"
+
+run_status bash -c "fc-read '$FC_DATA/demo.pcap' | fc-flow | fc-classify --no-builtin > /dev/null"
+check_contains classify_warns_without_models "no protocol models loaded" "$ERR"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Damaged, empty and foreign input: fc-read emits everything before the damage, names the
+# file and byte offset, goes on with the next source, and exits 1.
+source "$(dirname "$0")/../lib.sh"
+
+"$FC_TESTBIN/mkpcap" ether "$TMP/good.pcap"
+
+# A pcap cut in the middle of a packet record.
+if shared_or_skip truncated_pcap corpus/ndpi/KakaoTalk_talk.pcap; then
+    head -c 100000 "$FC_SHARED/corpus/ndpi/KakaoTalk_talk.pcap" > "$TMP/cut.pcap"
+    want=$(tshark -r "$TMP/cut.pcap" 2>/dev/null | wc -l)
+    run_status_to "$TMP/out.fcr" fc-read "$TMP/cut.pcap" "$TMP/good.pcap"
+    check_eq truncated_pcap_exit_status 1 "$RC"
+    check_eq truncated_pcap_packets_before_damage_all_emitted "$want" \
+        "$(packet_entries < "$TMP/out.fcr" | awk '$1 == 0' | wc -l)"
+    check_contains truncated_pcap_warning_names_file_and_record_offset \
+        "fc-read: $TMP/cut.pcap: offset 99920: truncated packet record (" "$ERR"
+    check_eq truncated_pcap_next_source_still_read 1 "$(packet_entries < "$TMP/out.fcr" | awk '$1 == 1' | wc -l)"
+    check_contains truncated_pcap_end_record_carries_error "offset 99920: truncated packet record" \
+        "$(fc-emit --format Json < "$TMP/out.fcr" | jq -r 'select(.k == 6 and .event == "end" and .source == 0) | .error')"
+    run_status_to "$TMP/out.fcr" fc-read < "$TMP/cut.pcap"
+    check_contains truncated_pcap_on_stdin_still_has_offset "fc-read: stdin: offset 99920: truncated packet record" "$ERR"
+fi
+
+# A pcapng cut in the middle of a block.
+if shared_or_skip truncated_pcapng corpus/ndpi/tls_heur__vmess-websocket.pcapng; then
+    head -c 50000 "$FC_SHARED/corpus/ndpi/tls_heur__vmess-websocket.pcapng" > "$TMP/cut.pcapng"
+    want=$(tshark -r "$TMP/cut.pcapng" 2>/dev/null | wc -l)
+    run_status_to "$TMP/out.fcr" fc-read "$TMP/cut.pcapng"
+    check_eq truncated_pcapng_exit_status 1 "$RC"
+    check_eq truncated_pcapng_packets_before_damage_all_emitted "$want" "$(packet_entries < "$TMP/out.fcr" | wc -l)"
+    check_contains truncated_pcapng_warning_names_file_and_block_offset \
+        "fc-read: $TMP/cut.pcapng: offset 49168: truncated block (" "$ERR"
+fi
+
+# A pcap whose second record claims an impossible length (caplen 0x7fffffff).
+python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+sys.stdout.buffer.write(d + d[24:32] + b"\xff\xff\xff\x7f\xff\xff\xff\x7f" + b"x" * 64)' "$TMP/good.pcap" > "$TMP/bad-len.pcap"
+run_status_to "$TMP/out.fcr" fc-read "$TMP/bad-len.pcap"
+check_eq corrupt_record_length_exit_status 1 "$RC"
+check_contains corrupt_record_length_names_offset "fc-read: $TMP/bad-len.pcap: offset 96: damaged packet record" "$ERR"
+check_eq corrupt_record_length_good_packet_before_it_emitted 1 "$(packet_entries < "$TMP/out.fcr" | wc -l)"
+
+head -c 4096 /dev/urandom > "$TMP/random.bin"
+printf 'RAND' | cat - "$TMP/random.bin" > "$TMP/random2.bin"   # never a pcap magic by chance
+run_status_to "$TMP/out.fcr" fc-read "$TMP/random2.bin" "$TMP/good.pcap"
+check_eq random_bytes_exit_status 1 "$RC"
+check_contains random_bytes_named_as_not_a_capture "fc-read: $TMP/random2.bin: not a pcap or pcapng capture (libpcap: " "$ERR"
+check_eq random_bytes_other_source_still_read 1 "$(packet_entries < "$TMP/out.fcr" | wc -l)"
+
+: > "$TMP/empty.pcap"
+run_status_to "$TMP/out.fcr" fc-read "$TMP/empty.pcap"
+check_eq empty_file_exit_status 1 "$RC"
+check_contains empty_file_named "fc-read: $TMP/empty.pcap: empty file, expected a pcap or pcapng capture" "$ERR"
+check_eq empty_file_still_gives_a_stream_header FlowCarp \
+    "$(fc-emit --format Json < "$TMP/out.fcr" | head -1 | jq -r .magic)"
+run_status_to "$TMP/out.fcr" fc-read < /dev/null
+check_eq empty_stdin_exit_status 1 "$RC"
+check_contains empty_stdin_named "fc-read: stdin: empty input" "$ERR"
+
+# A header cut short (10 of 24 bytes).
+head -c 10 "$TMP/good.pcap" > "$TMP/short-header.pcap"
+run_status_to "$TMP/out.fcr" fc-read "$TMP/short-header.pcap"
+check_eq cut_file_header_exit_status 1 "$RC"
+check_contains cut_file_header_named "fc-read: $TMP/short-header.pcap: not a pcap or pcapng capture" "$ERR"
+
+# A packet larger than an entry can hold (snaplen 262144 capture of a 70000-byte frame).
+python3 -c '
+import struct, sys
+frame = b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00" + b"\x45" + b"\0" * (70000 - 15)
+sys.stdout.buffer.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1) +
+                        struct.pack("<IIII", 1500000000, 0, len(frame), len(frame)) + frame)' > "$TMP/huge.pcap"
+check_eq packet_longer_than_entry_cut_and_flagged "1 65511" \
+    "$(fc-read --all-bytes "$TMP/huge.pcap" | packet_entries | awk '{print $3, $9}')"

@@ -1,0 +1,231 @@
+/* \summary: unit tests of fc-classify: sparse KL equals the dense formula, the verdict rule, pending verdicts */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../fc-feat/meters/meter.h"
+#include "models.h"
+#include "pending.h"
+#include "score.h"
+#include "unit.h"
+#include "verdict.h"
+
+static uint32_t rng_state = 12345;
+static uint32_t rnd(void)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return rng_state >> 8;
+}
+
+/* ALGORITHM.md §3 written out over all 256 bins, the way the paper states it. */
+static double dense_kl(const struct fc_model_meter *mm, const struct fc_vector_meter *vm)
+{
+    double s[256] = { 0 }, total = 0;
+    for (uint32_t i = 0; i < vm->n; i++)
+        s[vm->bin[i]] = vm->count[i], total += vm->count[i];
+    double d = 0;
+    for (int b = 0; b < 256; b++) {
+        double p = (s[b] + 1.0 / 256) / (total + 1);
+        double q = ((double)mm->counts[b] + 1) / ((double)mm->measurements + 256);
+        d += p * (log2(p) - log2(q));
+    }
+    return d;
+}
+
+static void random_model(struct fc_model *m, const char *name, uint8_t proto, unsigned spread)
+{
+    char why[FC_MODEL_WHY];
+    fc_model_init(m, name, METER_SET_NAME, METER_SET_VERSION, meter_count);
+    for (unsigned k = 0; k < meter_count; k++) {
+        snprintf(m->meter[k].name, sizeof m->meter[k].name, "%s", meters[k].name);
+        m->meter[k].version = meters[k].version;
+        for (int j = 0; j < 300; j++) {
+            unsigned b = rnd() % spread;
+            m->meter[k].counts[b] += 1 + rnd() % 5;
+        }
+        for (int b = 0; b < 256; b++)
+            m->meter[k].measurements += m->meter[k].counts[b];
+    }
+    for (int i = 0; i < 10; i++)
+        fc_model_add_session(m, proto, why);
+}
+
+static void random_vector(struct fc_vector *v, uint8_t proto, unsigned spread)
+{
+    memset(v, 0, sizeof *v);
+    v->proto = proto;
+    v->n_meters = meter_count;
+    v->payload_pkts = 7;
+    for (unsigned k = 0; k < meter_count; k++) {
+        struct fc_vector_meter *vm = &v->meter[k];
+        if (k == 3)
+            continue; /* one meter without measurements: left out of the mean */
+        for (unsigned b = 0; b < 256; b++)
+            if (rnd() % 256 < 20 && b < spread) {
+                vm->bin[vm->n] = (uint8_t)b;
+                vm->count[vm->n] = (uint16_t)(1 + rnd() % 9);
+                vm->total += vm->count[vm->n++];
+            }
+    }
+}
+
+static void test_sparse_equals_dense(void)
+{
+    static struct fc_model m;
+    static struct fc_vector v;
+    static struct session s;
+    struct scored_model sm;
+    double worst = 0;
+    for (int round = 0; round < 20; round++) {
+        random_model(&m, "A", 6, 64 + round * 8);
+        random_vector(&v, 6, 256);
+        scored_model_init(&sm, &m);
+        session_prepare(&v, &s);
+        double mean = 0;
+        unsigned measured = 0;
+        for (unsigned k = 0; k < meter_count; k++) {
+            if (!v.meter[k].total)
+                continue;
+            double dense = dense_kl(&m.meter[k], &v.meter[k]);
+            double diff = fabs(dense - score_meter(&sm, &s, k));
+            worst = diff > worst ? diff : worst;
+            mean += dense;
+            measured++;
+        }
+        double diff = fabs(mean / measured - score_model(&sm, &s));
+        worst = diff > worst ? diff : worst;
+        scored_model_free(&sm);
+        fc_model_free(&m);
+    }
+    CHECK("sparse_divergence_equals_dense_formula_within_1e-9", worst < 1e-9);
+}
+
+/* A set of hand-made models: the vector's own distribution scores lowest. */
+static void make_set(struct model_set *set, unsigned n)
+{
+    memset(set, 0, sizeof *set);
+    set->n = n;
+    set->model = calloc(n, sizeof *set->model);
+    set->origin = calloc(n, sizeof *set->origin);
+    set->scored = calloc(n, sizeof *set->scored);
+}
+
+static void finish_set(struct model_set *set)
+{
+    for (uint32_t i = 0; i < set->n; i++) {
+        set->origin[i] = strdup("test");
+        scored_model_init(&set->scored[i], &set->model[i]);
+    }
+}
+
+/* A model that has seen exactly the vector's bins many times. */
+static void model_of_vector(struct fc_model *m, const char *name, const struct fc_vector *v, uint8_t proto,
+                            unsigned times)
+{
+    char why[FC_MODEL_WHY];
+    random_model(m, name, proto, 256);
+    for (unsigned k = 0; k < meter_count; k++) {
+        memset(m->meter[k].counts, 0, sizeof m->meter[k].counts);
+        m->meter[k].measurements = 0;
+        for (uint32_t i = 0; i < v->meter[k].n; i++) {
+            m->meter[k].counts[v->meter[k].bin[i]] = (uint64_t)v->meter[k].count[i] * times;
+            m->meter[k].measurements += (uint64_t)v->meter[k].count[i] * times;
+        }
+    }
+    fc_model_add_tag(m, "MALICIOUS", 9, why);
+}
+
+static void test_verdict_rule(void)
+{
+    static struct fc_vector v;
+    static struct session scratch;
+    struct model_set set;
+    struct verdict out;
+    struct verdict_options opt = { .ratio = 0.95, .ceiling = 2.6, .explain = 0 };
+    random_vector(&v, 6, 128);
+
+    make_set(&set, 3);
+    model_of_vector(&set.model[0], "Match", &v, 6, 50);
+    random_model(&set.model[1], "Other", 6, 256);
+    model_of_vector(&set.model[2], "UdpTwin", &v, 17, 50);
+    finish_set(&set);
+    verdict_decide(&set, &opt, &v, &scratch, &out);
+    CHECK("verdict_identifies_the_matching_model", out.kind == VERDICT_IDENTIFIED && out.best == 0);
+    CHECK("verdict_runner_up_is_the_other_model", out.runner_up == 1 &&
+                                                      out.runner_up_divergence > out.best_divergence);
+    CHECK("verdict_ignores_models_of_another_transport", out.best != 2 && out.runner_up != 2);
+    CHECK("verdict_counts_used_packets", out.used_pkts == 7);
+    CHECK("verdict_fields_identified_with_tags", verdict_field_count(&set, &out) == 8);
+
+    struct verdict_options strict = opt;
+    strict.ceiling = out.best_divergence / 2;
+    struct verdict capped;
+    verdict_decide(&set, &strict, &v, &scratch, &capped);
+    CHECK("verdict_unknown_above_the_ceiling_keeps_best_and_runner_up",
+          capped.kind == VERDICT_UNKNOWN && capped.best == 0 && capped.runner_up == 1);
+    strict = opt;
+    strict.ratio = out.best_divergence / out.runner_up_divergence * 0.99;
+    verdict_decide(&set, &strict, &v, &scratch, &capped);
+    CHECK("verdict_unknown_when_runner_up_nearly_as_close", capped.kind == VERDICT_UNKNOWN);
+    CHECK("verdict_fields_unknown_have_no_protocol_or_tags", verdict_field_count(&set, &capped) == 6);
+
+    v.proto = 1;
+    verdict_decide(&set, &opt, &v, &scratch, &out);
+    CHECK("verdict_unknown_without_candidates_on_the_transport", out.kind == VERDICT_UNKNOWN &&
+                                                                     out.best == VERDICT_NONE);
+    v.proto = 17;
+    verdict_decide(&set, &opt, &v, &scratch, &out);
+    CHECK("verdict_single_candidate_judged_by_ceiling_only", out.kind == VERDICT_IDENTIFIED && out.best == 2 &&
+                                                                 out.runner_up == VERDICT_NONE);
+    static struct fc_vector empty;
+    empty.n_meters = meter_count;
+    empty.proto = 6;
+    verdict_decide(&set, &opt, &empty, &scratch, &out);
+    CHECK("verdict_unknown_for_a_vector_without_measurements", out.kind == VERDICT_UNKNOWN && out.best == VERDICT_NONE);
+    model_set_free(&set);
+}
+
+static void test_pending(void)
+{
+    struct pending p;
+    pending_init(&p, 64);
+    struct verdict v = { .kind = VERDICT_UNKNOWN, .best = 3 }, got;
+    /* a reference: which ids should be waiting */
+    static bool waiting[4096];
+    bool ok = true;
+    uint64_t ring_order[64];
+    unsigned ring_fill = 0, ring_head = 0;
+    for (int step = 0; step < 20000; step++) {
+        uint64_t id = 1 + rnd() % 4000;
+        if (rnd() % 2) {
+            if (waiting[id])
+                continue;
+            if (ring_fill == 64) { /* the oldest ring slot is overwritten */
+                uint64_t old = ring_order[ring_head];
+                waiting[old] = false;
+            }
+            v.best = (int32_t)id;
+            pending_put(&p, id, &v);
+            waiting[id] = true;
+            ring_order[ring_head] = id;
+            ring_head = (ring_head + 1) % 64;
+            ring_fill += ring_fill < 64;
+        } else {
+            bool have = pending_take(&p, id, &got);
+            ok &= have == waiting[id] && (!have || got.best == (int32_t)id);
+            if (have)
+                waiting[id] = false;
+        }
+    }
+    CHECK("pending_matches_a_reference_under_random_put_take_and_eviction", ok);
+    CHECK("pending_counts_evictions", p.evicted > 0);
+    pending_free(&p);
+}
+
+int main(void)
+{
+    test_sparse_equals_dense();
+    test_verdict_rule();
+    test_pending();
+    UNIT_DONE();
+}
