@@ -13,6 +13,7 @@
 
 #include "mpscan.h"
 #include "proto_names.h"
+#include "stream.h"
 #include "xalloc.h"
 
 /* File keys, in the order the writer puts them (man/flowcarp-model.5). */
@@ -168,21 +169,10 @@ bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[F
 
 /* ---- loader ---- */
 
-static const msgpack_object *get(const msgpack_object *map, const char *key)
-{
-    size_t n = strlen(key);
-    for (uint32_t i = 0; i < map->via.map.size; i++) {
-        const msgpack_object *k = &map->via.map.ptr[i].key;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == n && memcmp(k->via.str.ptr, key, n) == 0)
-            return &map->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
 static bool get_uint(const msgpack_object *map, const char *key, uint64_t max, uint64_t *out,
                      char why[FC_MODEL_WHY])
 {
-    const msgpack_object *o = get(map, key);
+    const msgpack_object *o = fc_map_get(map, key);
     if (!o)
         return fail(why, "no \"%s\" field", key);
     if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
@@ -197,7 +187,7 @@ static bool get_uint(const msgpack_object *map, const char *key, uint64_t max, u
 /* A str field copied into out (cap includes the NUL); no NUL bytes inside. */
 static bool get_str(const msgpack_object *map, const char *key, char *out, size_t cap, char why[FC_MODEL_WHY])
 {
-    const msgpack_object *o = get(map, key);
+    const msgpack_object *o = fc_map_get(map, key);
     if (!o)
         return fail(why, "no \"%s\" field", key);
     if (o->type != MSGPACK_OBJECT_STR)
@@ -213,7 +203,7 @@ static bool get_str(const msgpack_object *map, const char *key, char *out, size_
 
 static bool parse_header(const msgpack_object *top, struct fc_model *m, char why[FC_MODEL_WHY])
 {
-    const msgpack_object *format = get(top, K_FORMAT);
+    const msgpack_object *format = fc_map_get(top, K_FORMAT);
     if (!format || format->type != MSGPACK_OBJECT_STR || format->via.str.size != strlen(FC_MODEL_MAGIC) ||
         memcmp(format->via.str.ptr, FC_MODEL_MAGIC, format->via.str.size) != 0)
         return fail(why, "not a FlowCarp model (no \"format\": \"%s\")", FC_MODEL_MAGIC);
@@ -223,7 +213,7 @@ static bool parse_header(const msgpack_object *top, struct fc_model *m, char why
     if (version != FC_MODEL_FORMAT_VERSION)
         return fail(why, "model format version %llu; this FlowCarp reads version %u", (unsigned long long)version,
                     FC_MODEL_FORMAT_VERSION);
-    const msgpack_object *name = get(top, K_NAME);
+    const msgpack_object *name = fc_map_get(top, K_NAME);
     if (!name || name->type != MSGPACK_OBJECT_STR)
         return fail(why, "no \"name\" string");
     if (!fc_model_name_ok(name->via.str.ptr, name->via.str.size, why))
@@ -244,7 +234,7 @@ static bool parse_header(const msgpack_object *top, struct fc_model *m, char why
 
 static bool parse_tags(const msgpack_object *top, struct fc_model *m, char why[FC_MODEL_WHY])
 {
-    const msgpack_object *tags = get(top, K_TAGS);
+    const msgpack_object *tags = fc_map_get(top, K_TAGS);
     if (!tags)
         return fail(why, "no \"tags\" field");
     if (tags->type != MSGPACK_OBJECT_ARRAY)
@@ -263,7 +253,7 @@ static bool parse_tags(const msgpack_object *top, struct fc_model *m, char why[F
 
 static bool parse_transports(const msgpack_object *top, struct fc_model *m, char why[FC_MODEL_WHY])
 {
-    const msgpack_object *tr = get(top, K_TRANSPORTS);
+    const msgpack_object *tr = fc_map_get(top, K_TRANSPORTS);
     if (!tr || tr->type != MSGPACK_OBJECT_ARRAY)
         return fail(why, "no \"transports\" array");
     if (tr->via.array.size == 0 || tr->via.array.size > FC_MODEL_MAX_L4)
@@ -302,7 +292,7 @@ static bool parse_meter(const msgpack_object *o, uint32_t k, struct fc_model_met
         !get_uint(o, K_MEASUREMENTS, UINT64_MAX, &mm->measurements, inner))
         return fail(why, "meter %u: %s", k, inner);
     mm->version = (uint32_t)version;
-    const msgpack_object *counts = get(o, K_COUNTS);
+    const msgpack_object *counts = fc_map_get(o, K_COUNTS);
     if (!counts || counts->type != MSGPACK_OBJECT_ARRAY || counts->via.array.size != FC_MODEL_BINS)
         return fail(why, "meter %u (%s): \"counts\" is not an array of %d counters", k, mm->name, FC_MODEL_BINS);
     uint64_t sum = 0;
@@ -323,7 +313,7 @@ static bool parse_meter(const msgpack_object *o, uint32_t k, struct fc_model_met
 
 static bool parse_meters(const msgpack_object *top, struct fc_model *m, char why[FC_MODEL_WHY])
 {
-    const msgpack_object *ms = get(top, K_METERS);
+    const msgpack_object *ms = fc_map_get(top, K_METERS);
     if (!ms || ms->type != MSGPACK_OBJECT_ARRAY)
         return fail(why, "no \"meters\" array");
     if (ms->via.array.size == 0 || ms->via.array.size > FC_MODEL_MAX_METERS)

@@ -104,6 +104,17 @@ static bool compile_filter(struct source *s, const char *expr)
     return true;
 }
 
+/* Microseconds since the epoch, floored (nanosecond precision was asked for). pcapng
+ * times are 64-bit and a damaged file can hold any of them: those beyond what 64 bits
+ * of microseconds hold are clamped rather than overflowed. */
+static int64_t timestamp_us(const struct timeval *tv)
+{
+    const int64_t max_sec = INT64_MAX / 1000000 - 10; /* room for tv_usec, up to 4.3e9 ns */
+    int64_t sec = (int64_t)tv->tv_sec;
+    sec = sec > max_sec ? max_sec : sec < -max_sec ? -max_sec : sec;
+    return sec * 1000000 + (int64_t)((uint64_t)(uint32_t)tv->tv_usec / 1000);
+}
+
 /* The packet as it goes into the batch: network layer found by the link decoder,
  * or the raw frame labelled with its DLT. */
 static void build_packet(const struct source *s, const struct pcap_pkthdr *h, const uint8_t *frame,
@@ -113,8 +124,7 @@ static void build_packet(const struct source *s, const struct pcap_pkthdr *h, co
     p->flags = h->caplen < h->len ? FC_PKT_SNAPPED : 0;
     p->source = s->number;
     p->wire_len = h->len;
-    /* Nanosecond precision was asked for; flooring to µs is the records' rule. */
-    p->ts_us = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)(h->ts.tv_usec / 1000);
+    p->ts_us = timestamp_us(&h->ts);
     if (s->linktype && s->linktype->decode(frame, h->caplen, &nl)) {
         p->link = FC_LINK_NETWORK;
         p->proto = nl.ethertype;

@@ -1,6 +1,5 @@
 /* \summary: fc-read: reads pcap/pcapng captures and writes packet batches to the record stream */
 #include <getopt.h>
-#include <limits.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
