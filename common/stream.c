@@ -172,6 +172,7 @@ static void reader_parse_header(struct fc_reader *r)
     r->header.sample_packets = header_sample_field(sample, "packets");
     r->header.sample_full_packets = header_sample_field(sample, "full_packets");
     r->header.sample_bytes = header_sample_field(sample, "bytes");
+    r->header.sample_full_bytes = header_sample_field(sample, "full_bytes");
 }
 
 void fc_reader_open(struct fc_reader *r, int fd, const char *name)
@@ -293,10 +294,12 @@ static void pack_stages(struct fc_writer *w, const msgpack_object *old, int argc
 
 static void pack_sample(struct fc_writer *w, const struct fc_stream_header *s)
 {
-    msgpack_pack_map(&w->pk, 3);
+    msgpack_pack_map(&w->pk, s->sample_full_bytes ? 4 : 3);
     fc_pack_kv_uint(&w->pk, "packets", s->sample_packets);
     fc_pack_kv_uint(&w->pk, "full_packets", s->sample_full_packets);
     fc_pack_kv_uint(&w->pk, "bytes", s->sample_bytes);
+    if (s->sample_full_bytes) /* stated since 1.0's byte cap; absent in older streams */
+        fc_pack_kv_uint(&w->pk, "full_bytes", s->sample_full_bytes);
 }
 
 static bool header_key_is(const msgpack_object *k, const char *name) { return fc_obj_str_eq(k, name); }

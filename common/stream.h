@@ -25,6 +25,7 @@ struct fc_stream_header {
     const char *producer;          /* NUL-terminated copy, or "" */
     /* payload-sample limits the producer applied (0 = not stated: all bytes kept) */
     uint32_t sample_packets, sample_full_packets, sample_bytes;
+    uint32_t sample_full_bytes;    /* bytes kept of a full packet's payload (0 = not stated) */
     msgpack_unpacked raw;          /* the whole header map, for passing it on */
 };
 

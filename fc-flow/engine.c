@@ -11,8 +11,10 @@
  * slightly out of order neither expires flows early nor moves time backwards. Before
  * each packet is looked up, every class's LRU head that has been idle longer than
  * its timeout is ended, so a packet after a long silence starts a new flow.
- * Records are written in the order flows end; a flow's sample record (if it had
- * payload and the sample was not complete yet) comes just before its flow record.
+ * Records are written in the order flows end. A flow's sample record goes out as
+ * soon as no more payload can join it: when it is complete, when the TCP flow closes
+ * (FIN both ways or a RST: new data after that is not part of this connection), or
+ * else just before its flow record, so samples are held only while flows are open.
  */
 
 void engine_init(struct engine *e, const struct engine_options *opt, struct fc_writer *out)
@@ -187,7 +189,10 @@ static void flow_packet(struct engine *e, const struct fc_decoded *d, enum fc_de
     struct flow *f = flow_at(&e->table, slot);
     if (flow_account(f, dir, d, st, p))
         add_to_sample(e, f, dir, d, p);
-    flow_touch(&e->table, slot, flow_timeout_class(f));
+    enum timeout_class tc = flow_timeout_class(f);
+    if (tc == TC_CLOSED && f->sample)
+        write_sample(e, f); /* no new payload comes after FIN both ways or a RST */
+    flow_touch(&e->table, slot, tc);
     if (d->is_fragment && d->more_fragments)
         fragments_remember(e->frags, d, slot, f->id, p->ts_us);
 }

@@ -34,12 +34,13 @@ static const char usage_text[] =
     "      --max-flows N           most concurrent flows; the least recently active is\n"
     "                              ended (reason forced) to make room (default 4194304)\n"
     "      --sample-packets N      payload packets per flow sample (default: fc-read's, or 20)\n"
-    "      --sample-full-packets N of those, how many keep all their bytes (default: fc-read's, or 5)\n"
+    "      --sample-full-packets N of those, how many keep up to --sample-full-bytes (default: fc-read's, or 5)\n"
+    "      --sample-full-bytes N   bytes kept of those at most (default: fc-read's, or 1500)\n"
     "      --sample-bytes N        bytes kept of the other sample packets (default: fc-read's, or 128)\n";
 
 enum {
     OPT_VERSION = 256, OPT_DEBUG, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT, OPT_ICMP_TIMEOUT, OPT_OTHER_TIMEOUT,
-    OPT_CLOSED_TIMEOUT, OPT_MAX_FLOWS, OPT_SAMPLE_PACKETS, OPT_SAMPLE_FULL, OPT_SAMPLE_BYTES,
+    OPT_CLOSED_TIMEOUT, OPT_MAX_FLOWS, OPT_SAMPLE_PACKETS, OPT_SAMPLE_FULL, OPT_SAMPLE_FULL_BYTES, OPT_SAMPLE_BYTES,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +56,7 @@ static const struct option long_options[] = {
     { "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
     { "sample-packets", required_argument, NULL, OPT_SAMPLE_PACKETS },
     { "sample-full-packets", required_argument, NULL, OPT_SAMPLE_FULL },
+    { "sample-full-bytes", required_argument, NULL, OPT_SAMPLE_FULL_BYTES },
     { "sample-bytes", required_argument, NULL, OPT_SAMPLE_BYTES },
     { NULL, 0, NULL, 0 },
 };
@@ -170,6 +172,7 @@ int main(int argc, char **argv)
         { OPT_SAMPLE_PACKETS, "sample-packets", 20, -1 },
         { OPT_SAMPLE_FULL, "sample-full-packets", 5, -1 },
         { OPT_SAMPLE_BYTES, "sample-bytes", 128, -1 },
+        { OPT_SAMPLE_FULL_BYTES, "sample-full-bytes", 1500, -1 },
     };
     int c;
     while ((c = getopt_long(argc, argv, "hv", long_options, NULL)) != -1) {
@@ -218,8 +221,9 @@ int main(int argc, char **argv)
     opt.sample.packets = resolve_sample(&sample_opts[0], reader.header.sample_packets);
     opt.sample.full_packets = resolve_sample(&sample_opts[1], reader.header.sample_full_packets);
     opt.sample.bytes = resolve_sample(&sample_opts[2], reader.header.sample_bytes);
-    fc_debug("sample: %" PRIu32 " packets, %" PRIu32 " full, %" PRIu32 " bytes", opt.sample.packets,
-             opt.sample.full_packets, opt.sample.bytes);
+    opt.sample.full_bytes = resolve_sample(&sample_opts[3], reader.header.sample_full_bytes);
+    fc_debug("sample: %" PRIu32 " packets, %" PRIu32 " full of up to %" PRIu32 " bytes, %" PRIu32 " bytes",
+             opt.sample.packets, opt.sample.full_packets, opt.sample.full_bytes, opt.sample.bytes);
     fc_writer_header(&writer, &reader.header, argc, argv, NULL);
 
     struct engine engine;

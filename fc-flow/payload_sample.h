@@ -11,17 +11,22 @@
 
 struct sample_limits {
     uint32_t packets;       /* observations per flow */
-    uint32_t full_packets;  /* the first this many keep all their bytes */
+    uint32_t full_packets;  /* the first this many keep up to full_bytes */
+    uint32_t full_bytes;    /* bytes kept of a full packet */
     uint32_t bytes;         /* the others keep their first this many bytes */
 };
 
 struct sample;
+struct free_buffer;
+
+#define SAMPLE_CLASS_COUNT 24u  /* buffer size classes 512 bytes .. 4 GB, more than any limits ask */
 
 struct sample_pool {
     struct sample_limits limits;
     struct sample **slots;  /* slot 0 unused */
     uint32_t nslots, cap;
     uint32_t free_list;
+    struct free_buffer *free_buffers[SAMPLE_CLASS_COUNT]; /* unused byte buffers per size class */
 };
 
 void sample_pool_init(struct sample_pool *p, const struct sample_limits *limits);

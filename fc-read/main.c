@@ -29,6 +29,7 @@
 #define DEFAULT_SAMPLE_PACKETS 20
 #define DEFAULT_SAMPLE_FULL_PACKETS 5
 #define DEFAULT_SAMPLE_BYTES 128
+#define DEFAULT_SAMPLE_FULL_BYTES 1500 /* a whole payload on a 1500-byte MTU network */
 #define SAMPLE_LIMIT_MAX 65535
 
 static void usage(FILE *out)
@@ -41,13 +42,14 @@ static void usage(FILE *out)
             "  -f, --filter EXPR             keep only packets matching the BPF filter EXPR\n"
             "      --sample-packets N        payload packets per flow the sample needs (%d)\n"
             "      --sample-full-packets N   of those, sent whole (%d)\n"
+            "      --sample-full-bytes N     payload bytes sent of those at most (%d)\n"
             "      --sample-bytes N          payload bytes sent of the others (%d)\n"
             "      --all-bytes               send every packet whole\n"
             "  -v, --verbose                 say more on stderr\n"
             "      --debug                   say even more\n"
             "  -h, --help                    print this help and exit\n"
             "      --version                 print the version and exit\n",
-            DEFAULT_SAMPLE_PACKETS, DEFAULT_SAMPLE_FULL_PACKETS, DEFAULT_SAMPLE_BYTES);
+            DEFAULT_SAMPLE_PACKETS, DEFAULT_SAMPLE_FULL_PACKETS, DEFAULT_SAMPLE_FULL_BYTES, DEFAULT_SAMPLE_BYTES);
 }
 
 struct options {
@@ -56,7 +58,10 @@ struct options {
     bool all_bytes;
 };
 
-enum { OPT_SAMPLE_PACKETS = 256, OPT_SAMPLE_FULL, OPT_SAMPLE_BYTES, OPT_ALL_BYTES, OPT_DEBUG, OPT_VERSION };
+enum {
+    OPT_SAMPLE_PACKETS = 256, OPT_SAMPLE_FULL, OPT_SAMPLE_FULL_BYTES, OPT_SAMPLE_BYTES, OPT_ALL_BYTES, OPT_DEBUG,
+    OPT_VERSION
+};
 
 static uint32_t parse_count(const char *option, const char *text, uint32_t min)
 {
@@ -73,6 +78,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         { "filter", required_argument, NULL, 'f' },
         { "sample-packets", required_argument, NULL, OPT_SAMPLE_PACKETS },
         { "sample-full-packets", required_argument, NULL, OPT_SAMPLE_FULL },
+        { "sample-full-bytes", required_argument, NULL, OPT_SAMPLE_FULL_BYTES },
         { "sample-bytes", required_argument, NULL, OPT_SAMPLE_BYTES },
         { "all-bytes", no_argument, NULL, OPT_ALL_BYTES },
         { "verbose", no_argument, NULL, 'v' },
@@ -82,7 +88,8 @@ static void parse_options(int argc, char **argv, struct options *o)
         { NULL, 0, NULL, 0 },
     };
     o->filter = NULL;
-    o->limits = (struct sample_limits){ DEFAULT_SAMPLE_PACKETS, DEFAULT_SAMPLE_FULL_PACKETS, DEFAULT_SAMPLE_BYTES };
+    o->limits = (struct sample_limits){ DEFAULT_SAMPLE_PACKETS, DEFAULT_SAMPLE_FULL_PACKETS, DEFAULT_SAMPLE_BYTES,
+                                        DEFAULT_SAMPLE_FULL_BYTES };
     o->all_bytes = false;
     int c;
     while ((c = getopt_long(argc, argv, "f:vh", longopts, NULL)) != -1) {
@@ -90,6 +97,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'f': o->filter = optarg; break;
         case OPT_SAMPLE_PACKETS: o->limits.packets = parse_count("--sample-packets", optarg, 1); break;
         case OPT_SAMPLE_FULL: o->limits.full_packets = parse_count("--sample-full-packets", optarg, 0); break;
+        case OPT_SAMPLE_FULL_BYTES: o->limits.full_bytes = parse_count("--sample-full-bytes", optarg, 1); break;
         case OPT_SAMPLE_BYTES: o->limits.bytes = parse_count("--sample-bytes", optarg, 1); break;
         case OPT_ALL_BYTES: o->all_bytes = true; break;
         case 'v': fc_verbosity = fc_verbosity > 1 ? fc_verbosity : 1; break;
@@ -187,6 +195,7 @@ int main(int argc, char **argv)
         sample.sample_packets = o.limits.packets;
         sample.sample_full_packets = o.limits.full_packets;
         sample.sample_bytes = o.limits.bytes;
+        sample.sample_full_bytes = o.limits.full_bytes;
     }
     fc_writer_header(&w, NULL, argc, argv, &sample);
 

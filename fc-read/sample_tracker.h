@@ -29,6 +29,7 @@ enum sample_need {
 
 struct sample_limits {
     uint32_t packets, full_packets, bytes;
+    uint32_t full_bytes;   /* payload bytes sent of a packet within the first full_packets */
 };
 
 struct sample_tracker;

@@ -45,7 +45,7 @@ static size_t ip_packet_bytes(struct trim *t, const struct fc_packet *p)
     }
     switch (sample_tracker_note(t->tracker, &d, p->vlan, p->vlan2, p->source, p->ts_us)) {
     case SAMPLE_NEEDS_ALL:
-        return p->data_len;
+        return at_most(p->data_len, d.payload_offset + t->limits.full_bytes);
     case SAMPLE_NEEDS_BYTES:
         return at_most(p->data_len, d.payload_offset + t->limits.bytes);
     case SAMPLE_NEEDS_HEADERS:

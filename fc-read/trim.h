@@ -10,7 +10,8 @@
  *   IP fragments                       the whole packet (reassembly is fc-flow's business)
  *   IP or transport header broken      the first TRIM_DOUBT_BYTES
  *   otherwise                          what the flow's payload sample still needs
- *                                      (sample_tracker.h): all, headers + `bytes`, or headers
+ *                                      (sample_tracker.h): headers + `full_bytes`,
+ *                                      headers + `bytes`, or headers
  * and never more than FC_ENTRY_MAX_DATA. Shortened packets get FC_PKT_CUT.
  */
 #include <stdbool.h>

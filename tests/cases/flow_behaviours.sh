@@ -65,6 +65,17 @@ out=$(flows flow_rexmit.pcap --sample-packets 2 --sample-full-packets 0 --sample
 # which passes through when input ends, and before the flow record.
 check_eq sample_complete_written_before_flow_ends '3 7 2 7 2' "$(pick "$out" '.k') $(pick "$out" 'select(.k==3) | .payload_pkts')"
 check_eq sample_bytes_limit '[10,10]' "$(pick "$out" 'select(.k==3) | [.obs[][3]["$bin"] | length / 2]')"
+# A TCP flow's sample goes out when the flow closes (FIN both ways here), not when the flow
+# ends after --closed-timeout: before fc-read's stats record, which comes at end of input.
+out=$(flows flow_rexmit.pcap)
+check_eq sample_written_when_tcp_flow_closes '3 7 2 7 "closed"' "$(pick "$out" '.k') $(pick "$out" 'select(.k==3) | .state')"
+# Full packets keep at most --sample-full-bytes; fc-read's cap travels in the header.
+out=$(flows flow_rexmit.pcap --sample-full-bytes 40)
+check_eq sample_full_bytes_limit '[40,40,40]' "$(pick "$out" 'select(.k==3) | [.obs[][3]["$bin"] | length / 2]')"
+out=$(fc-read --sample-full-bytes 60 "$FC_DATA/flow_rexmit.pcap" | fc-flow | fc-emit --format Json | grep '"k":3')
+check_eq fc_read_sample_full_bytes_cuts_full_packets '[60,50,60]' "$(pick "$out" '[.obs[][3]["$bin"] | length / 2]')"
+run_status fc-flow --sample-full-bytes 100 < <(fc-read --sample-full-bytes 60 "$FC_DATA/flow_rexmit.pcap")
+check_contains sample_full_bytes_from_header_bounds_option "exceeds the 60 fc-read kept" "$ERR"
 out=$(flows flow_vlan.pcap)
 check_eq no_sample_without_payload '0' "$(grep -c '"k":3' <<<"$out")"
 

@@ -43,7 +43,7 @@ for src in "$FC_ROOT"/tests/fuzz/fuzz_*.c; do
         -artifact_prefix="$TMP/$h.artifacts/" > "$TMP/$h.run" 2>&1; then
         pass "${h}_survives_${seconds}s_of_new_inputs"
     else
-        cp "$TMP/$h.artifacts"/* "$FC_ROOT/tests/out/" 2>/dev/null
+        mkdir -p "$FC_ROOT/tests/out"; cp "$TMP/$h.artifacts"/* "$FC_ROOT/tests/out/" 2>/dev/null
         fail "${h}_survives_${seconds}s_of_new_inputs" \
             "$(crash_report "$TMP/$h.run") (reproducer copied to tests/out/)"
     fi
