@@ -16,28 +16,25 @@ static void sha1_block(uint32_t h[5], const uint8_t *p)
     for (int t = 16; t < 80; t++)
         w[t] = rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-    for (int t = 0; t < 80; t++) {
-        uint32_t f, k;
-        if (t < 20) {
-            f = (b & c) | (~b & d);
-            k = 0x5a827999;
-        } else if (t < 40) {
-            f = b ^ c ^ d;
-            k = 0x6ed9eba1;
-        } else if (t < 60) {
-            f = (b & c) | (b & d) | (c & d);
-            k = 0x8f1bbcdc;
-        } else {
-            f = b ^ c ^ d;
-            k = 0xca62c1d6;
-        }
-        uint32_t tmp = rotl(a, 5) + f + e + k + w[t];
-        e = d;
-        d = c;
-        c = rotl(b, 30);
-        b = a;
-        a = tmp;
-    }
+    /* Four loops of 20 rounds, one per round function, so no round branches. */
+#define SHA1_ROUND(f, k, t)                                                  \
+    do {                                                                     \
+        uint32_t tmp = rotl(a, 5) + (f) + e + (k) + w[t];                    \
+        e = d;                                                               \
+        d = c;                                                               \
+        c = rotl(b, 30);                                                     \
+        b = a;                                                               \
+        a = tmp;                                                             \
+    } while (0)
+    for (int t = 0; t < 20; t++)
+        SHA1_ROUND((b & c) | (~b & d), 0x5a827999u, t);
+    for (int t = 20; t < 40; t++)
+        SHA1_ROUND(b ^ c ^ d, 0x6ed9eba1u, t);
+    for (int t = 40; t < 60; t++)
+        SHA1_ROUND((b & c) | (b & d) | (c & d), 0x8f1bbcdcu, t);
+    for (int t = 60; t < 80; t++)
+        SHA1_ROUND(b ^ c ^ d, 0xca62c1d6u, t);
+#undef SHA1_ROUND
     h[0] += a;
     h[1] += b;
     h[2] += c;
@@ -75,13 +72,17 @@ void fc_sha1_update(struct fc_sha1 *c, const void *data, size_t len)
 void fc_sha1_final(struct fc_sha1 *c, uint8_t digest[FC_SHA1_LEN])
 {
     uint64_t bits = c->total * 8;
-    static const uint8_t pad_start = 0x80, zero = 0;
-    fc_sha1_update(c, &pad_start, 1);
-    while (c->used != 56)
-        fc_sha1_update(c, &zero, 1);
-    uint8_t len_be[8];
-    fc_put_be64(len_be, bits);
-    fc_sha1_update(c, len_be, sizeof len_be);
+    /* 0x80, zeros up to 56 bytes into a block, then the length: padded in place. */
+    c->block[c->used++] = 0x80;
+    if (c->used > 56) {
+        memset(c->block + c->used, 0, sizeof c->block - c->used);
+        sha1_block(c->h, c->block);
+        c->used = 0;
+    }
+    memset(c->block + c->used, 0, 56 - c->used);
+    c->used = 56;
+    fc_put_be64(c->block + 56, bits);
+    sha1_block(c->h, c->block);
     for (int i = 0; i < 5; i++)
         fc_put_be32(digest + 4 * i, c->h[i]);
 }

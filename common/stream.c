@@ -211,25 +211,58 @@ void fc_reader_open(struct fc_reader *r, int fd, const char *name)
     reader_parse_header(r);
 }
 
+/*
+ * Every stage writes FC_KEY_KIND as the first key of a record, so the kind can be read
+ * from the first bytes. Returns the kind, or -1 when the record does not start that way.
+ */
+static int peek_kind(const uint8_t *p, size_t len)
+{
+    size_t at;
+    if ((p[0] & 0xf0) == 0x80)
+        at = 1;
+    else if (p[0] == 0xde)
+        at = 3;
+    else
+        return -1;
+    if (len < at + 3 || p[at] != 0xa1 || p[at + 1] != FC_KEY_KIND[0])
+        return -1;
+    uint8_t v = p[at + 2];
+    if (v < 0x80)
+        return v;
+    if (v == 0xcc && len > at + 3)
+        return p[at + 3];
+    return -1;
+}
+
+void fc_reader_decode_only(struct fc_reader *r, uint32_t kind_mask) { r->decode_mask = kind_mask; }
+
 int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
 {
     size_t len;
     int got = reader_frame(r, &len);
     if (got != 1)
         return got;
-    if (!reader_decode(r, len, &r->current))
-        return -1;
-    rec->obj = r->current.data;
-    rec->raw = r->buf + r->start;
+    const uint8_t *raw = r->buf + r->start;
+    int kind = peek_kind(raw, len);
+    if (r->decode_mask && kind >= 0 && kind < 32 && !(r->decode_mask & (1u << kind))) {
+        /* Passed on or ignored by this stage: no need to build the object. */
+        rec->obj.type = MSGPACK_OBJECT_NIL;
+        rec->kind = kind;
+    } else {
+        if (!reader_decode(r, len, &r->current))
+            return -1;
+        rec->obj = r->current.data;
+        uint64_t k;
+        if (rec->obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_KIND), &k) &&
+            k < 1000)
+            rec->kind = (int)k;
+        else
+            rec->kind = -1;
+    }
+    rec->raw = raw;
     rec->raw_len = len;
     rec->offset = r->buf_offset + r->start;
     r->start += len;
-    uint64_t kind;
-    if (rec->obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_KIND), &kind) &&
-        kind < 1000)
-        rec->kind = (int)kind;
-    else
-        rec->kind = -1;
     return 1;
 }
 

@@ -46,12 +46,19 @@ struct fc_reader {
     bool eof;
     bool failed;                   /* damaged input was seen; exit status should say so */
     uint8_t *header_bytes;         /* the header's own copy, which header.raw points into */
+    uint32_t decode_mask;          /* bit k set: decode records of kind k; 0 = decode all */
     struct fc_stream_header header;
     msgpack_unpacked current;
 };
 
 /* Opens and validates the header; on failure prints why and exits with FC_EXIT_BAD_INPUT. */
 void fc_reader_open(struct fc_reader *r, int fd, const char *name);
+/*
+ * Decode only records whose kind has its bit set in kind_mask (1u << FC_REC_FLOW | ...);
+ * others come back with their kind and raw bytes but rec->obj of type NIL, which is all
+ * a stage needs to pass them on or ignore them. 0 (the default) decodes everything.
+ */
+void fc_reader_decode_only(struct fc_reader *r, uint32_t kind_mask);
 /* 1 = a record, 0 = clean end of stream, -1 = damaged input (already reported, r->failed set). */
 int fc_reader_next(struct fc_reader *r, struct fc_record *rec);
 void fc_reader_close(struct fc_reader *r);

@@ -133,6 +133,8 @@ int main(int argc, char **argv)
     c->cid.seed = opt.seed;
     c->cid.base64 = true;
     fc_reader_open(&c->reader, STDIN_FILENO, "stdin");
+    if (!opt.format->record) /* flow formats read flows and verdicts only; skip samples unparsed */
+        fc_reader_decode_only(&c->reader, 1u << FC_REC_FLOW | 1u << FC_REC_VERDICT);
     fc_out_open(&c->out, open_output(opt.output), opt.output ? opt.output : "stdout");
     fc_out_open(&c->scratch, -1, "scratch");
     fc_json_init(&c->json, &c->out);
