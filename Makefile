@@ -80,6 +80,11 @@ $(BUILD)/tests/test_classify%: tests/unit/test_classify%.c $(filter-out %/main.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ifc-classify -o $@ $< $(filter-out %/main.o,$(fc-classify_OBJ)) $(IDENT_LIB) $(LIB) $(LDLIBS)
 
+# test_formats drives fc-emit's formats directly: it links every fc-emit object but main.o.
+$(BUILD)/tests/test_formats: tests/unit/test_formats.c $(filter-out %/main.o,$(fc-emit_OBJ)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ifc-emit -o $@ $< $(filter-out %/main.o,$(fc-emit_OBJ)) $(LIB) $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
@@ -116,6 +121,9 @@ uninstall:
 
 bench: all
 	bash bench/run
+
+models: $(BINS)
+	python3 models/train --bin $(BUILD)/bin --corpus "$${FC_SHARED:-../shared}/corpus"
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -41,8 +41,8 @@ static const char usage_text[] =
     "      --no-builtin        load only the --model files\n"
     "      --list-models       print name, tags, sessions and file of every model and exit\n"
     "      --ratio R           unknown when the best divergence exceeds R times the runner-up's\n"
-    "                          (default 0.95; 1 turns the test off)\n"
-    "      --max-divergence D  unknown when the best divergence exceeds D (default 2.6)\n"
+    "                          (default 0.93; 1 turns the test off)\n"
+    "      --max-divergence D  unknown when the best divergence exceeds D (default 3.0)\n"
     "      --explain N         list the N closest models with per-meter divergences in each\n"
     "                          verdict record (default 0)\n"
     "      --max-pending N     most verdicts waiting for their flow record (default 262144)\n";
@@ -269,7 +269,7 @@ int main(int argc, char **argv)
     fc_log_init(argv[0]);
     static struct classifier c;
     struct model_set_options mo = { 0 };
-    c.opt = (struct verdict_options){ .ratio = 0.95, .ceiling = 2.6, .explain = 0 };
+    c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .explain = 0 };
     bool list = false;
     uint32_t max_pending = parse_options(argc, argv, &mo, &c.opt, &list);
     model_set_load(&c.models, &mo);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../fc-feat/meters/meter.h"
 #include "xalloc.h"
 
 #define BINS 256.0
@@ -34,13 +35,16 @@ bool session_prepare(const struct fc_vector *v, struct session *s)
 {
     s->n_meters = v->n_meters;
     s->n_measured = 0;
+    s->weight_sum = 0;
     for (uint32_t k = 0; k < v->n_meters; k++) {
         const struct fc_vector_meter *vm = &v->meter[k];
         struct session_meter *sm = &s->meter[k];
-        sm->n = vm->total ? vm->n : 0;
+        bool scored = k < meter_count && meters[k].weight > 0;
+        sm->n = vm->total && scored ? vm->n : 0;
         if (!sm->n)
             continue;
         s->n_measured++;
+        s->weight_sum += meters[k].weight;
         double total = (double)vm->total + 1.0;
         sm->bin = vm->bin;
         sm->p_u = (1.0 / BINS) / total;
@@ -70,6 +74,6 @@ double score_model(const struct scored_model *m, const struct session *s)
     double sum = 0;
     for (uint32_t k = 0; k < s->n_meters; k++)
         if (s->meter[k].n)
-            sum += score_meter(m, s, k);
-    return sum / s->n_measured;
+            sum += meters[k].weight * score_meter(m, s, k);
+    return sum / s->weight_sum;
 }

@@ -6,7 +6,8 @@
  * ALGORITHM.md §3. Model side, add-one smoothing: Q_i = (c_i + 1) / (N + 256);
  * session side, one pseudo-count spread over all bins: P_i = (s_i + 1/256) / (S + 1);
  * per meter D = sum_i P_i (log2 P_i - log2 Q_i); a model's divergence is the mean
- * of D over the meters in which the session has measurements.
+ * of D over the meters in which the session has measurements, weighted by each
+ * meter's weight (registry.c; a meter of weight 0 is left out, as if unmeasured).
  *
  * Every untouched bin has the same P_u = (1/256) / (S + 1), so
  *   D = [sum_touched P_i log2 P_i + (256 - T) P_u log2 P_u]      (session only)
@@ -29,7 +30,7 @@ struct scored_model {
 
 /* One meter of the session, prepared once per session (model independent). */
 struct session_meter {
-    uint32_t n;              /* touched bins; 0 = no measurements, meter left out of the mean */
+    uint32_t n;              /* touched bins; 0 = no measurements or weight 0, meter left out of the mean */
     const uint8_t *bin;
     double weight[256];      /* P_i - P_u for each touched bin */
     double p_u;
@@ -38,17 +39,19 @@ struct session_meter {
 
 struct session {
     uint32_t n_meters, n_measured;
+    double weight_sum;       /* of the measured meters' weights */
     struct session_meter meter[FC_VECTOR_MAX_METERS];
 };
 
 void scored_model_init(struct scored_model *s, const struct fc_model *m);
 void scored_model_free(struct scored_model *s);
 
-/* Prepares a vector for scoring; false when no meter has measurements. */
+/* Prepares a vector for scoring (of this build's meter set); false when no meter of non-zero
+ * weight has measurements. */
 bool session_prepare(const struct fc_vector *v, struct session *s);
 /* Divergence of one meter (the session must have measurements in it). */
 double score_meter(const struct scored_model *m, const struct session *s, uint32_t k);
-/* Mean divergence over the measured meters. */
+/* Weighted mean divergence over the measured meters. */
 double score_model(const struct scored_model *m, const struct session *s);
 
 #endif

@@ -3,12 +3,17 @@
 #define FC_EMIT_H
 
 /*
- * fc-emit reads a record stream and writes one text line per flow (or per record,
- * for Json). Each output format lives in its own format_*.c file and is listed in
- * the formats[] table of format.c. Flow formats never look at msgpack: main.c turns
- * every flow record into a struct emit_flow once (counters, verdict, identifiers,
- * printed addresses), and the format only chooses keys, order and quoting, exactly
- * as FORMATS.md prescribes for it.
+ * fc-emit reads a record stream and writes one text line per flow, per alert, or
+ * per record (Json). Each output format lives in its own format_*.c file and is
+ * listed in the formats[] table of format.c. Flow formats never look at msgpack:
+ * main.c turns every flow record (kind 2) and every verdict record (kind 5, the flow
+ * as it was when fc-classify decided) into a struct emit_flow once (counters,
+ * verdict, identifiers, printed addresses), and the format only chooses keys, order
+ * and quoting, exactly as FORMATS.md prescribes for it.
+ *
+ * Alerts (FORMATS.md §1 "Alerts"): a verdict record whose verdict is identified with
+ * the tag MALICIOUS goes to the format's alert() at once, so an alert never waits for
+ * its flow to end; fc-classify writes one verdict record per flow, so one alert each.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -54,6 +59,7 @@ struct emit_flow {
     char divergence[32], runner_up_divergence[32]; /* "%.4f"; "" when missing */
     const char *tags_joined;            /* tags joined by ';'; "" when none */
     size_t tags_joined_len;
+    int64_t alert_us;                   /* verdict record's at_us (alert time), else end_us */
 };
 
 struct emit_ctx {
@@ -68,9 +74,10 @@ struct emit_format {
     const char *name;                   /* --format NAME, matched case-insensitively */
     const char *summary;                /* one line for -h and the error message */
     void (*begin)(struct emit_ctx *c);  /* before the first record (header rows); may be NULL */
-    /* Called for every record of any kind when set; flow() is then never called. */
+    /* Called for every record of any kind when set; flow() and alert() are then never called. */
     void (*record)(struct emit_ctx *c, const struct fc_record *rec);
-    void (*flow)(struct emit_ctx *c, const struct emit_flow *ef);
+    void (*flow)(struct emit_ctx *c, const struct emit_flow *ef);   /* per flow record; may be NULL */
+    void (*alert)(struct emit_ctx *c, const struct emit_flow *ef);  /* per alerting verdict; may be NULL */
     void (*end)(struct emit_ctx *c);    /* after the last record; may be NULL */
 };
 
@@ -80,7 +87,7 @@ const struct emit_format *emit_format_find(const char *name);
 const char *emit_format_names(void);
 void emit_format_list(struct fc_out *o); /* one "  NAME  summary" line each, for -h */
 
-/* flow_view.c: a flow record -> struct emit_flow; false (with why) if it is damaged. */
+/* flow_view.c: a flow or verdict record -> struct emit_flow; false (with why) if it is damaged. */
 bool emit_flow_prepare(struct emit_ctx *c, const msgpack_object *map, struct fc_flow *storage,
                        struct emit_flow *ef, const char **why);
 const char *emit_verdict_name(enum emit_verdict_kind k);
@@ -105,8 +112,28 @@ extern const struct flow_column flow_columns[];
 extern const size_t flow_column_count;
 
 /* eve_common.c: parts shared by the Eve event types */
+void eve_kv_time(struct fc_json *j, const char *key, int64_t us);
 void eve_endpoints(struct fc_json *j, const struct emit_flow *ef);
 void eve_app_proto(struct fc_json *j, const struct emit_flow *ef);
 void eve_metadata(struct fc_json *j, const struct emit_flow *ef);
+/* format_eve_flow.c, format_eve_alert.c: one event line each (EveJson writes both) */
+void eve_flow_line(struct emit_ctx *c, const struct emit_flow *ef);
+void eve_alert_line(struct emit_ctx *c, const struct emit_flow *ef);
+
+/* zeek_common.c: parts shared by Zeek conn.log and notice.log */
+const char *zeek_proto(uint8_t ip_proto);
+void zeek_kv_decimal(struct fc_json *j, const char *key, int64_t us);   /* seconds, 6 decimals */
+void zeek_kv_tags(struct fc_json *j, const char *key, const struct emit_verdict *v); /* left out when none */
+
+/* alert_rule.c: what an alert says (FORMATS.md §2 signature id, §4 alert object) */
+#define EMIT_SIGNATURE_MAX 256
+struct emit_alert {
+    uint32_t signature_id;
+    char signature[EMIT_SIGNATURE_MAX]; /* "FlowCarp: <model name> (MALICIOUS) detected" */
+    size_t signature_len;
+    const char *category;
+    unsigned severity;
+};
+void emit_alert_describe(const struct emit_flow *ef, struct emit_alert *a);
 
 #endif

@@ -1,8 +1,16 @@
-/* \summary: the parts every Suricata Eve event shares: endpoints, app_proto, FlowCarp flowvars */
+/* \summary: the parts every Suricata Eve event shares: times, endpoints, app_proto, FlowCarp flowvars */
 #include <string.h>
 
 #include "emit.h"
 #include "proto_names.h"
+#include "time_format.h"
+
+void eve_kv_time(struct fc_json *j, const char *key, int64_t us)
+{
+    char t[FC_TIME_MAX];
+    fc_time_iso(us, FC_ZONE_EVE, t);
+    fc_json_kv_str(j, key, t);
+}
 
 /* src_ip .. proto, then the ICMP type/code fields (FORMATS.md §4 "Flow event"). */
 void eve_endpoints(struct fc_json *j, const struct emit_flow *ef)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "emit.h"
+#include "record.h"
 
 bool emit_has_transport_ports(const struct fc_flow *f)
 {
@@ -48,5 +49,8 @@ bool emit_flow_prepare(struct emit_ctx *c, const msgpack_object *map, struct fc_
     print_divergence(ef->v.has_divergence, ef->v.divergence, ef->divergence);
     print_divergence(ef->v.has_runner_up_divergence, ef->v.runner_up_divergence, ef->runner_up_divergence);
     join_tags(c, ef);
+    /* A verdict record says when the verdict was made; a flow record's alert time is its end. */
+    if (!fc_obj_int(fc_map_get(map, FC_KEY_AT), &ef->alert_us) || ef->alert_us < f->start_us)
+        ef->alert_us = f->end_us;
     return true;
 }

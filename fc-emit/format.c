@@ -5,12 +5,10 @@
 #include "emit.h"
 #include "formats.h"
 
-/*
- * EveJson, EveJsonAlert and ZeekNotice (FORMATS.md §4, §6) print alerts, which need the
- * verdict records of fc-classify; they join this table with it.
- */
+/* In FORMATS.md's order; -h and the unknown-format message list them so. */
 static const struct emit_format *const formats[] = {
-    &format_csv, &format_tsv, &format_eve_flow, &format_zeek_conn, &format_json,
+    &format_csv, &format_tsv, &format_eve_json, &format_eve_alert, &format_eve_flow,
+    &format_zeek_conn, &format_zeek_notice, &format_json,
 };
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
 

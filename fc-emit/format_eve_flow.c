@@ -1,4 +1,4 @@
-/* \summary: EveJsonFlow: one Suricata Eve "flow" event per flow (FORMATS.md §4) */
+/* \summary: EveJsonFlow: one Suricata Eve "flow" event per flow (FORMATS.md §4); EveJson writes it too */
 #include <stdio.h>
 
 #include "emit.h"
@@ -12,13 +12,6 @@ static const struct tcp_flag_name {
     { 0x02, "syn" }, { 0x01, "fin" }, { 0x04, "rst" }, { 0x08, "psh" },
     { 0x10, "ack" }, { 0x20, "urg" }, { 0x40, "ecn" }, { 0x80, "cwr" },
 };
-
-static void kv_eve_time(struct fc_json *j, const char *key, int64_t us)
-{
-    char t[FC_TIME_MAX];
-    fc_time_iso(us, FC_ZONE_EVE, t);
-    fc_json_kv_str(j, key, t);
-}
 
 static void kv_hex_flags(struct fc_json *j, const char *key, uint8_t flags)
 {
@@ -36,8 +29,8 @@ static void eve_flow_object(struct fc_json *j, const struct emit_flow *ef)
     fc_json_kv_u64(j, "pkts_toclient", f->resp.pkts);
     fc_json_kv_u64(j, "bytes_toserver", f->orig.ip_bytes);
     fc_json_kv_u64(j, "bytes_toclient", f->resp.ip_bytes);
-    kv_eve_time(j, "start", f->start_us);
-    kv_eve_time(j, "end", f->end_us);
+    eve_kv_time(j, "start", f->start_us);
+    eve_kv_time(j, "end", f->end_us);
     fc_json_kv_i64(j, "age", fc_time_seconds(f->end_us) - fc_time_seconds(f->start_us));
     fc_json_kv_str(j, "state", fc_flow_state_name(f->state));
     fc_json_kv_str(j, "reason", fc_flow_reason_name(f->reason));
@@ -59,11 +52,11 @@ static void eve_tcp_object(struct fc_json *j, const struct fc_flow *f)
     fc_json_obj_end(j);
 }
 
-static void eve_flow_event(struct emit_ctx *c, const struct emit_flow *ef)
+void eve_flow_line(struct emit_ctx *c, const struct emit_flow *ef)
 {
     struct fc_json *j = &c->json;
     fc_json_obj_begin(j);
-    kv_eve_time(j, "timestamp", ef->f->end_us);
+    eve_kv_time(j, "timestamp", ef->f->end_us);
     fc_json_kv_u64(j, "flow_id", ef->ids.flow_id);
     fc_json_kv_str(j, "event_type", "flow");
     eve_endpoints(j, ef);
@@ -80,5 +73,5 @@ static void eve_flow_event(struct emit_ctx *c, const struct emit_flow *ef)
 const struct emit_format format_eve_flow = {
     .name = "EveJsonFlow",
     .summary = "Suricata Eve JSON, flow events only",
-    .flow = eve_flow_event,
+    .flow = eve_flow_line,
 };

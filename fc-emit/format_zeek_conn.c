@@ -2,25 +2,6 @@
 #include "emit.h"
 #include "formats.h"
 #include "proto_names.h"
-#include "time_format.h"
-
-static const char *zeek_proto(uint8_t proto)
-{
-    switch (proto) {
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 1:
-    case 58: return "icmp";
-    default: return "unknown_transport";
-    }
-}
-
-static void kv_decimal(struct fc_json *j, const char *key, int64_t us)
-{
-    char t[FC_TIME_MAX];
-    fc_time_decimal(us, t);
-    fc_json_kv_raw(j, key, t);
-}
 
 static void zeek_service(struct fc_json *j, const struct emit_flow *ef)
 {
@@ -43,15 +24,7 @@ static void zeek_flowcarp_fields(struct fc_json *j, const struct emit_flow *ef)
         fc_json_kv_strn(j, "flowcarp_runner_up", v->runner_up.p, v->runner_up.n);
     if (ef->runner_up_divergence[0])
         fc_json_kv_raw(j, "flowcarp_runner_up_divergence", ef->runner_up_divergence);
-    if (v->n_tags) {
-        fc_json_key(j, "flowcarp_tags");
-        fc_json_arr_begin(j);
-        for (size_t i = 0; i < v->n_tags; i++) {
-            fc_json_item(j);
-            fc_out_json_str(j->out, v->tags[i].p, v->tags[i].n);
-        }
-        fc_json_arr_end(j);
-    }
+    zeek_kv_tags(j, "flowcarp_tags", v);
 }
 
 static void zeek_conn_flow(struct emit_ctx *c, const struct emit_flow *ef)
@@ -60,7 +33,7 @@ static void zeek_conn_flow(struct emit_ctx *c, const struct emit_flow *ef)
     struct fc_json *j = &c->json;
     int64_t duration = f->end_us - f->start_us;
     fc_json_obj_begin(j);
-    kv_decimal(j, "ts", f->start_us);
+    zeek_kv_decimal(j, "ts", f->start_us);
     fc_json_kv_str(j, "uid", ef->ids.uid);
     fc_json_kv_str(j, "id.orig_h", ef->orig_ip);
     fc_json_kv_u64(j, "id.orig_p", f->has_ports ? f->orig.port : 0);
@@ -69,7 +42,7 @@ static void zeek_conn_flow(struct emit_ctx *c, const struct emit_flow *ef)
     fc_json_kv_str(j, "proto", zeek_proto(f->proto));
     zeek_service(j, ef);
     if (duration > 0) {  /* Zeek leaves duration and the payload counts out when it is 0 */
-        kv_decimal(j, "duration", duration);
+        zeek_kv_decimal(j, "duration", duration);
         fc_json_kv_u64(j, "orig_bytes", f->orig.payload_bytes);
         fc_json_kv_u64(j, "resp_bytes", f->resp.payload_bytes);
     }

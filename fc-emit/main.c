@@ -1,4 +1,4 @@
-/* \summary: fc-emit: the last stage, writes a record stream's flows as CSV, TSV, Zeek or Eve text */
+/* \summary: fc-emit: the last stage, writes a record stream's flows and alerts as CSV, TSV, Zeek or Eve text */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "usage: fc-emit [--format NAME] [--community-id-seed N] [-o FILE]\n"
-    "Reads a FlowCarp record stream on stdin and writes its flows as text.\n"
+    "Reads a FlowCarp record stream on stdin and writes its flows (and alerts) as text.\n"
     "  --format NAME            output format (default CSV; names are case-insensitive):\n"
     "%s"
     "  --community-id-seed N    Community ID seed, 0-65535 (default 0)\n"
@@ -101,25 +101,33 @@ static int open_output(const char *path)
     return fd;
 }
 
-/* One record: the format's record hook, or a flow line for flow records. */
-static void emit_record(struct emit_ctx *c, const struct emit_format *fmt, const struct fc_record *rec)
+/* A flow record goes to flow(); a verdict record that alerts (identified, MALICIOUS)
+ * goes to alert(), at once: the verdict is made long before a C2 flow ends. */
+static void emit_flow_or_alert(struct emit_ctx *c, const struct emit_format *fmt, const struct fc_record *rec)
 {
-    if (fmt->record) {
-        fmt->record(c, rec);
-        return;
-    }
-    if (rec->kind != FC_REC_FLOW)
-        return;   /* packets, samples, sources, stats: not flows */
+    void (*line)(struct emit_ctx *, const struct emit_flow *) =
+        rec->kind == FC_REC_FLOW ? fmt->flow : rec->kind == FC_REC_VERDICT ? fmt->alert : NULL;
+    if (!line)
+        return;   /* packets, samples, sources, stats; or a kind this format does not print */
     struct fc_flow flow;
     struct emit_flow ef;
     const char *why = "";
-    if (emit_flow_prepare(c, &rec->obj, &flow, &ef, &why)) {
-        fmt->flow(c, &ef);
-    } else {
-        fc_warn("%s: offset %llu: flow record skipped: %s", c->reader.name,
-                (unsigned long long)rec->offset, why);
+    if (!emit_flow_prepare(c, &rec->obj, &flow, &ef, &why)) {
+        fc_warn("%s: offset %llu: %s record skipped: %s", c->reader.name, (unsigned long long)rec->offset,
+                rec->kind == FC_REC_FLOW ? "flow" : "verdict", why);
         c->reader.failed = true;
+        return;
     }
+    if (rec->kind == FC_REC_FLOW || ef.v.alerted)
+        line(c, &ef);
+}
+
+static void emit_record(struct emit_ctx *c, const struct emit_format *fmt, const struct fc_record *rec)
+{
+    if (fmt->record)
+        fmt->record(c, rec);
+    else
+        emit_flow_or_alert(c, fmt, rec);
 }
 
 int main(int argc, char **argv)
@@ -133,7 +141,7 @@ int main(int argc, char **argv)
     c->cid.seed = opt.seed;
     c->cid.base64 = true;
     fc_reader_open(&c->reader, STDIN_FILENO, "stdin");
-    if (!opt.format->record) /* flow formats read flows and verdicts only; skip samples unparsed */
+    if (!opt.format->record) /* flow and alert formats read flows and verdicts only; skip samples unparsed */
         fc_reader_decode_only(&c->reader, 1u << FC_REC_FLOW | 1u << FC_REC_VERDICT);
     fc_out_open(&c->out, open_output(opt.output), opt.output ? opt.output : "stdout");
     fc_out_open(&c->scratch, -1, "scratch");

@@ -26,7 +26,7 @@ static const char usage_text[] =
     "  -v, --verbose        print the counters on stderr at the end\n"
     "      --debug          print debugging information\n"
     "      --drop-samples   do not pass sample records on (vectors carry the flow fields)\n"
-    "      --list-meters    print the meter set (name, version, meters) and exit\n";
+    "      --list-meters    print the meter set (name, version, meters and their weights) and exit\n";
 
 enum { OPT_VERSION = 256, OPT_DEBUG, OPT_DROP_SAMPLES, OPT_LIST_METERS };
 
@@ -48,7 +48,7 @@ static void list_meters(void)
 {
     printf("%s %u\n", METER_SET_NAME, METER_SET_VERSION);
     for (unsigned m = 0; m < meter_count; m++)
-        printf("%2u %s %u\n", m, meters[m].name, meters[m].version);
+        printf("%2u %s %u weight %g\n", m, meters[m].name, meters[m].version, meters[m].weight);
 }
 
 static void write_stats(struct fc_writer *w, const struct feat_counters *c)

@@ -127,14 +127,14 @@ static void evict_one(struct engine *e)
     }
 }
 
-static uint32_t new_flow(struct engine *e, const struct flow_key *k, bool responder_first, int64_t ts_us,
-                         uint16_t vlan2)
+static uint32_t new_flow(struct engine *e, const struct flow_key *k, uint32_t hash, bool responder_first,
+                         int64_t ts_us, uint16_t vlan2)
 {
     if (flow_table_full(&e->table))
         evict_one(e);
     enum timeout_class tc = k->proto == 6 ? TC_TCP : k->proto == 17 ? TC_UDP
                           : (k->proto == 1 || k->proto == 58) ? TC_ICMP : TC_OTHER;
-    uint32_t slot = flow_insert(&e->table, k, responder_first, tc);
+    uint32_t slot = flow_insert(&e->table, k, hash, responder_first, tc);
     struct flow *f = flow_at(&e->table, slot);
     f->id = ++e->next_id;
     f->start_us = f->end_us = ts_us;
@@ -170,20 +170,21 @@ static void add_to_sample(struct engine *e, struct flow *f, int dir, const struc
         write_sample(e, f);
 }
 
-static void flow_packet(struct engine *e, const struct fc_decoded *d, enum fc_decode_status st,
-                        const struct fc_packet *p)
+static void flow_packet(struct engine *e, const struct packet_prep *pp)
 {
-    struct flow_key k;
-    make_key(d, st, p, &k);
+    const struct fc_decoded *d = &pp->d;
+    const struct fc_packet *p = &pp->p;
+    enum fc_decode_status st = pp->st;
+    const struct flow_key *k = &pp->k;
     int dir = 0;
-    uint32_t slot = flow_lookup(&e->table, &k, &dir);
+    uint32_t slot = flow_lookup(&e->table, k, pp->hash, &dir);
     if (slot && is_reused(flow_at(&e->table, slot), d, st)) {
         end_flow(e, slot, FC_REASON_TCP_REUSE);
         slot = FLOW_NONE;
     }
     if (!slot) {
-        bool responder_first = k.proto == 6 && st == FC_DEC_OK && is_syn_ack(d->tcp_flags);
-        slot = new_flow(e, &k, responder_first, p->ts_us, p->vlan2);
+        bool responder_first = k->proto == 6 && st == FC_DEC_OK && is_syn_ack(d->tcp_flags);
+        slot = new_flow(e, k, pp->hash, responder_first, p->ts_us, p->vlan2);
         dir = responder_first;
     }
     struct flow *f = flow_at(&e->table, slot);
@@ -199,8 +200,10 @@ static void flow_packet(struct engine *e, const struct fc_decoded *d, enum fc_de
 
 /* A later fragment counts in its first fragment's flow, or, when that was never seen,
  * in a port-less flow of its protocol (an orphan). */
-static void fragment_packet(struct engine *e, const struct fc_decoded *d, const struct fc_packet *p)
+static void fragment_packet(struct engine *e, const struct packet_prep *pp)
 {
+    const struct fc_decoded *d = &pp->d;
+    const struct fc_packet *p = &pp->p;
     uint32_t slot;
     uint64_t id;
     if (fragments_find(e->frags, d, e->clock_us, &slot, &id) && flow_at(&e->table, slot)->id == id) {
@@ -211,19 +214,42 @@ static void fragment_packet(struct engine *e, const struct fc_decoded *d, const 
         return;
     }
     e->count.orphan_fragments++;
-    struct flow_key k;
-    make_key(d, FC_DEC_FRAGMENT, p, &k);
     int dir = 0;
-    slot = flow_lookup(&e->table, &k, &dir);
+    slot = flow_lookup(&e->table, &pp->k, pp->hash, &dir);
     if (!slot)
-        slot = new_flow(e, &k, false, p->ts_us, p->vlan2);
+        slot = new_flow(e, &pp->k, pp->hash, false, p->ts_us, p->vlan2);
     struct flow *f = flow_at(&e->table, slot);
     flow_account_fragment(f, dir, d, p);
     flow_touch(&e->table, slot, flow_timeout_class(f));
 }
 
-void engine_packet(struct engine *e, const struct fc_packet *p)
+static bool is_keyed(enum fc_decode_status st)
 {
+    return st == FC_DEC_OK || st == FC_DEC_BAD_L4 || st == FC_DEC_FRAGMENT;
+}
+
+void engine_prepare(const struct engine *e, const struct fc_packet *p, struct packet_prep *pp)
+{
+    pp->p = *p;
+    if (p->link != FC_LINK_NETWORK)
+        return;
+    pp->st = fc_decode(p->proto, p->data, p->data_len, &pp->d);
+    if (!is_keyed(pp->st))
+        return;
+    make_key(&pp->d, pp->st, p, &pp->k);
+    pp->hash = flow_key_hash(&pp->k);
+    flow_prefetch_bucket(&e->table, pp->hash);
+}
+
+void engine_prefetch_flow(const struct engine *e, const struct packet_prep *pp)
+{
+    if (pp->p.link == FC_LINK_NETWORK && is_keyed(pp->st))
+        flow_prefetch(&e->table, pp->hash);
+}
+
+void engine_packet(struct engine *e, const struct packet_prep *pp)
+{
+    const struct fc_packet *p = &pp->p;
     e->count.packets++;
     if (p->link != FC_LINK_NETWORK) {
         e->count.other_link++;
@@ -234,8 +260,8 @@ void engine_packet(struct engine *e, const struct fc_packet *p)
         e->clock_started = true;
     }
     expire_idle(e);
-    struct fc_decoded d;
-    enum fc_decode_status st = fc_decode(p->proto, p->data, p->data_len, &d);
+    const struct fc_decoded *d = &pp->d;
+    enum fc_decode_status st = pp->st;
     if (st == FC_DEC_NOT_IP) {
         e->count.non_ip++;
         return;
@@ -245,10 +271,10 @@ void engine_packet(struct engine *e, const struct fc_packet *p)
         return;
     }
     e->count.ip_packets++;
-    if (d.is_fragment)
+    if (d->is_fragment)
         e->count.fragments++;
     if (st == FC_DEC_FRAGMENT)
-        fragment_packet(e, &d, p);
+        fragment_packet(e, pp);
     else
-        flow_packet(e, &d, st, p);
+        flow_packet(e, pp);
 }

@@ -40,10 +40,24 @@ struct engine {
     struct engine_counters count;
 };
 
+/* One packet entry, decoded and keyed ahead of its turn (engine_prepare), so the table's
+ * memory for it can be fetched while earlier packets are accounted. */
+struct packet_prep {
+    struct fc_packet p;
+    struct fc_decoded d;
+    enum fc_decode_status st;
+    struct flow_key k;              /* when st is FC_DEC_OK, FC_DEC_BAD_L4 or FC_DEC_FRAGMENT */
+    uint32_t hash;
+};
+
 void engine_init(struct engine *e, const struct engine_options *opt, struct fc_writer *out);
 void engine_free(struct engine *e);
-/* Accounts one packet entry of a batch. */
-void engine_packet(struct engine *e, const struct fc_packet *p);
+/* Decodes and keys a packet entry (no effect on flows) and prefetches its hash bucket. */
+void engine_prepare(const struct engine *e, const struct fc_packet *p, struct packet_prep *pp);
+/* The next step for a prepared packet one or two ahead: prefetches its bucket's first flow. */
+void engine_prefetch_flow(const struct engine *e, const struct packet_prep *pp);
+/* Accounts one prepared packet; packets must be accounted in the order they came. */
+void engine_packet(struct engine *e, const struct packet_prep *pp);
 /* Ends every flow (end of input), oldest activity first. */
 void engine_end_all(struct engine *e);
 

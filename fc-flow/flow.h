@@ -71,17 +71,21 @@ enum { HO_A = 1, HO_D = 2, HO_I = 4, HO_Q = 8 };
 #define HISTORY_MAX 31     /* letters (struct fc_flow holds 31 + NUL) */
 #define HISTORY_BYTES 20   /* 32 letters x 5 bits */
 
+/* 256 bytes, aligned to cache lines in the slab: the first line holds all that a hash
+ * lookup compares, so a miss in a bucket's chain costs one line. */
 struct flow {
+    _Alignas(64) uint32_t hash;   /* flow_key_hash of the key, for lookups and rehashing */
+    uint32_t hash_next;           /* next flow in the same hash bucket */
+    uint8_t ipv, proto;
+    uint16_t vlan;
+    uint16_t port[2];             /* §1 ports: TCP/UDP/SCTP ports, ICMP type/counterpart */
+    uint8_t addr[2][16];          /* orig, resp (IPv4: first 4 bytes) */
+    uint32_t lru_prev, lru_next;  /* neighbours in the timeout class's LRU list */
     struct flow_side side[2];
     int64_t start_us, end_us;
     uint64_t id;                  /* flow number in the output stream, from 1 */
-    uint8_t addr[2][16];          /* orig, resp (IPv4: first 4 bytes) */
-    uint16_t port[2];             /* §1 ports: TCP/UDP/SCTP ports, ICMP type/counterpart */
-    uint16_t vlan, vlan2;
-    uint32_t hash_next;           /* next flow in the same hash bucket */
-    uint32_t lru_prev, lru_next;  /* neighbours in the timeout class's LRU list */
+    uint16_t vlan2;
     uint32_t sample;              /* payload sample slot, 0 = none */
-    uint8_t ipv, proto;
     uint8_t tclass;               /* enum timeout_class, the list the flow is in */
     uint8_t flags;                /* FF_* */
     uint8_t tcp_flags[2];         /* OR of flag bytes per side */

@@ -26,12 +26,18 @@ static inline struct flow *flow_at(const struct flow_table *t, uint32_t slot)
     return &t->chunks[slot >> 16][slot & 0xffff];
 }
 
+/* The key's hash, the same from both directions; pass it to lookup and insert. */
+uint32_t flow_key_hash(const struct flow_key *k);
+/* Hints for packets a few ahead: load the hash's bucket, then the first flow it names. */
+void flow_prefetch_bucket(const struct flow_table *t, uint32_t hash);
+void flow_prefetch(const struct flow_table *t, uint32_t hash);
 /* The flow the packet belongs to, in either direction; *dir = 0 if the packet's sender
  * is the flow's orig. FLOW_NONE if there is none. */
-uint32_t flow_lookup(const struct flow_table *t, const struct flow_key *k, int *dir);
+uint32_t flow_lookup(const struct flow_table *t, const struct flow_key *k, uint32_t hash, int *dir);
 /* A new zeroed flow with orig = k's sender (or its receiver when swap), in class tc.
  * The table must not be full (flow_table_full). */
-uint32_t flow_insert(struct flow_table *t, const struct flow_key *k, int swap, enum timeout_class tc);
+uint32_t flow_insert(struct flow_table *t, const struct flow_key *k, uint32_t hash, int swap,
+                     enum timeout_class tc);
 void flow_remove(struct flow_table *t, uint32_t slot);
 static inline int flow_table_full(const struct flow_table *t) { return t->count >= t->max_flows; }
 

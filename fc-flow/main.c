@@ -35,7 +35,7 @@ static const char usage_text[] =
     "                              ended (reason forced) to make room (default 4194304)\n"
     "      --sample-packets N      payload packets per flow sample (default: fc-read's, or 20)\n"
     "      --sample-full-packets N of those, how many keep up to --sample-full-bytes (default: fc-read's, or 5)\n"
-    "      --sample-full-bytes N   bytes kept of those at most (default: fc-read's, or 1500)\n"
+    "      --sample-full-bytes N   bytes kept of those at most (default: fc-read's, or 2048)\n"
     "      --sample-bytes N        bytes kept of the other sample packets (default: fc-read's, or 128)\n";
 
 enum {
@@ -144,13 +144,22 @@ static bool process_batch(struct engine *e, const struct fc_reader *r, const str
         return false;
     }
     const uint8_t *at = (const uint8_t *)b->via.bin.ptr, *end = at + b->via.bin.size;
+    /* Each packet is prepared PREPARE_AHEAD entries before its turn, so the memory of
+     * its flow is on its way while the packets before it are accounted. */
+    enum { PREPARE_AHEAD = 4 };
+    struct packet_prep ring[PREPARE_AHEAD];
     struct fc_packet p;
     int got;
-    uint64_t entry = 0;
+    uint64_t entry = 0, done = 0;
     while ((got = fc_packet_decode(&at, end, &p)) == 1) {
-        engine_packet(e, &p);
-        entry++;
+        engine_prepare(e, &p, &ring[entry++ % PREPARE_AHEAD]);
+        if (entry - done == PREPARE_AHEAD) {
+            engine_prefetch_flow(e, &ring[(done + 1) % PREPARE_AHEAD]);
+            engine_packet(e, &ring[done++ % PREPARE_AHEAD]);
+        }
     }
+    while (done < entry)
+        engine_packet(e, &ring[done++ % PREPARE_AHEAD]);
     if (got == 0)
         return true;
     e->count.malformed_entries++;
@@ -172,7 +181,7 @@ int main(int argc, char **argv)
         { OPT_SAMPLE_PACKETS, "sample-packets", 20, -1 },
         { OPT_SAMPLE_FULL, "sample-full-packets", 5, -1 },
         { OPT_SAMPLE_BYTES, "sample-bytes", 128, -1 },
-        { OPT_SAMPLE_FULL_BYTES, "sample-full-bytes", 1500, -1 },
+        { OPT_SAMPLE_FULL_BYTES, "sample-full-bytes", 2048, -1 },
     };
     int c;
     while ((c = getopt_long(argc, argv, "hv", long_options, NULL)) != -1) {

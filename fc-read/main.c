@@ -29,7 +29,7 @@
 #define DEFAULT_SAMPLE_PACKETS 20
 #define DEFAULT_SAMPLE_FULL_PACKETS 5
 #define DEFAULT_SAMPLE_BYTES 128
-#define DEFAULT_SAMPLE_FULL_BYTES 1500 /* a whole payload on a 1500-byte MTU network */
+#define DEFAULT_SAMPLE_FULL_BYTES 2048 /* more than any payload on a 1500-byte MTU network */
 #define SAMPLE_LIMIT_MAX 65535
 
 static void usage(FILE *out)

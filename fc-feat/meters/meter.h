@@ -58,6 +58,7 @@ typedef void meter_fn(const struct meter_session *s, struct meter_acc *acc);
 struct meter_def {
     const char *name;       /* SPID's name of the meter */
     unsigned version;       /* bumped whenever the meter's bins change */
+    double weight;          /* in fc-classify's mean divergence; 0 = measured and stored, not scored */
     meter_fn *measure;
 };
 

@@ -47,7 +47,7 @@ static void set_up(void)
         abort();
     snprintf(capture_path, sizeof capture_path, "/proc/self/fd/%d", capture_fd);
     fc_writer_open(&writer, stream_fd, "fuzz-stream");
-    struct sample_limits limits = { 20, 5, 128 };
+    struct sample_limits limits = { 20, 5, 128, 2048 };
     for (int all_bytes = 0; all_bytes < 2; all_bytes++) {
         struct reader *r = &readers[all_bytes];
         r->w = &writer;

@@ -81,18 +81,17 @@ static void test_sparse_equals_dense(void)
         random_vector(&v, 6, 256);
         scored_model_init(&sm, &m);
         session_prepare(&v, &s);
-        double mean = 0;
-        unsigned measured = 0;
+        double mean = 0, weights = 0;
         for (unsigned k = 0; k < meter_count; k++) {
-            if (!v.meter[k].total)
-                continue;
+            if (!v.meter[k].total || !meters[k].weight)
+                continue; /* unmeasured, or weight 0: left out of the mean */
             double dense = dense_kl(&m.meter[k], &v.meter[k]);
             double diff = fabs(dense - score_meter(&sm, &s, k));
             worst = diff > worst ? diff : worst;
-            mean += dense;
-            measured++;
+            mean += meters[k].weight * dense;
+            weights += meters[k].weight;
         }
-        double diff = fabs(mean / measured - score_model(&sm, &s));
+        double diff = fabs(mean / weights - score_model(&sm, &s));
         worst = diff > worst ? diff : worst;
         scored_model_free(&sm);
         fc_model_free(&m);

@@ -1,23 +1,14 @@
-/* \summary: every fc-emit flow format against FORMATS.md: the §8 worked example byte for byte, quoting, missing values */
+/* \summary: every fc-emit format against FORMATS.md: the §8 worked example byte for byte, alerts, quoting, missing values */
 #include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"      /* fc-emit's objects are linked in (Makefile rule for test_formats) */
+#include "formats.h"
+#include "proto_names.h"
 #include "record.h"
 #include "unit.h"
-
-/* fc-emit's format code is not in the common library: compile it into this test. */
-#include "../../fc-emit/eve_common.c"
-#include "../../fc-emit/flow_columns.c"
-#include "../../fc-emit/flow_view.c"
-#include "../../fc-emit/format.c"
-#include "../../fc-emit/format_csv.c"
-#include "../../fc-emit/format_eve_flow.c"
-#include "../../fc-emit/format_json.c"
-#include "../../fc-emit/format_tsv.c"
-#include "../../fc-emit/format_zeek_conn.c"
-#include "../../fc-emit/verdict.c"
 
 static struct emit_ctx ctx;
 
@@ -65,9 +56,10 @@ static void pack_opt_str(msgpack_packer *pk, const char *key, const char *val, u
     }
 }
 
-/* Packs the flow as fc-flow does, plus verdict fields, and returns the record's map. */
-static msgpack_object pack_flow(const struct fc_flow *f, const struct test_verdict *v, msgpack_sbuffer *sb,
-                                msgpack_unpacked *up)
+/* Packs the flow as fc-flow does (kind 2), or as fc-classify's verdict record (kind 5, with
+ * at_us when >= 0), plus verdict fields, and returns the record's map. */
+static msgpack_object pack_record(int kind, int64_t at_us, const struct fc_flow *f, const struct test_verdict *v,
+                                  msgpack_sbuffer *sb, msgpack_unpacked *up)
 {
     msgpack_sbuffer extra;
     msgpack_sbuffer_init(&extra);
@@ -88,6 +80,10 @@ static msgpack_object pack_flow(const struct fc_flow *f, const struct test_verdi
         msgpack_pack_double(&xp, v->runner_up_divergence);
         n++;
     }
+    if (at_us >= 0) {
+        fc_pack_kv_int(&xp, FC_KEY_AT, at_us);
+        n++;
+    }
     size_t tags = 0;
     while (tags < 4 && v->tags[tags])
         tags++;
@@ -102,7 +98,7 @@ static msgpack_object pack_flow(const struct fc_flow *f, const struct test_verdi
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
     msgpack_pack_map(&pk, 1 + fc_flow_field_count(f) + n);
-    fc_pack_kv_uint(&pk, FC_KEY_KIND, FC_REC_FLOW);
+    fc_pack_kv_uint(&pk, FC_KEY_KIND, (uint64_t)kind);
     fc_flow_pack_fields(&pk, f);
     msgpack_sbuffer_write(sb, extra.data, extra.size);
     msgpack_sbuffer_destroy(&extra);
@@ -111,15 +107,18 @@ static msgpack_object pack_flow(const struct fc_flow *f, const struct test_verdi
     return up->data;
 }
 
-/* Runs one format's flow() on the flow and returns its output (without the final LF). */
-static const char *emit_one(const struct emit_format *fmt, const struct fc_flow *f, const struct test_verdict *v)
+/* Runs one format's flow() on a flow record, or its alert() on a verdict record (kind 5,
+ * alert time at_us; the alert is written only when the verdict alerts, as fc-emit does),
+ * and returns its output (without the final LF). */
+static const char *emit_record_line(const struct emit_format *fmt, int kind, int64_t at_us, const struct fc_flow *f,
+                                    const struct test_verdict *v)
 {
     static char line[8192];
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     msgpack_unpacked up;
     msgpack_unpacked_init(&up);
-    msgpack_object map = pack_flow(f, v, &sb, &up);
+    msgpack_object map = pack_record(kind, at_us, f, v, &sb, &up);
     struct fc_flow storage;
     struct emit_flow ef;
     const char *why = "";
@@ -127,7 +126,10 @@ static const char *emit_one(const struct emit_format *fmt, const struct fc_flow 
     if (!emit_flow_prepare(&ctx, &map, &storage, &ef, &why)) {
         snprintf(line, sizeof line, "(flow refused: %s)", why);
     } else {
-        fmt->flow(&ctx, &ef);
+        if (kind == FC_REC_FLOW)
+            fmt->flow(&ctx, &ef);
+        else if (ef.v.alerted)
+            fmt->alert(&ctx, &ef);
         size_t n = ctx.out.len && ctx.out.buf[ctx.out.len - 1] == '\n' ? ctx.out.len - 1 : ctx.out.len;
         if (n >= sizeof line)
             n = sizeof line - 1;
@@ -137,6 +139,17 @@ static const char *emit_one(const struct emit_format *fmt, const struct fc_flow 
     msgpack_unpacked_destroy(&up);
     msgpack_sbuffer_destroy(&sb);
     return line;
+}
+
+static const char *emit_one(const struct emit_format *fmt, const struct fc_flow *f, const struct test_verdict *v)
+{
+    return emit_record_line(fmt, FC_REC_FLOW, -1, f, v);
+}
+
+static const char *emit_alert(const struct emit_format *fmt, int64_t at_us, const struct fc_flow *f,
+                              const struct test_verdict *v)
+{
+    return emit_record_line(fmt, FC_REC_VERDICT, at_us, f, v);
 }
 
 static const char *emit_header(const struct emit_format *fmt)
@@ -219,6 +232,71 @@ static void check_worked_example(void)
     check_doc_line("tsv_row_of_worked_example", emit_one(&format_tsv, &f, &njrat));
     check_doc_line("zeek_conn_line_of_worked_example", emit_one(&format_zeek_conn, &f, &njrat));
     check_doc_line("eve_flow_line_of_worked_example", emit_one(&format_eve_flow, &f, &njrat));
+    /* The alert lines come from the verdict record; the example's alert time is its end. */
+    check_doc_line("eve_alert_line_of_worked_example", emit_alert(&format_eve_alert, f.end_us, &f, &njrat));
+    check_doc_line("zeek_notice_line_of_worked_example", emit_alert(&format_zeek_notice, f.end_us, &f, &njrat));
+    char eve_alert[8192];
+    snprintf(eve_alert, sizeof eve_alert, "%s", emit_alert(&format_eve_alert, f.end_us, &f, &njrat));
+    CHECK_STR("evejson_alert_line_is_evejsonalert_line", eve_alert, emit_alert(&format_eve_json, f.end_us, &f, &njrat));
+    char eve_flow[8192];
+    snprintf(eve_flow, sizeof eve_flow, "%s", emit_one(&format_eve_flow, &f, &njrat));
+    CHECK_STR("evejson_flow_line_is_evejsonflow_line", eve_flow, emit_one(&format_eve_json, &f, &njrat));
+}
+
+/* ---- alerts: when, what time, which counters, category and severity ---- */
+
+static void check_alerts(void)
+{
+    struct fc_flow f = worked_flow();
+    /* An open C2 flow: the verdict came after 3 packets each way, long before the end. */
+    struct fc_flow early = f;
+    early.orig.pkts = early.resp.pkts = 3;
+    early.orig.ip_bytes = 400;
+    early.resp.ip_bytes = 900;
+    early.end_us = f.start_us + 120000;
+    const char *eve = emit_alert(&format_eve_alert, early.end_us, &early, &njrat);
+    CHECK("alert_time_is_the_verdict_time", strstr(eve, "{\"timestamp\":\"2017-07-14T02:42:00.120000+0000\",") == eve);
+    CHECK("alert_counters_are_the_verdict_snapshot",
+          strstr(eve, "\"flow\":{\"pkts_toserver\":3,\"pkts_toclient\":3,\"bytes_toserver\":400,\"bytes_toclient\":900,") != NULL);
+    const char *zeek = emit_alert(&format_zeek_notice, early.end_us, &early, &njrat);
+    CHECK("notice_time_is_the_verdict_time", strstr(zeek, "{\"ts\":1500000120.120000,") == zeek);
+
+    struct test_verdict miner = { "identified", "XMRig Stratum", "XMRig Stratum", NULL, 0.5, -1,
+                                  { "MALICIOUS", "COINMINER" } };
+    eve = emit_alert(&format_eve_alert, f.end_us, &f, &miner);
+    CHECK("coinminer_alert_category_and_severity_2",
+          strstr(eve, "\"signature\":\"FlowCarp: XMRig Stratum (MALICIOUS) detected\",\"category\":\"Crypto Currency Mining "
+                      "Activity Detected\",\"severity\":2,\"metadata\":{\"tag\":[\"COINMINER\",\"MALICIOUS\"],") != NULL);
+    CHECK("alert_app_proto_is_the_slug", strstr(eve, "\"app_proto\":\"xmrig-stratum\",") != NULL);
+    zeek = emit_alert(&format_zeek_notice, f.end_us, &f, &miner);
+    CHECK("notice_without_runner_up_says_dash_and_leaves_fields_out",
+          strstr(zeek, "\"sub\":\"tags=COINMINER;MALICIOUS divergence=0.5000 runner_up=-\"") != NULL &&
+              strstr(zeek, "flowcarp_runner_up") == NULL);
+
+    struct test_verdict trojan = { "identified", "Example RAT", "Example RAT", "HTTP", 0.2, 0.9, { "MALICIOUS" } };
+    eve = emit_alert(&format_eve_alert, f.end_us, &f, &trojan);
+    CHECK("malicious_only_alert_is_a_trojan_with_severity_1",
+          strstr(eve, "\"category\":\"A Network Trojan was detected\",\"severity\":1,") != NULL);
+    char slug_id[64];
+    snprintf(slug_id, sizeof slug_id, "\"signature_id\":%u,", (unsigned)fc_signature_id("example-rat"));
+    CHECK("alert_signature_id_is_of_the_slug", strstr(eve, slug_id) != NULL);
+
+    /* No alert: tagged but not MALICIOUS, MALICIOUS but not identified */
+    struct test_verdict remote = { "identified", "AnyDesk", "AnyDesk", NULL, 0.3, -1, { "REMOTEACCESS" } };
+    CHECK_STR("remoteaccess_without_malicious_does_not_alert", "", emit_alert(&format_eve_alert, f.end_us, &f, &remote));
+    struct test_verdict unsure = { "unknown", NULL, "njRAT", "HTTP", 0.3, 0.31, { "MALICIOUS" } };
+    CHECK_STR("unknown_verdict_does_not_alert", "", emit_alert(&format_zeek_notice, f.end_us, &f, &unsure));
+    CHECK("unknown_flow_is_not_alerted", strstr(emit_one(&format_eve_flow, &f, &unsure), "\"alerted\":false") != NULL);
+
+    /* ICMP: no ports in the alert's flow object, Zeek's p left out only for port-less protocols */
+    struct fc_flow gre = f;
+    gre.proto = 47;
+    gre.has_ports = false;
+    eve = emit_alert(&format_eve_alert, f.end_us, &gre, &trojan);
+    CHECK("portless_alert_flow_object_has_no_ports",
+          strstr(eve, "\"start\":\"2017-07-14T02:42:00.000000+0000\",\"src_ip\":\"128.232.110.120\",\"dest_ip\":\"66.35.250.204\"}") != NULL);
+    zeek = emit_alert(&format_zeek_notice, f.end_us, &gre, &trojan);
+    CHECK("portless_notice_has_no_p", strstr(zeek, "\"p\":") == NULL && strstr(zeek, "\"proto\":\"unknown_transport\"") != NULL);
 }
 
 /* ---- quoting, escaping, missing values ---- */
@@ -420,7 +498,11 @@ static void check_registry(void)
           emit_format_find("zeekconn") == &format_zeek_conn && emit_format_find("EVEJSONFLOW") == &format_eve_flow &&
               emit_format_find("csv") == &format_csv);
     CHECK("unknown_format_is_not_found", emit_format_find("Xml") == NULL);
-    CHECK_STR("format_names_listed", "CSV, TSV, EveJsonFlow, ZeekConn, Json", emit_format_names());
+    CHECK_STR("format_names_listed", "CSV, TSV, EveJson, EveJsonAlert, EveJsonFlow, ZeekConn, ZeekNotice, Json",
+              emit_format_names());
+    CHECK("alert_formats_print_no_flows_and_flow_formats_no_alerts",
+          !format_eve_alert.flow && !format_zeek_notice.flow && !format_eve_flow.alert && !format_zeek_conn.alert &&
+              !format_csv.alert && format_eve_json.flow && format_eve_json.alert);
 }
 
 int main(void)
@@ -431,6 +513,7 @@ int main(void)
     ctx.cid = (struct fc_cid_options){ 0, true };
     load_formats_doc();
     check_worked_example();
+    check_alerts();
     check_csv_quoting();
     check_tsv_escaping();
     check_missing_values();

@@ -1,0 +1,92 @@
+"""\\summary: the labelled corpus flows: label rows matched with the vectors the real tools computed
+
+A flow is one row of corpus/labels.tsv with in_class_set=1 (its `class` column is
+the label), matched with the vector record (kind 4) that fc-read | fc-flow |
+fc-feat produced for the same capture: same transport and the same two
+endpoints, in either orientation (ICMP: addresses only, since fc-flow's ICMP
+"ports" are message types). Rows are matched in label order, each vector once.
+"""
+
+import csv
+import ipaddress
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fcstream  # noqa: E402
+
+L4 = {"TCP": 6, "UDP": 17, "ICMP": 1, "ICMPV6": 58}
+PORTLESS = (1, 58)
+
+
+def label_rows(corpus, in_set=True):
+    """in_set: the evaluation set (in_class_set=1). Otherwise the flows of protocols outside the set
+    that pass the same quality rules (nDPI DPI verdict, payload, capture present, not fuzzed, within
+    the per-file cap): real traffic of protocols no built-in model knows."""
+    with open(os.path.join(corpus, "labels.tsv"), newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["l4"] in L4]
+    kept = {r["class"] for r in rows if r["in_class_set"] == "1"}
+    for row in rows:
+        if in_set and row["in_class_set"] == "1":
+            yield row
+        elif not in_set and row["class"] not in kept and row["class"] != "Unknown" and \
+                row["confidence"] == "DPI" and row["has_payload"] == "1" and row["file_present"] == "1" and \
+                row["fuzzed_capture"] == "0" and row["over_file_cap"] == "0":
+            yield row
+
+
+def canonical_ip(text):
+    """nDPI sometimes writes "::" for a single zero group; parse and print it the standard way."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text
+
+
+def endpoint_key(proto, a_ip, a_port, b_ip, b_port):
+    a_ip, b_ip = canonical_ip(a_ip), canonical_ip(b_ip)
+    if proto in PORTLESS:
+        a_port = b_port = 0
+    return (proto,) + tuple(sorted([(a_ip, int(a_port)), (b_ip, int(b_port))]))
+
+
+def stream_of(path, bindir):
+    """The record stream (vectors only, samples dropped) of one capture, from the real tools."""
+    cmd = "%s/fc-read '%s' 2>/dev/null | %s/fc-flow 2>/dev/null | %s/fc-feat --drop-samples" % (
+        bindir, path.replace("'", "'\\''"), bindir, bindir)
+    return subprocess.run(cmd, shell=True, check=True, stdout=subprocess.PIPE).stdout
+
+
+def vectors_of(buf):
+    """(endpoint key, vector record, raw bytes) for every vector record of a stream."""
+    for obj, raw in fcstream.records(buf):
+        if isinstance(obj, dict) and obj.get("k") == 4:
+            o, r = obj["orig"], obj["resp"]
+            key = endpoint_key(obj["proto"], fcstream.ip_text(o["ip"]), o.get("port", 0),
+                               fcstream.ip_text(r["ip"]), r.get("port", 0))
+            yield key, obj, raw
+
+
+def match(rows, vecs):
+    """Pairs label rows with vectors of the same capture; returns [(row, vector, raw)] and misses."""
+    pool = {}
+    for key, obj, raw in vecs:
+        pool.setdefault(key, []).append((obj, raw))
+    out, missed = [], []
+    for row in rows:
+        key = endpoint_key(L4[row["l4"]], row["client_ip"], row["client_port"], row["server_ip"], row["server_port"])
+        cands = pool.get(key)
+        if cands:
+            obj, raw = cands.pop(0)
+            out.append((row, obj, raw))
+        else:
+            missed.append(row)
+    return out, missed
+
+
+def rows_by_file(corpus, in_set=True):
+    by = {}
+    for row in label_rows(corpus, in_set):
+        by.setdefault(row["file"], []).append(row)
+    return by

@@ -1,0 +1,36 @@
+/* \summary: the parts Zeek conn.log and notice.log lines share: proto names, times, tag sets */
+#include "emit.h"
+#include "time_format.h"
+
+const char *zeek_proto(uint8_t ip_proto)
+{
+    switch (ip_proto) {
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 1:
+    case 58: return "icmp";
+    default: return "unknown_transport";
+    }
+}
+
+/* Zeek's JSON::TS_EPOCH: seconds as a number with exactly 6 decimals, from the integer parts. */
+void zeek_kv_decimal(struct fc_json *j, const char *key, int64_t us)
+{
+    char t[FC_TIME_MAX];
+    fc_time_decimal(us, t);
+    fc_json_kv_raw(j, key, t);
+}
+
+/* A Zeek set of strings: a JSON array, sorted (the verdict keeps tags sorted). */
+void zeek_kv_tags(struct fc_json *j, const char *key, const struct emit_verdict *v)
+{
+    if (!v->n_tags)
+        return;
+    fc_json_key(j, key);
+    fc_json_arr_begin(j);
+    for (size_t i = 0; i < v->n_tags; i++) {
+        fc_json_item(j);
+        fc_out_json_str(j->out, v->tags[i].p, v->tags[i].n);
+    }
+    fc_json_arr_end(j);
+}
