@@ -227,6 +227,7 @@ int main(int argc, char **argv)
     struct fc_writer writer;
     fc_writer_open(&writer, STDOUT_FILENO, "stdout");
     fc_reader_open(&reader, STDIN_FILENO, "stdin");
+    fc_reader_decode_only(&reader, 1u << FC_REC_PACKETS); /* the rest passes through as bytes */
     opt.sample.packets = resolve_sample(&sample_opts[0], reader.header.sample_packets);
     opt.sample.full_packets = resolve_sample(&sample_opts[1], reader.header.sample_full_packets);
     opt.sample.bytes = resolve_sample(&sample_opts[2], reader.header.sample_bytes);

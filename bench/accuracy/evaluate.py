@@ -576,7 +576,7 @@ def main():
     w("bench/accuracy/run            # BUILD=build, corpus ../shared/corpus; about 2-4 minutes")
     w("```")
     w("The script caches the tools' vector streams in a temporary folder (`--cache`); the evaluation "
-      "itself (286 folds, %d flows, 14 recipes) takes seconds." % len(flows))
+      "itself (%d folds, %d flows, %d recipes) takes seconds." % (len(files), len(flows), len(RECIPES)))
     text = "\n".join(L) + "\n"
     if a.out == "-":
         sys.stdout.write(text)

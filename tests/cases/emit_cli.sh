@@ -20,7 +20,7 @@ check_eq json_view_prints_stream_header \
 
 run_status fc-emit --format Xml < "$TMP/empty.fcr"
 check_eq unknown_format_exits_2 2 "$RC"
-check_contains unknown_format_lists_valid_names "CSV, TSV, EveJsonFlow, ZeekConn, Json" "$ERR"
+check_contains unknown_format_lists_valid_names "CSV, TSV, EveJson, EveJsonAlert, EveJsonFlow, ZeekConn, ZeekNotice, Json" "$ERR"
 run_status fc-emit --community-id-seed 65536 < "$TMP/empty.fcr"
 check_eq seed_out_of_range_exits_2 2 "$RC"
 run_status fc-emit --community-id-seed x1 < "$TMP/empty.fcr"

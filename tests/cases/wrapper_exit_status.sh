@@ -5,7 +5,7 @@ source "$(dirname "$0")/../lib.sh"
 
 demo=$FC_DATA/demo.pcap
 flowcarp=$FC_ROOT/flowcarp
-for t in fc-read fc-flow fc-emit; do
+for t in fc-read fc-flow fc-feat fc-classify fc-emit; do
     [ -x "$FC_BIN/$t" ] || { skip "wrapper_exit_status" "$FC_BIN/$t not built yet"; exit 0; }
 done
 
@@ -54,7 +54,7 @@ check_contains "unknown_format_names_fc_emit" "flowcarp: fc-emit failed with exi
 
 # A stage that dies of a signal: a stand-in fc-flow killed by SIGTERM
 mkdir -p "$TMP/bin"
-ln -s "$FC_BIN/fc-read" "$TMP/bin/fc-read"; ln -s "$FC_BIN/fc-emit" "$TMP/bin/fc-emit"
+for t in fc-read fc-feat fc-classify fc-emit; do ln -s "$FC_BIN/$t" "$TMP/bin/$t"; done
 printf '#!/bin/sh\nkill -TERM $$\n' > "$TMP/bin/fc-flow"; chmod 755 "$TMP/bin/fc-flow"
 FLOWCARP_BIN=$TMP/bin run_status "$flowcarp" --input "$demo" --output -
 check_eq "killed_stage_exit_status_128_plus_signal" 143 "$RC"

@@ -2,9 +2,11 @@
 # flowcarp finds the stage tools without help: in build/bin beside it (a source tree
 # after make), beside itself (an installed PREFIX/bin), or on PATH; FLOWCARP_BIN wins.
 source "$(dirname "$0")/../lib.sh"
+# Every layout below classifies with the same models: only where the tools are differs.
+export FLOWCARP_MODELS=$FC_ROOT/models
 
 demo=$FC_DATA/demo.pcap
-for t in fc-read fc-flow fc-emit; do
+for t in fc-read fc-flow fc-feat fc-classify fc-emit; do
     [ -x "$FC_BIN/$t" ] || { skip "wrapper_finds_tools" "$FC_BIN/$t not built yet"; exit 0; }
 done
 "$FC_ROOT/flowcarp" --input "$demo" > "$TMP/expected"
@@ -12,7 +14,7 @@ clean_path=/usr/bin:/bin   # no FlowCarp tools on it
 
 # layout NAME: copies the wrapper to $TMP/NAME/flowcarp with the tools where NAME says
 mkdir -p "$TMP/tree/build/bin" "$TMP/prefix/bin" "$TMP/path" "$TMP/nowhere"
-for t in fc-read fc-flow fc-emit; do
+for t in fc-read fc-flow fc-feat fc-classify fc-emit; do
     ln -s "$FC_BIN/$t" "$TMP/tree/build/bin/$t"
     ln -s "$FC_BIN/$t" "$TMP/prefix/bin/$t"
     ln -s "$FC_BIN/$t" "$TMP/path/$t"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # -h, --version, --key, -v, --debug, --logtime and -f do what the usage says.
 source "$(dirname "$0")/../lib.sh"
+export FLOWCARP_MODELS=$FC_ROOT/models   # the hand pipelines below use the wrapper's models
 
 demo=$FC_DATA/demo.pcap
 flowcarp=$FC_ROOT/flowcarp
@@ -9,10 +10,10 @@ flowcarp=$FC_ROOT/flowcarp
 run_status "$flowcarp" -h
 check_eq "help_exit_status_0" 0 "$RC"
 check_contains "help_starts_with_usage" "Usage: flowcarp --input SOURCE" "$OUT"
-for opt in --input --output --format --verbose --debug --logtime --key --filter --version --help; do
+for opt in --input --output --format --verbose --debug --logtime --key --filter --version --help --model --list-models --explain; do
     check_contains "help_lists_${opt#--}" "$opt" "$OUT"
 done
-for word in realtime preview flush timeout webservice clearcache model; do
+for word in realtime preview flush timeout webservice clearcache; do
     if grep -qE "^ +--$word" <<<"$OUT"; then
         fail "help_does_not_offer_$word" "-h lists --$word as an option, but it is not supported yet"
     else
@@ -22,7 +23,7 @@ done
 run_status "$flowcarp" --help
 check_eq "long_help_same_as_h" "$("$flowcarp" -h)" "$OUT"
 
-for t in fc-read fc-flow fc-emit; do
+for t in fc-read fc-flow fc-feat fc-classify fc-emit; do
     [ -x "$FC_BIN/$t" ] || { skip "wrapper_options" "$FC_BIN/$t not built yet"; exit 0; }
 done
 
@@ -56,7 +57,7 @@ run_status "$flowcarp" --logtime --input "$TMP/missing.pcap" --output -
 check_eq "logtime_keeps_the_exit_status" 1 "$RC"
 check_contains "logtime_stamps_stage_messages" "fc-read failed with exit status 1" "$(grep -E '^[0-9]{4}-' <<<"$ERR")"
 
-fc-read -f udp "$demo" | fc-flow | fc-emit --format ZeekConn > "$TMP/udp.expected"
+fc-read -f udp "$demo" | fc-flow | fc-feat | fc-classify | fc-emit --format ZeekConn > "$TMP/udp.expected"
 run_status "$flowcarp" -f udp --input "$demo" --format ZeekConn
 printf '%s\n' "$OUT" > "$TMP/udp.out"
 check_files_eq "filter_equals_fc_read_filter" "$TMP/udp.expected" "$TMP/udp.out"

@@ -5,7 +5,7 @@ source "$(dirname "$0")/../lib.sh"
 
 demo=$FC_DATA/demo.pcap
 flowcarp=$FC_ROOT/flowcarp
-for t in fc-read fc-flow fc-emit; do
+for t in fc-read fc-flow fc-feat fc-classify fc-emit; do
     [ -x "$FC_BIN/$t" ] || { skip "wrapper_output_targets" "$FC_BIN/$t not built yet"; exit 0; }
 done
 "$flowcarp" --input "$demo" --output - > "$TMP/csv.expected"

@@ -19,10 +19,8 @@ check_refused refuses_realtime   --realtime   --input - --realtime --preview --o
 check_refused refuses_preview    --preview    --input "$demo" --preview
 check_refused refuses_flush      --flush      --input "$demo" --flush 10
 check_refused refuses_timeout    --timeout    --input "$demo" --timeout 5
-check_refused refuses_model      --model      --input "$demo" --model myExampleRAT.fcp --output - --format EveJsonAlert
 check_refused refuses_clearcache --clearcache --clearcache
 check_refused refuses_webservice --webservice --webservice http://127.0.0.1:57080/
-check_refused refuses_model_equals_spelling --model --input "$demo" --model=x.fcp
 check_refused refuses_input_tcp         "--input tcp:PORT"            --input tcp:57012 --output -
 check_refused refuses_input_tcpconnect  "--input tcpconnect:IP:PORT"  --input tcpconnect:127.0.0.1:57012 --realtime --preview --output -
 check_refused refuses_input_tzsp        "--input tzsp:PORT"           --input tzsp:37008 --output -
@@ -30,7 +28,6 @@ check_refused refuses_input_uri         "--input URI (http://)"       --input ht
 check_refused refuses_input_dir_monitor "--input directory:Monitor:PATH" --input directory:Monitor:/tmp/
 check_refused refuses_output_tcp        "--output tcp:[IP:]PORT"      --input "$demo" --output tcp:57013
 check_refused refuses_output_tcpconnect "--output tcpconnect:IP:PORT" --input "$demo" --output tcpconnect:127.0.0.1:57013
-check_refused refuses_output_model      "--output model:PROTO:[TAGS]:FILE" --input directory:Once:/tmp/ --output model:"Example RAT":MALICIOUS:myExampleRAT.fcp
 
 # bad usage: exit 2 and a message saying what is wrong
 while IFS='|' read -r name needle args; do

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A small fixed accuracy check of the built-in models (models/*.fcp) on captures of real
+# programs that are not in their training data: fc-read | fc-flow | fc-feat | fc-classify
+# names the HTTP, DNS, TLS and ICMP flows, calls Redis (no model knows it) unknown, and
+# the verdicts do not depend on port numbers.
+source "$(dirname "$0")/../lib.sh"
+
+M=$FC_ROOT/models
+if ! ls "$M"/*.fcp >/dev/null 2>&1; then
+    skip accuracy_builtin_models "no built-in models in $M (make models)"
+    exit 0
+fi
+
+# "N verdict:protocol" per server port, for flows matching a jq filter
+verdicts() {
+    fc-read "$1" | fc-flow | fc-feat | fc-classify --models-dir "$M" | fc-emit --format Json |
+        grep '^{"k":2,' | jq -r "select($2) | .verdict + \":\" + (.protocol // \"-\")" | sort | uniq -c | tr -s ' '
+}
+
+# demo.pcap: nginx, dnsmasq and redis-server on loopback (tests/data/README.md)
+check_eq accuracy_demo_http_flows_are_http " 4 identified:HTTP" "$(verdicts "$FC_DATA/demo.pcap" '.resp.port == 18080')"
+check_eq accuracy_demo_dns_udp_and_tcp_flows_are_dns " 4 identified:DNS" \
+    "$(verdicts "$FC_DATA/demo.pcap" '.resp.port == 10053')"
+check_eq accuracy_demo_icmp_is_icmp " 1 identified:ICMP" "$(verdicts "$FC_DATA/demo.pcap" '.proto == 1')"
+check_eq accuracy_redis_no_model_knows_is_unknown " 6 unknown:-" "$(verdicts "$FC_DATA/demo.pcap" '.resp.port == 16379')"
+
+# ident_web.pcap: openssl s_server + curl (TLS 1.3 and 1.2), nginx + curl, dnsmasq + dig, MTU 1500
+check_eq accuracy_tls_flows_are_tls " 4 identified:TLS" "$(verdicts "$FC_DATA/ident_web.pcap" '.resp.port == 14433')"
+check_eq accuracy_http_flows_are_http " 3 identified:HTTP" "$(verdicts "$FC_DATA/ident_web.pcap" '.resp.port == 18081')"
+check_eq accuracy_dns_flows_are_dns " 4 identified:DNS" "$(verdicts "$FC_DATA/ident_web.pcap" '.resp.port == 10054')"
+check_eq accuracy_redis_session_capture_is_unknown " 3 unknown:-" "$(verdicts "$FC_DATA/ident_redis.pcap" 'true')"
+
+# Port independence: the same flows with every port p moved to 65535 - p get the same verdicts.
+if command -v tcprewrite >/dev/null; then
+    map=$(fc-read "$FC_DATA/ident_web.pcap" | fc-flow | fc-emit --format CSV |
+          awk -F, 'NR > 1 { print $8; print $10 }' | sort -un | awk '{ sep = NR > 1 ? "," : ""; printf "%s%d:%d", sep, $1, 65535 - $1 }')
+    tcprewrite --portmap="$map" -i "$FC_DATA/ident_web.pcap" -o "$TMP/moved.pcap" 2>/dev/null
+    cols() { fc-read "$1" | fc-flow | fc-classify --models-dir "$M" | fc-emit --format CSV | cut -d, -f8,10,18-23; }
+    before=$(cols "$FC_DATA/ident_web.pcap"); after=$(cols "$TMP/moved.pcap")
+    check_eq accuracy_every_port_really_moved "11" "$(paste -d'|' <(cut -d, -f1,2 <<<"$before") <(cut -d, -f1,2 <<<"$after") |
+        awk -F'|' 'NR > 1 && $2 != "" && $1 != $2' | wc -l)"
+    check_eq accuracy_verdicts_do_not_depend_on_ports "$(cut -d, -f3- <<<"$before")" "$(cut -d, -f3- <<<"$after")"
+else
+    skip accuracy_verdicts_do_not_depend_on_ports "tcprewrite (tcpreplay) not installed"
+fi
