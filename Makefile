@@ -109,8 +109,7 @@ fuzz:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/models
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
-	sed -e 's|^FC_DATADIR=.*|FC_DATADIR=$(DATADIR)|' flowcarp > $(DESTDIR)$(BINDIR)/flowcarp
-	chmod 755 $(DESTDIR)$(BINDIR)/flowcarp
+	install -m 755 flowcarp $(DESTDIR)$(BINDIR)/flowcarp
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	for m in models/*.fcp; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(DATADIR)/models/ || true; done

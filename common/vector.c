@@ -1,18 +1,29 @@
 /* \summary: packing and strict unpacking of feature vector records (kind 4) */
 #include "vector.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "record.h"
 #include "stream.h"
 
+/* Whether a str of `size` bytes equals the C string s; no strlen, so a skip list costs
+ * one byte compare per key that differs at once (these run for every field of every record). */
+static bool str_is(const char *ptr, uint32_t size, const char *s)
+{
+    uint32_t j = 0;
+    while (j < size && s[j] && s[j] == ptr[j])
+        j++;
+    return j == size && s[j] == 0;
+}
+
 static bool key_is_one_of(const msgpack_object *key, const char *const *skip, size_t n_skip)
 {
     if (key->type != MSGPACK_OBJECT_STR)
         return false;
     for (size_t i = 0; i < n_skip; i++)
-        if (key->via.str.size == strlen(skip[i]) && memcmp(key->via.str.ptr, skip[i], key->via.str.size) == 0)
+        if (str_is(key->via.str.ptr, key->via.str.size, skip[i]))
             return true;
     return false;
 }
@@ -85,24 +96,59 @@ static bool unpack_meter(const msgpack_object *o, struct fc_vector_meter *vm, co
     return true;
 }
 
+/* The fields a vector record is read from, found in one pass over the map (first of each
+ * key wins, as fc_map_get would find it). */
+struct vector_fields {
+    const msgpack_object *id, *proto, *payload_pkts, *set, *version, *bins;
+};
+
+static void find_fields(const msgpack_object *rec, struct vector_fields *f)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+    } wanted[] = {
+        { FC_KEY_ID, offsetof(struct vector_fields, id) },
+        { FC_KEY_PROTO, offsetof(struct vector_fields, proto) },
+        { FC_KEY_PAYLOAD_PKTS, offsetof(struct vector_fields, payload_pkts) },
+        { FC_KEY_METER_SET, offsetof(struct vector_fields, set) },
+        { FC_KEY_METER_SET_VERSION, offsetof(struct vector_fields, version) },
+        { FC_KEY_BINS, offsetof(struct vector_fields, bins) },
+    };
+    memset(f, 0, sizeof *f);
+    for (uint32_t i = 0; i < rec->via.map.size; i++) {
+        const msgpack_object_kv *kv = &rec->via.map.ptr[i];
+        if (kv->key.type != MSGPACK_OBJECT_STR)
+            continue;
+        for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++) {
+            const msgpack_object **slot = (const msgpack_object **)((char *)f + wanted[w].offset);
+            if (!*slot && str_is(kv->key.via.str.ptr, kv->key.via.str.size, wanted[w].key)) {
+                *slot = &kv->val;
+                break;
+            }
+        }
+    }
+}
+
 bool fc_vector_unpack(const msgpack_object *rec, struct fc_vector *v, const char **why)
 {
     uint64_t id = 0, proto = 0, pkts = 0, version = 0;
     if (rec->type != MSGPACK_OBJECT_MAP)
         return *why = "vector record is not a map", false;
-    if (!fc_obj_uint(fc_map_get(rec, FC_KEY_ID), &id))
+    struct vector_fields f;
+    find_fields(rec, &f);
+    if (!fc_obj_uint(f.id, &id))
         return *why = "vector record has no flow id", false;
-    if (!fc_obj_uint(fc_map_get(rec, FC_KEY_PROTO), &proto) || proto > 255)
+    if (!fc_obj_uint(f.proto, &proto) || proto > 255)
         return *why = "vector record has no valid proto", false;
-    const msgpack_object *p = fc_map_get(rec, FC_KEY_PAYLOAD_PKTS);
-    if (p && (!fc_obj_uint(p, &pkts) || pkts > UINT32_MAX))
+    if (f.payload_pkts && (!fc_obj_uint(f.payload_pkts, &pkts) || pkts > UINT32_MAX))
         return *why = "vector record's payload_pkts is not a count", false;
-    const msgpack_object *set = fc_map_get(rec, FC_KEY_METER_SET);
+    const msgpack_object *set = f.set;
     if (!set || set->type != MSGPACK_OBJECT_STR || set->via.str.size == 0 || set->via.str.size >= FC_VECTOR_SET_MAX)
         return *why = "vector record has no valid meter_set", false;
-    if (!fc_obj_uint(fc_map_get(rec, FC_KEY_METER_SET_VERSION), &version) || version > UINT32_MAX)
+    if (!fc_obj_uint(f.version, &version) || version > UINT32_MAX)
         return *why = "vector record has no valid meter_set_version", false;
-    const msgpack_object *bins = fc_map_get(rec, FC_KEY_BINS);
+    const msgpack_object *bins = f.bins;
     if (!bins || bins->type != MSGPACK_OBJECT_ARRAY)
         return *why = "vector record has no bins array", false;
     if (bins->via.array.size > FC_VECTOR_MAX_METERS)

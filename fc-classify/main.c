@@ -45,11 +45,12 @@ static const char usage_text[] =
     "      --max-divergence D  unknown when the best divergence exceeds D (default 3.0)\n"
     "      --explain N         list the N closest models with per-meter divergences in each\n"
     "                          verdict record (default 0)\n"
-    "      --max-pending N     most verdicts waiting for their flow record (default 262144)\n";
+    "      --max-pending N     most verdicts waiting for their flow record (default 262144)\n"
+    "      --keep-vectors      pass vector records (kind 4) on (default: consumed here)\n";
 
 enum {
     OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_EXPLAIN,
-    OPT_MAX_PENDING,
+    OPT_MAX_PENDING, OPT_KEEP_VECTORS,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
     { "max-divergence", required_argument, NULL, OPT_CEILING },
     { "explain", required_argument, NULL, OPT_EXPLAIN },
     { "max-pending", required_argument, NULL, OPT_MAX_PENDING },
+    { "keep-vectors", no_argument, NULL, OPT_KEEP_VECTORS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -85,6 +87,7 @@ struct classifier {
     struct session session;
     struct counters count;
     bool warned_other_set;
+    bool keep_vectors;         /* pass vector records on (they are big; later stages need only verdicts) */
     struct fc_reader reader;
     struct fc_writer writer;
 };
@@ -159,9 +162,13 @@ static void count_verdict(struct counters *count, const struct verdict *v)
 
 static void on_vector_or_sample(struct classifier *c, const struct fc_record *rec)
 {
-    fc_writer_raw(&c->writer, rec->raw, rec->raw_len);
     const char *why = NULL;
-    switch (vector_source_take(&c->source, rec, &c->vector, &why)) {
+    enum vector_take took = vector_source_take(&c->source, rec, &c->vector, &why);
+    /* a vector used here is consumed (the verdict carries what later stages need); one that
+     * could not be used goes on, as every record a stage does not handle */
+    if (rec->kind != FC_REC_FEATURES || c->keep_vectors || took != VECTOR_READY)
+        fc_writer_raw(&c->writer, rec->raw, rec->raw_len);
+    switch (took) {
     case VECTOR_READY: {
         struct verdict v;
         verdict_decide(&c->models, &c->opt, &c->vector, &c->session, &v);
@@ -234,7 +241,7 @@ static void write_stats(struct classifier *c)
 }
 
 static uint32_t parse_options(int argc, char **argv, struct model_set_options *mo, struct verdict_options *vo,
-                              bool *list)
+                              bool *list, bool *keep_vectors)
 {
     uint32_t max_pending = 262144;
     int c;
@@ -254,6 +261,7 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
         case OPT_RATIO: vo->ratio = parse_number(optarg, "ratio", 0, 1); break;
         case OPT_CEILING: vo->ceiling = parse_number(optarg, "max-divergence", 0, 1e6); break;
         case OPT_EXPLAIN: vo->explain = (unsigned)parse_number(optarg, "explain", 0, 16); break;
+        case OPT_KEEP_VECTORS: *keep_vectors = true; break;
         case OPT_MAX_PENDING: max_pending = (uint32_t)parse_number(optarg, "max-pending", 1, 1 << 26); break;
         default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
         }
@@ -271,7 +279,7 @@ int main(int argc, char **argv)
     struct model_set_options mo = { 0 };
     c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .explain = 0 };
     bool list = false;
-    uint32_t max_pending = parse_options(argc, argv, &mo, &c.opt, &list);
+    uint32_t max_pending = parse_options(argc, argv, &mo, &c.opt, &list, &c.keep_vectors);
     model_set_load(&c.models, &mo);
     free(mo.extra);
     if (list) {

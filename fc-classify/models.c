@@ -185,8 +185,20 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
     sort_by_name(set);
     check_slugs(set);
     set->scored = fc_xcalloc(set->n ? set->n : 1, sizeof *set->scored);
+    model_set_prepare(set);
+}
+
+void model_set_prepare(struct model_set *set)
+{
     for (uint32_t i = 0; i < set->n; i++)
         scored_model_init(&set->scored[i], &set->model[i]);
+    for (unsigned proto = 0; proto < 256; proto++) {
+        struct candidates c;
+        if (candidates_init(&c, set->scored, set->model, set->n, (uint8_t)proto)) {
+            set->by_proto[proto] = fc_xmalloc(sizeof c);
+            *set->by_proto[proto] = c;
+        }
+    }
 }
 
 void model_set_free(struct model_set *set)
@@ -197,6 +209,11 @@ void model_set_free(struct model_set *set)
         free(set->origin[i]);
     }
     free(set->scored);
+    for (unsigned proto = 0; proto < 256; proto++)
+        if (set->by_proto[proto]) {
+            candidates_free(set->by_proto[proto]);
+            free(set->by_proto[proto]);
+        }
     free(set->model);
     free(set->origin);
     memset(set, 0, sizeof *set);

@@ -43,8 +43,33 @@ struct session {
     struct session_meter meter[FC_VECTOR_MAX_METERS];
 };
 
+/*
+ * The models trained on one transport, laid out to be scored together: for each meter
+ * and bin the candidates' log2 Q_i lie side by side, so a touched bin of the session is
+ * one contiguous pass over all candidates (independent sums the CPU runs in parallel,
+ * each still added in bin order, so every divergence is the same double as
+ * score_model's).
+ */
+#define CANDIDATE_GROUP 4     /* candidates scored side by side; rows are padded to a multiple */
+
+struct candidates {
+    uint32_t n, n_meters;
+    uint32_t stride;         /* n rounded up to a multiple of CANDIDATE_GROUP */
+    uint32_t *model;         /* indexes into the model list, ascending */
+    double *log_q;           /* [n_meters][256][stride], padding 0 */
+    double *sum_log_q;       /* [n_meters][n] */
+    double *cross;           /* [stride]: working space */
+    double *divergence;      /* [n]: score_candidates' result */
+};
+
 void scored_model_init(struct scored_model *s, const struct fc_model *m);
 void scored_model_free(struct scored_model *s);
+/* The models of models[0..n_models) trained on IP protocol proto; false (c empty) if none. */
+bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
+                     uint32_t n_models, uint8_t proto);
+void candidates_free(struct candidates *c);
+/* Weighted mean divergence of every candidate into c->divergence (as score_model for each). */
+void score_candidates(struct candidates *c, const struct session *s);
 
 /* Prepares a vector for scoring (of this build's meter set); false when no meter of non-zero
  * weight has measurements. */

@@ -29,19 +29,20 @@ void verdict_decide(const struct model_set *set, const struct verdict_options *o
     out->best = out->runner_up = VERDICT_NONE;
     out->best_divergence = out->runner_up_divergence = 0;
     out->used_pkts = v->payload_pkts;
-    if (!session_prepare(v, scratch))
+    struct candidates *c = set->by_proto[v->proto];
+    if (!session_prepare(v, scratch) || !c)
         return;
-    for (uint32_t i = 0; i < set->n; i++) {
-        if (!fc_model_has_l4(&set->model[i], v->proto))
-            continue;
-        double d = score_model(&set->scored[i], scratch);
+    score_candidates(c, scratch);
+    for (uint32_t j = 0; j < c->n; j++) {
+        int32_t i = (int32_t)c->model[j];
+        double d = c->divergence[j];
         if (out->best == VERDICT_NONE || d < out->best_divergence) {
             out->runner_up = out->best;
             out->runner_up_divergence = out->best_divergence;
-            out->best = (int32_t)i;
+            out->best = i;
             out->best_divergence = d;
         } else if (out->runner_up == VERDICT_NONE || d < out->runner_up_divergence) {
-            out->runner_up = (int32_t)i;
+            out->runner_up = i;
             out->runner_up_divergence = d;
         }
     }

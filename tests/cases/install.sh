@@ -50,3 +50,14 @@ if command -v man > /dev/null; then
 else
     skip "installed_man_page_renders" "man is not installed"
 fi
+
+# The installed models: copied to PREFIX/share/flowcarp/models, where the installed
+# fc-classify finds them by itself (nothing set, source tree not involved)
+if ls "$FC_ROOT"/models/*.fcp > /dev/null 2>&1; then
+    check_eq installs_every_model "$(cd "$FC_ROOT/models" && ls ./*.fcp | wc -l)" "$(ls "$root/usr/share/flowcarp/models"/*.fcp | wc -l)"
+    listed=$(cd "$TMP" && env -u FLOWCARP_BIN -u FLOWCARP_MODELS PATH="$root/usr/bin:/usr/bin:/bin" flowcarp --list-models 2>&1)
+    check_eq installed_flowcarp_lists_the_installed_models "$(ls "$FC_ROOT"/models/*.fcp | wc -l) $root/usr/share/flowcarp/models" \
+        "$(grep -c . <<<"$listed") $(cut -f5 <<<"$listed" | xargs -n1 dirname | xargs -n1 readlink -f | sort -u)"
+else
+    skip installs_every_model "models/ has no .fcp files yet"
+fi

@@ -111,10 +111,9 @@ static void make_set(struct model_set *set, unsigned n)
 
 static void finish_set(struct model_set *set)
 {
-    for (uint32_t i = 0; i < set->n; i++) {
+    for (uint32_t i = 0; i < set->n; i++)
         set->origin[i] = strdup("test");
-        scored_model_init(&set->scored[i], &set->model[i]);
-    }
+    model_set_prepare(set);
 }
 
 /* A model that has seen exactly the vector's bins many times. */
