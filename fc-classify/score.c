@@ -79,24 +79,24 @@ void candidates_free(struct candidates *c)
  */
 #define MEMO_SLOTS 8192
 
-static struct {
-    uint64_t key[MEMO_SLOTS];    /* count << 32 | (total + 1); 0 = empty (total + 1 >= 1) */
-    double p[MEMO_SLOTS], log2_p[MEMO_SLOTS];
-} memo;
+struct memo_entry {
+    uint64_t key;                /* count << 32 | (total + 1); 0 = empty (total + 1 >= 1) */
+    double p, log2_p;
+};
+
+static struct memo_entry memo[MEMO_SLOTS];
 
 /* P = (count + 1/256) / (total + 1) and its log2; count 0 gives P_u. */
-static double session_p(uint32_t count, uint32_t total, double *log2_p)
+static inline const struct memo_entry *session_p(uint32_t count, uint32_t total)
 {
     uint64_t key = (uint64_t)count << 32 | ((uint64_t)total + 1);
-    uint32_t slot = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 51) & (MEMO_SLOTS - 1);
-    if (memo.key[slot] != key) {
-        double p = ((double)count + 1.0 / BINS) / ((double)total + 1.0);
-        memo.key[slot] = key;
-        memo.p[slot] = p;
-        memo.log2_p[slot] = log2(p);
+    struct memo_entry *e = &memo[(key * 0x9E3779B97F4A7C15ull) >> 51];
+    if (e->key != key) {
+        e->key = key;
+        e->p = ((double)count + 1.0 / BINS) / ((double)total + 1.0);
+        e->log2_p = log2(e->p);
     }
-    *log2_p = memo.log2_p[slot];
-    return memo.p[slot];
+    return e;
 }
 
 bool session_prepare(const struct fc_vector *v, struct session *s)
@@ -113,15 +113,16 @@ bool session_prepare(const struct fc_vector *v, struct session *s)
             continue;
         s->n_measured++;
         s->weight_sum += meters[k].weight;
-        double log2_p;
-        sm->bin = vm->bin;
-        sm->p_u = session_p(0, vm->total, &log2_p);
-        sm->self = (BINS - sm->n) * sm->p_u * log2_p;
+        const struct memo_entry *u = session_p(0, vm->total);
+        double p_u = u->p, self = (BINS - sm->n) * p_u * u->log2_p; /* locals: no store per bin */
         for (uint32_t i = 0; i < sm->n; i++) {
-            double p = session_p(vm->count[i], vm->total, &log2_p);
-            sm->self += p * log2_p;
-            sm->weight[i] = p - sm->p_u;
+            const struct memo_entry *e = session_p(vm->count[i], vm->total);
+            self += e->p * e->log2_p;
+            sm->weight[i] = e->p - p_u;
         }
+        sm->bin = vm->bin;
+        sm->p_u = p_u;
+        sm->self = self;
     }
     return s->n_measured > 0;
 }

@@ -19,12 +19,16 @@ static uint32_t pairs_of(const struct meter_obs *o, uint16_t out[PREFIX - 1])
     return n - 1;
 }
 
-static bool pair_among(uint16_t pair, const uint16_t *pairs, uint32_t n)
+/* The previous packet's pairs as a set: one bit per 16-bit pair, set and cleared per packet. */
+static uint8_t pair_seen[65536 / 8];
+
+static void mark(const uint16_t *pairs, uint32_t n, bool on)
 {
     for (uint32_t k = 0; k < n; k++)
-        if (pairs[k] == pair)
-            return true;
-    return false;
+        if (on)
+            pair_seen[pairs[k] >> 3] |= (uint8_t)(1u << (pairs[k] & 7));
+        else
+            pair_seen[pairs[k] >> 3] = 0;
 }
 
 void meter_byte_pairs_reoccurring_count(const struct meter_session *s, struct meter_acc *acc)
@@ -33,8 +37,10 @@ void meter_byte_pairs_reoccurring_count(const struct meter_session *s, struct me
     uint32_t n_prev = s->n ? pairs_of(&s->obs[0], prev) : 0;
     for (uint32_t i = 1; i < s->n; i++) {
         uint32_t n_cur = pairs_of(&s->obs[i], cur), count = 0;
+        mark(prev, n_prev, true);
         for (uint32_t k = 0; k < n_cur; k++)
-            count += pair_among(cur[k], prev, n_prev);
+            count += (pair_seen[cur[k] >> 3] >> (cur[k] & 7)) & 1;
+        mark(prev, n_prev, false);
         meter_emit(acc, (unsigned)(s->obs[i - 1].dir * 2 + s->obs[i].dir) * 64 + meter_min_u32(count, 63));
         for (uint32_t k = 0; k < n_cur; k++)
             prev[k] = cur[k];

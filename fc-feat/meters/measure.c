@@ -45,32 +45,34 @@ bool meter_sample_read(const msgpack_object *rec, struct meter_sample *out, cons
     return true;
 }
 
-/* Moves one meter's counters into the vector's sparse form, bins ascending. */
-static void store_meter(const struct meter_acc *acc, struct fc_vector_meter *vm)
+/* Moves one meter's counters into the vector's sparse form, bins ascending, and leaves the
+ * accumulator zeroed again (clearing only what was touched, not all 256 counters). */
+static void store_meter(struct meter_acc *acc, struct fc_vector_meter *vm)
 {
     vm->n = 0;
     vm->total = 0;
-    if (acc->n_touched == 0)
-        return;
-    for (unsigned bin = 0; bin < METER_BINS; bin++) {
-        if (!acc->count[bin])
-            continue;
-        uint16_t c = acc->count[bin] > UINT16_MAX ? UINT16_MAX : (uint16_t)acc->count[bin];
-        vm->bin[vm->n] = (uint8_t)bin;
-        vm->count[vm->n++] = c;
-        vm->total += c;
+    for (unsigned w = 0; w < METER_BINS / 64; w++) {
+        for (uint64_t bits = acc->touched[w]; bits; bits &= bits - 1) {
+            unsigned bin = w * 64 + (unsigned)__builtin_ctzll(bits);
+            uint16_t c = acc->count[bin] > UINT16_MAX ? UINT16_MAX : (uint16_t)acc->count[bin];
+            vm->bin[vm->n] = (uint8_t)bin;
+            vm->count[vm->n++] = c;
+            vm->total += c;
+            acc->count[bin] = 0;
+        }
+        acc->touched[w] = 0;
     }
+    acc->total = 0;
 }
 
 void meter_measure(const struct meter_session *s, struct fc_vector *v)
 {
+    static struct meter_acc acc; /* zero between meters: store_meter clears what a meter touched */
     snprintf(v->set, sizeof v->set, "%s", METER_SET_NAME);
     v->set_version = METER_SET_VERSION;
     v->payload_pkts = s->n;
     v->n_meters = meter_count;
-    struct meter_acc acc;
     for (unsigned m = 0; m < meter_count; m++) {
-        memset(&acc, 0, sizeof acc);
         meters[m].measure(s, &acc);
         store_meter(&acc, &v->meter[m]);
     }

@@ -37,19 +37,19 @@ struct meter_session {
     uint32_t n;
 };
 
-/* A meter's counters for one session; `touched` lists the bins with a count, in first-use order. */
+/* A meter's counters for one session; `touched` has bit b set when bin b has a count (a set
+ * rather than a list: emitting needs no branch, and the bins come out in order). */
 struct meter_acc {
     uint32_t count[METER_BINS];
-    uint16_t touched[METER_BINS];
-    uint32_t n_touched;
+    uint64_t touched[METER_BINS / 64];
     uint32_t total;
 };
 
 static inline void meter_emit(struct meter_acc *a, unsigned bin)
 {
     bin &= METER_BINS - 1;
-    if (a->count[bin]++ == 0)
-        a->touched[a->n_touched++] = (uint16_t)bin;
+    a->count[bin]++;
+    a->touched[bin / 64] |= 1ull << (bin % 64);
     a->total++;
 }
 
