@@ -78,7 +78,8 @@ static void add_builtin(struct model_set *set, const char *dir)
         }
     }
     closedir(d);
-    qsort(names, n, sizeof *names, compare_names);
+    if (n > 1) /* qsort on NULL is undefined even for 0 items */
+        qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *path = fc_xmalloc(len);
