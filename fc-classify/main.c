@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../fc-feat/meters/measure.h"
+#include "cli.h"
 #include "log.h"
 #include "models.h"
 #include "pending.h"
@@ -91,26 +92,6 @@ struct classifier {
     struct fc_reader reader;
     struct fc_writer writer;
 };
-
-static noreturn void usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "%s: ", fc_progname());
-    fprintf(stderr, msg, arg);
-    fprintf(stderr, "\nTry '%s --help'.\n", fc_progname());
-    exit(FC_EXIT_USAGE);
-}
-
-static double parse_number(const char *arg, const char *opt, double min, double max)
-{
-    char *end;
-    double v = strtod(arg, &end);
-    if (!arg[0] || *end || !isfinite(v) || v < min || v > max) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "--%s: %%s: must be a number from %g to %g", opt, min, max);
-        usage_error(msg, arg);
-    }
-    return v;
-}
 
 static void list_models(const struct model_set *set)
 {
@@ -258,16 +239,16 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
         case OPT_MODELS_DIR: mo->builtin_dir = optarg; break;
         case OPT_NO_BUILTIN: mo->no_builtin = true; break;
         case OPT_LIST: *list = true; break;
-        case OPT_RATIO: vo->ratio = parse_number(optarg, "ratio", 0, 1); break;
-        case OPT_CEILING: vo->ceiling = parse_number(optarg, "max-divergence", 0, 1e6); break;
-        case OPT_EXPLAIN: vo->explain = (unsigned)parse_number(optarg, "explain", 0, 16); break;
+        case OPT_RATIO: vo->ratio = fc_parse_number(optarg, "ratio", 0, 1); break;
+        case OPT_CEILING: vo->ceiling = fc_parse_number(optarg, "max-divergence", 0, 1e6); break;
+        case OPT_EXPLAIN: vo->explain = (unsigned)fc_parse_number(optarg, "explain", 0, 16); break;
         case OPT_KEEP_VECTORS: *keep_vectors = true; break;
-        case OPT_MAX_PENDING: max_pending = (uint32_t)parse_number(optarg, "max-pending", 1, 1 << 26); break;
+        case OPT_MAX_PENDING: max_pending = (uint32_t)fc_parse_number(optarg, "max-pending", 1, 1 << 26); break;
         default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
         }
     }
     if (optind < argc)
-        usage_error("unexpected argument '%s' (fc-classify reads stdin and writes stdout; models go with --model)",
+        fc_usage_error("unexpected argument '%s' (fc-classify reads stdin and writes stdout; models go with --model)",
                     argv[optind]);
     return max_pending;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "cli.h"
 #include "log.h"
 #include "record.h"
 #include "stream.h"
@@ -81,29 +82,6 @@ struct sample_option {
     uint32_t default_value;
     int64_t given;            /* -1 = not given */
 };
-
-static noreturn void usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "%s: ", fc_progname());
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry '%s --help'.\n", fc_progname());
-    exit(FC_EXIT_USAGE);
-}
-
-static uint64_t parse_count(const char *arg, const char *opt, uint64_t min, uint64_t max)
-{
-    char *end;
-    if (!arg[0] || arg[0] == '-')
-        usage_error("%s: not a non-negative integer", arg);
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (*end || v < min || v > max) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "--%s: %%s: must be an integer from %llu to %llu", opt,
-                 (unsigned long long)min, (unsigned long long)max);
-        usage_error(msg, arg);
-    }
-    return v;
-}
 
 /* Option value vs what the header says fc-read kept: lowering is fine, raising is not. */
 static uint32_t resolve_sample(const struct sample_option *o, uint32_t header_value)
@@ -201,17 +179,17 @@ int main(int argc, char **argv)
         } else if (c == OPT_DEBUG) {
             fc_verbosity = 2;
         } else if (c == OPT_MAX_FLOWS) {
-            opt.max_flows = (uint32_t)parse_count(optarg, name, 1, 1u << 30);
+            opt.max_flows = (uint32_t)fc_parse_count(optarg, name, 1, 1u << 30);
         } else {
             bool known = false;
             for (size_t i = 0; i < sizeof timeout_options / sizeof timeout_options[0]; i++)
                 if (timeout_options[i].opt == c) {
-                    opt.timeout_us[timeout_options[i].tclass] = (int64_t)parse_count(optarg, name, 1, 1000000000000ull) * 1000000;
+                    opt.timeout_us[timeout_options[i].tclass] = (int64_t)fc_parse_count(optarg, name, 1, 1000000000000ull) * 1000000;
                     known = true;
                 }
             for (size_t i = 0; i < sizeof sample_opts / sizeof sample_opts[0]; i++)
                 if (sample_opts[i].opt == c) {
-                    sample_opts[i].given = (int64_t)parse_count(optarg, name, 0, 65535);
+                    sample_opts[i].given = (int64_t)fc_parse_count(optarg, name, 0, 65535);
                     known = true;
                 }
             if (!known) {
@@ -221,7 +199,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc)
-        usage_error("unexpected argument '%s' (fc-flow reads stdin and writes stdout)", argv[optind]);
+        fc_usage_error("unexpected argument '%s' (fc-flow reads stdin and writes stdout)", argv[optind]);
 
     struct fc_reader reader;
     struct fc_writer writer;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../fc-feat/meters/measure.h"
+#include "cli.h"
 #include "log.h"
 #include "model.h"
 #include "record.h"
@@ -55,21 +56,13 @@ struct train_options {
     bool merge;
 };
 
-static noreturn void usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "%s: ", fc_progname());
-    fprintf(stderr, msg, arg);
-    fprintf(stderr, "\nTry '%s --help'.\n", fc_progname());
-    exit(FC_EXIT_USAGE);
-}
-
 static void add_tags(struct fc_model *m, const char *list)
 {
     char why[FC_MODEL_WHY];
     for (const char *at = list; *at;) {
         size_t n = strcspn(at, ",");
         if (n > 0 && !fc_model_add_tag(m, at, n, why))
-            usage_error("--tags: %s", why);
+            fc_usage_error("--tags: %s", why);
         at += n + (at[n] == ',');
     }
 }
@@ -184,17 +177,17 @@ static void parse_options(int argc, char **argv, struct train_options *o)
         }
     }
     if (!o->output)
-        usage_error("%s", "no output file: give -o FILE");
+        fc_usage_error("%s", "no output file: give -o FILE");
     if (o->merge && optind >= argc)
-        usage_error("%s", "--merge needs the model files to merge");
+        fc_usage_error("%s", "--merge needs the model files to merge");
     if (!o->merge && optind < argc)
-        usage_error("unexpected argument '%s' (fc-train reads sessions on stdin; use --merge for model files)",
+        fc_usage_error("unexpected argument '%s' (fc-train reads sessions on stdin; use --merge for model files)",
                     argv[optind]);
     if (!o->merge && !o->name)
-        usage_error("%s", "no model name: give -n NAME (e.g. -n \"Example RAT\")");
+        fc_usage_error("%s", "no model name: give -n NAME (e.g. -n \"Example RAT\")");
     char why[FC_MODEL_WHY];
     if (o->name && !fc_model_name_ok(o->name, strlen(o->name), why))
-        usage_error("--name: %s", why);
+        fc_usage_error("--name: %s", why);
 }
 
 int main(int argc, char **argv)
