@@ -116,6 +116,10 @@ void eve_kv_time(struct fc_json *j, const char *key, int64_t us);
 void eve_endpoints(struct fc_json *j, const struct emit_flow *ef);
 void eve_app_proto(struct fc_json *j, const struct emit_flow *ef);
 void eve_metadata(struct fc_json *j, const struct emit_flow *ef);
+/* Opens an event: timestamp, flow_id, event_type and the endpoints; closes it: community_id,
+ * metadata and the end of the line. Each event type writes its own keys in between. */
+void eve_event_begin(struct fc_json *j, const struct emit_flow *ef, int64_t ts_us, const char *event_type);
+void eve_event_end(struct emit_ctx *c, const struct emit_flow *ef);
 /* format_eve_flow.c, format_eve_alert.c: one event line each (EveJson writes both) */
 void eve_flow_line(struct emit_ctx *c, const struct emit_flow *ef);
 void eve_alert_line(struct emit_ctx *c, const struct emit_flow *ef);
@@ -123,6 +127,7 @@ void eve_alert_line(struct emit_ctx *c, const struct emit_flow *ef);
 /* zeek_common.c: parts shared by Zeek conn.log and notice.log */
 const char *zeek_proto(uint8_t ip_proto);
 void zeek_kv_decimal(struct fc_json *j, const char *key, int64_t us);   /* seconds, 6 decimals */
+void zeek_connection_keys(struct fc_json *j, const struct emit_flow *ef, int64_t ts_us); /* ts .. proto */
 void zeek_kv_tags(struct fc_json *j, const char *key, const struct emit_verdict *v); /* left out when none */
 
 /* alert_rule.c: what an alert says (FORMATS.md §2 signature id, §4 alert object) */

@@ -80,3 +80,20 @@ void eve_metadata(struct fc_json *j, const struct emit_flow *ef)
     fc_json_arr_end(j);
     fc_json_obj_end(j);
 }
+
+void eve_event_begin(struct fc_json *j, const struct emit_flow *ef, int64_t ts_us, const char *event_type)
+{
+    fc_json_obj_begin(j);
+    eve_kv_time(j, "timestamp", ts_us);
+    fc_json_kv_u64(j, "flow_id", ef->ids.flow_id);
+    fc_json_kv_str(j, "event_type", event_type);
+    eve_endpoints(j, ef);
+}
+
+void eve_event_end(struct emit_ctx *c, const struct emit_flow *ef)
+{
+    fc_json_kv_str(&c->json, "community_id", ef->ids.community_id);
+    eve_metadata(&c->json, ef);
+    fc_json_obj_end(&c->json);
+    fc_out_char(&c->out, '\n');
+}

@@ -58,19 +58,12 @@ static void eve_alert_flow_object(struct fc_json *j, const struct emit_flow *ef)
 void eve_alert_line(struct emit_ctx *c, const struct emit_flow *ef)
 {
     struct fc_json *j = &c->json;
-    fc_json_obj_begin(j);
-    eve_kv_time(j, "timestamp", ef->alert_us);
-    fc_json_kv_u64(j, "flow_id", ef->ids.flow_id);
-    fc_json_kv_str(j, "event_type", "alert");
-    eve_endpoints(j, ef);
+    eve_event_begin(j, ef, ef->alert_us, "alert");
     fc_json_kv_str(j, "direction", "to_server");
     eve_alert_object(j, ef);
     eve_app_proto(j, ef);
     eve_alert_flow_object(j, ef);
-    fc_json_kv_str(j, "community_id", ef->ids.community_id);
-    eve_metadata(j, ef);
-    fc_json_obj_end(j);
-    fc_out_char(&c->out, '\n');
+    eve_event_end(c, ef);
 }
 
 const struct emit_format format_eve_alert = {

@@ -55,19 +55,12 @@ static void eve_tcp_object(struct fc_json *j, const struct fc_flow *f)
 void eve_flow_line(struct emit_ctx *c, const struct emit_flow *ef)
 {
     struct fc_json *j = &c->json;
-    fc_json_obj_begin(j);
-    eve_kv_time(j, "timestamp", ef->f->end_us);
-    fc_json_kv_u64(j, "flow_id", ef->ids.flow_id);
-    fc_json_kv_str(j, "event_type", "flow");
-    eve_endpoints(j, ef);
+    eve_event_begin(j, ef, ef->f->end_us, "flow");
     eve_app_proto(j, ef);
     eve_flow_object(j, ef);
     if (ef->f->proto == 6)
         eve_tcp_object(j, ef->f);
-    fc_json_kv_str(j, "community_id", ef->ids.community_id);
-    eve_metadata(j, ef);
-    fc_json_obj_end(j);
-    fc_out_char(&c->out, '\n');
+    eve_event_end(c, ef);
 }
 
 const struct emit_format format_eve_flow = {

@@ -33,13 +33,7 @@ static void zeek_conn_flow(struct emit_ctx *c, const struct emit_flow *ef)
     struct fc_json *j = &c->json;
     int64_t duration = f->end_us - f->start_us;
     fc_json_obj_begin(j);
-    zeek_kv_decimal(j, "ts", f->start_us);
-    fc_json_kv_str(j, "uid", ef->ids.uid);
-    fc_json_kv_str(j, "id.orig_h", ef->orig_ip);
-    fc_json_kv_u64(j, "id.orig_p", f->has_ports ? f->orig.port : 0);
-    fc_json_kv_str(j, "id.resp_h", ef->resp_ip);
-    fc_json_kv_u64(j, "id.resp_p", f->has_ports ? f->resp.port : 0);
-    fc_json_kv_str(j, "proto", zeek_proto(f->proto));
+    zeek_connection_keys(j, ef, f->start_us);
     zeek_service(j, ef);
     if (duration > 0) {  /* Zeek leaves duration and the payload counts out when it is 0 */
         zeek_kv_decimal(j, "duration", duration);

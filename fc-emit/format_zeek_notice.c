@@ -25,13 +25,7 @@ static void zeek_notice_alert(struct emit_ctx *c, const struct emit_flow *ef)
     char sub[4096];
     notice_sub(ef, sub, sizeof sub);
     fc_json_obj_begin(j);
-    zeek_kv_decimal(j, "ts", ef->alert_us);
-    fc_json_kv_str(j, "uid", ef->ids.uid);
-    fc_json_kv_str(j, "id.orig_h", ef->orig_ip);
-    fc_json_kv_u64(j, "id.orig_p", f->has_ports ? f->orig.port : 0);
-    fc_json_kv_str(j, "id.resp_h", ef->resp_ip);
-    fc_json_kv_u64(j, "id.resp_p", f->has_ports ? f->resp.port : 0);
-    fc_json_kv_str(j, "proto", zeek_proto(f->proto));
+    zeek_connection_keys(j, ef, ef->alert_us);
     fc_json_kv_str(j, "note", "FlowCarp::Malicious_Protocol");
     fc_json_kv_strn(j, "msg", a.signature, a.signature_len);
     fc_json_kv_str(j, "sub", sub);

@@ -21,6 +21,19 @@ void zeek_kv_decimal(struct fc_json *j, const char *key, int64_t us)
     fc_json_kv_raw(j, key, t);
 }
 
+/* The keys that open every Zeek line about a connection: ts, uid, the id record, proto. */
+void zeek_connection_keys(struct fc_json *j, const struct emit_flow *ef, int64_t ts_us)
+{
+    const struct fc_flow *f = ef->f;
+    zeek_kv_decimal(j, "ts", ts_us);
+    fc_json_kv_str(j, "uid", ef->ids.uid);
+    fc_json_kv_str(j, "id.orig_h", ef->orig_ip);
+    fc_json_kv_u64(j, "id.orig_p", f->has_ports ? f->orig.port : 0);
+    fc_json_kv_str(j, "id.resp_h", ef->resp_ip);
+    fc_json_kv_u64(j, "id.resp_p", f->has_ports ? f->resp.port : 0);
+    fc_json_kv_str(j, "proto", zeek_proto(f->proto));
+}
+
 /* A Zeek set of strings: a JSON array, sorted (the verdict keeps tags sorted). */
 void zeek_kv_tags(struct fc_json *j, const char *key, const struct emit_verdict *v)
 {

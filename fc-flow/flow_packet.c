@@ -51,8 +51,8 @@ static bool account_tcp(struct flow *f, int dir, const struct fc_decoded *d)
     return !retransmission;
 }
 
-bool flow_account(struct flow *f, int dir, const struct fc_decoded *d, enum fc_decode_status st,
-                  const struct fc_packet *p)
+/* What every packet adds, whole or fragment: counters of its side and the time span. */
+static struct flow_side *count_packet(struct flow *f, int dir, const struct fc_decoded *d, const struct fc_packet *p)
 {
     struct flow_side *s = &f->side[dir];
     s->pkts++;
@@ -63,6 +63,13 @@ bool flow_account(struct flow *f, int dir, const struct fc_decoded *d, enum fc_d
         f->start_us = p->ts_us;
     if (p->ts_us > f->end_us)
         f->end_us = p->ts_us;
+    return s;
+}
+
+bool flow_account(struct flow *f, int dir, const struct fc_decoded *d, enum fc_decode_status st,
+                  const struct fc_packet *p)
+{
+    struct flow_side *s = count_packet(f, dir, d, p);
     if (st != FC_DEC_OK) {
         /* Transport header unusable: the flow is port-less; count what IP declares. */
         if (f->proto != 6)
@@ -92,15 +99,7 @@ bool flow_account(struct flow *f, int dir, const struct fc_decoded *d, enum fc_d
 
 void flow_account_fragment(struct flow *f, int dir, const struct fc_decoded *d, const struct fc_packet *p)
 {
-    struct flow_side *s = &f->side[dir];
-    s->pkts++;
-    s->ip_bytes += d->ip_len;
-    s->wire_bytes += p->wire_len;
-    f->side_bits[dir] |= SB_SENT;
-    if (p->ts_us < f->start_us)
-        f->start_us = p->ts_us;
-    if (p->ts_us > f->end_us)
-        f->end_us = p->ts_us;
+    struct flow_side *s = count_packet(f, dir, d, p);
     /* UDP's length field already counted the whole datagram in its first fragment, and
      * TCP counts sequence numbers; other protocols count the IP payload of every part. */
     if (f->proto != 6 && f->proto != 17)

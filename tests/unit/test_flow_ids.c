@@ -6,6 +6,7 @@
 #include "proto_names.h"
 #include "sha1.h"
 #include "unit.h"
+#include "worked_example.h"
 
 static void hex(const uint8_t *p, size_t n, char *out)
 {
@@ -56,27 +57,9 @@ static void check_sha1(void)
     CHECK_STR("sha1_56_bytes", "901305367c259952f4e7af8323f480d59f81335b", out);
 }
 
-/* The single TCP flow of vectors/community-id/pcaps/tcp.pcap (FORMATS.md §8). */
-static struct fc_flow worked_example(void)
-{
-    struct fc_flow f;
-    memset(&f, 0, sizeof f);
-    f.id = 1;
-    f.ipv = 4;
-    f.proto = 6;
-    f.has_ports = true;
-    f.start_us = 1500000120000000;
-    f.end_us = 1500000120454536;
-    memcpy(f.orig.ip, (uint8_t[]){ 128, 232, 110, 120 }, 4);
-    memcpy(f.resp.ip, (uint8_t[]){ 66, 35, 250, 204 }, 4);
-    f.orig.port = 34855;
-    f.resp.port = 80;
-    return f;
-}
-
 static void check_worked_example(void)
 {
-    struct fc_flow f = worked_example();
+    struct fc_flow f = worked_example_flow();
     uint8_t key[FC_FLOW_KEY_MAX], d[FC_SHA1_LEN];
     size_t n = fc_flow_key(&f, key);
     char text[2 * FC_FLOW_KEY_MAX + 1];
@@ -120,7 +103,7 @@ static void check_digest_edges(void)
 static void check_icmp_community_id(void)
 {
     /* ICMP echo: orig sent type 8; the record's ports hold 8 and its counterpart 0. */
-    struct fc_flow f = worked_example();
+    struct fc_flow f = worked_example_flow();
     f.proto = 1;
     f.orig.port = 8;
     f.resp.port = 0;

@@ -9,6 +9,7 @@
 #include "proto_names.h"
 #include "record.h"
 #include "unit.h"
+#include "worked_example.h"
 
 static struct emit_ctx ctx;
 
@@ -18,30 +19,6 @@ struct test_verdict {
     double divergence, runner_up_divergence;
     const char *tags[4];
 };
-
-/* The TCP flow of FORMATS.md §8 (vectors/community-id/pcaps/tcp.pcap). */
-static struct fc_flow worked_flow(void)
-{
-    struct fc_flow f;
-    memset(&f, 0, sizeof f);
-    f.id = 1;
-    f.ipv = 4;
-    f.proto = 6;
-    f.has_ports = true;
-    f.start_us = 1500000120000000;
-    f.end_us = 1500000120454536;
-    memcpy(f.orig.ip, (uint8_t[]){ 128, 232, 110, 120 }, 4);
-    memcpy(f.resp.ip, (uint8_t[]){ 66, 35, 250, 204 }, 4);
-    f.orig = (struct fc_flow_side){ .port = 34855, .pkts = 6, .ip_bytes = 816, .payload_bytes = 496, .tcp_flags = 0x1b };
-    f.resp = (struct fc_flow_side){ .port = 80, .pkts = 6, .ip_bytes = 2051, .payload_bytes = 1731, .tcp_flags = 0x1b };
-    memcpy(f.orig.ip, (uint8_t[]){ 128, 232, 110, 120 }, 4);
-    memcpy(f.resp.ip, (uint8_t[]){ 66, 35, 250, 204 }, 4);
-    f.state = FC_STATE_CLOSED;
-    f.reason = FC_REASON_TIMEOUT;
-    strcpy(f.conn_state, "SF");
-    strcpy(f.history, "ShADadfF");
-    return f;
-}
 
 static const struct test_verdict njrat = {
     "identified", "njRAT", "njRAT", "HTTP", 0.0412, 0.3187, { "REMOTEACCESS", "MALICIOUS", "REMOTEACCESS" },
@@ -219,7 +196,7 @@ static void check_doc_line(const char *name, const char *line)
 
 static void check_worked_example(void)
 {
-    struct fc_flow f = worked_flow();
+    struct fc_flow f = worked_example_flow();
     const char *csv_header = emit_header(&format_csv);
     check_doc_line("csv_header_is_formats_header", csv_header);
     char tsv_expected[1024];
@@ -247,7 +224,7 @@ static void check_worked_example(void)
 
 static void check_alerts(void)
 {
-    struct fc_flow f = worked_flow();
+    struct fc_flow f = worked_example_flow();
     /* An open C2 flow: the verdict came after 3 packets each way, long before the end. */
     struct fc_flow early = f;
     early.orig.pkts = early.resp.pkts = 3;
@@ -320,7 +297,7 @@ static const char *field(const char *line, char sep, int index)
 
 static void check_csv_quoting(void)
 {
-    struct fc_flow f = worked_flow();
+    struct fc_flow f = worked_example_flow();
     struct test_verdict odd = { "identified", "Foo, \"v2\"", "Foo, \"v2\"", "plain", 1, 2, { "X" } };
     const char *line = emit_one(&format_csv, &f, &odd);
     CHECK("csv_quotes_comma_and_doubles_quotes", strstr(line, ",identified,\"Foo, \"\"v2\"\"\",\"Foo, \"\"v2\"\"\",1.0000,plain,2.0000,X,") != NULL);
@@ -334,7 +311,7 @@ static void check_csv_quoting(void)
 
 static void check_tsv_escaping(void)
 {
-    struct fc_flow f = worked_flow();
+    struct fc_flow f = worked_example_flow();
     struct test_verdict odd = { "identified", "a\tb\\c\nd\re\x01\x7f", "-", NULL, -1, -1, { NULL } };
     const char *line = emit_one(&format_tsv, &f, &odd);
     CHECK_STR("tsv_escapes_tab_backslash_lf_cr_controls", "a\\tb\\\\c\\nd\\re\\x01\\x7f", field(line, '\t', 18));
@@ -345,7 +322,7 @@ static void check_tsv_escaping(void)
 static void check_missing_values(void)
 {
     /* Without fc-classify: verdict from the payload counters, no model fields. */
-    struct fc_flow f = worked_flow();
+    struct fc_flow f = worked_example_flow();
     const char *csv = emit_one(&format_csv, &f, &no_verdict);
     CHECK_STR("csv_verdict_unknown_with_payload_and_no_classifier", "unknown", field(csv, ',', 17));
     CHECK_STR("csv_app_protocol_missing_is_empty", "", field(csv, ',', 18));
@@ -389,7 +366,7 @@ static void check_missing_values(void)
 
 static void check_icmp_and_ipv6(void)
 {
-    struct fc_flow f = worked_flow();
+    struct fc_flow f = worked_example_flow();
     f.ipv = 6;
     f.proto = 58;
     static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
