@@ -7,6 +7,8 @@
 #   make install      PREFIX (default /usr/local) and DESTDIR honoured
 #   make bench        bench/run: flowcarp against ndpiReader and a bare libpcap loop
 #   make models       retrain the built-in models (needs ../shared/corpus)
+#   make threat-captures   (root) captures of shells, tunnels, remote access, miners
+#   make service-captures  (root) captures of everyday servers and clients (IMAP, SMTP...)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -21,7 +23,10 @@ SAN_FLAGS =
 VERSION := $(shell cat VERSION)
 
 PKGS        = msgpack libpcap
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# libcurl (fc-read's http:// and https:// sources) and libmicrohttpd (fc-web, the web
+# service) are linked only into the tool that uses each.
+TOOL_PKGS   = libcurl libmicrohttpd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(TOOL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmsgpackc -lpcap)
 LIBNET_LIBS := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
 
@@ -40,7 +45,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC_HELPERS := $(wildcard tests/tools/*.c)
 TEST_TOOLS := $(TOOL_SRC_HELPERS:tests/tools/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-asan fuzz install uninstall bench models clean
+.PHONY: all check check-asan fuzz install uninstall bench models clean threat-captures service-captures
 all: $(BINS) $(UNIT_BIN) $(TEST_TOOLS)
 
 $(BUILD)/obj/%.o: %.c
@@ -57,6 +62,8 @@ IDENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard fc-feat/meters/*.c))
 IDENT_LIB  = $(BUILD)/libident.a
 fc-train_LIBS = $(IDENT_LIB)
 fc-classify_LIBS = $(IDENT_LIB)
+fc-read_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+fc-web_LDLIBS  := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 $(IDENT_LIB): $(IDENT_OBJ)
 	@mkdir -p $(dir $@)
@@ -67,7 +74,7 @@ define tool_rule
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(shell find $(1) -name '*.c' | sort))
 $(BUILD)/bin/$(1): $$($(1)_OBJ) $$($(1)_LIBS) $(LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -o $$@ $$($(1)_OBJ) $$($(1)_LIBS) $(LIB) $$(LDLIBS)
+	$$(CC) $$(CFLAGS) -o $$@ $$($(1)_OBJ) $$($(1)_LIBS) $(LIB) $$($(1)_LDLIBS) $$(LDLIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
@@ -123,6 +130,12 @@ bench: all
 
 models: $(BINS)
 	python3 models/train --bin $(BUILD)/bin --corpus "$${FC_SHARED:-../shared}/corpus"
+
+threat-captures:
+	bash corpus/make-captures threats
+
+service-captures:
+	bash corpus/make-captures services
 
 clean:
 	rm -rf build build-asan build-fuzz

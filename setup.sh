@@ -15,6 +15,7 @@ set -euo pipefail
 RUN_PACKAGES=(
     gcc make libc6-dev pkg-config
     libpcap-dev libmsgpack-dev libnet1-dev
+    libcurl4-openssl-dev libmicrohttpd-dev        # fc-read's URI sources, fc-web
 )
 TEST_PACKAGES=(
     tshark tcpdump tcpreplay libndpi-bin          # reference tools the results are checked against
@@ -23,7 +24,7 @@ TEST_PACKAGES=(
     nginx redis-server dnsmasq postgresql vsftpd  # servers tests and bench/ start on loopback
     openssh-server openssh-client curl dnsutils   # ... and their clients
     apache2-utils time                            # load (ab) and peak memory for bench/
-    netcat-openbsd socat iproute2 ethtool         # plumbing for live-capture tests
+    netcat-openbsd ncat socat iproute2 ethtool    # plumbing for live-capture tests
 )
 
 usage() {
