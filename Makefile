@@ -34,7 +34,7 @@ override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Icommon \
                    -DFC_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS)
 LDLIBS  = $(PKG_LIBS) -lm
 
-TOOLS   = fc-read fc-flow fc-emit fc-feat fc-train fc-classify
+TOOLS   = fc-read fc-flow fc-emit fc-feat fc-train fc-classify fc-web
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      = $(BUILD)/libflowcarp.a
@@ -120,6 +120,8 @@ install: all
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	for m in models/*.fcp; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(DATADIR)/models/ || true; done
+	install -d $(DESTDIR)$(DATADIR)/models/optional
+	for m in models/optional/*.fcp; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(DATADIR)/models/optional/ || true; done
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/flowcarp

@@ -5,6 +5,8 @@
 #   ./setup.sh test   the same plus what the test suite and the benchmarks use:
 #                     reference tools (tshark, ndpiReader), sanitizers, and the servers
 #                     that tests start on loopback to make real traffic
+#   ./setup.sh captures  the run packages plus the servers, clients and tools that
+#                     make service-captures and make threat-captures drive
 #
 # Asks dpkg what is missing first, so a machine that is set up is left alone and the
 # script needs neither root nor network. When packages are missing: as root, installs
@@ -23,12 +25,26 @@ TEST_PACKAGES=(
     clang libclang-rt-14-dev valgrind              # make check-asan and leak checks
     nginx redis-server dnsmasq postgresql vsftpd  # servers tests and bench/ start on loopback
     openssh-server openssh-client curl dnsutils   # ... and their clients
-    apache2-utils time                            # load (ab) and peak memory for bench/
+    apache2-utils time procps                     # load (ab), peak memory for bench/, pgrep
     netcat-openbsd ncat socat iproute2 ethtool    # plumbing for live-capture tests
 )
 
+# Only for making training captures with real programs (make service-captures,
+# make threat-captures; corpus/*/README.md): the servers, clients and tools they drive.
+CAPTURE_PACKAGES=(
+    tcpdump iproute2 ethtool expect curl openssl python3 socat ncat netcat-openbsd
+    nginx redis-server postgresql mariadb-server mariadb-client vsftpd
+    dovecot-imapd dovecot-pop3d postfix swaks libnet-ssleay-perl libio-socket-ssl-perl
+    mosquitto mosquitto-clients
+    iodine dns2tcp ptunnel-ng httptunnel
+    openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
+    tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
+    xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils
+    shadowsocks-libev v2ray                      # (stratum.sh also needs node and npm)
+)
+
 usage() {
-    echo "usage: ./setup.sh run|test   (install what FlowCarp needs to build and run, or to test)"
+    echo "usage: ./setup.sh run|test|captures   (install what FlowCarp needs to build and run, to test, or to make training captures)"
 }
 
 # missing_packages PKG...: prints the packages that dpkg does not have fully installed
@@ -44,6 +60,8 @@ install_packages() {
     local created_policy=0
     # tshark asks whether non-root users may capture; answer no instead of waiting for stdin
     echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+    # postfix asks what kind of mail server it is; the generators configure their own
+    echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
     if [ ! -e /usr/sbin/policy-rc.d ]; then
         printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
@@ -61,6 +79,7 @@ main() {
     case ${1:-} in
         run)  wanted=("${RUN_PACKAGES[@]}") ;;
         test) wanted=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+        captures) wanted=("${RUN_PACKAGES[@]}" "${CAPTURE_PACKAGES[@]}") ;;
         -h | --help) usage; exit 0 ;;
         *)    usage >&2; exit 2 ;;
     esac

@@ -7,10 +7,12 @@
 #include "stream.h"
 
 static const char *const state_names[] = { "new", "established", "closed" };
-static const char *const reason_names[] = { "timeout", "shutdown", "tcp_reuse", "forced" };
+static const char *const reason_names[] = { "timeout", "shutdown", "tcp_reuse", "forced", "preview", "flush" };
+#define REASON_COUNT (int)(sizeof reason_names / sizeof reason_names[0])
 
 const char *fc_flow_state_name(enum fc_flow_state s) { return state_names[s]; }
 const char *fc_flow_reason_name(enum fc_flow_reason r) { return reason_names[r]; }
+bool fc_flow_reason_is_interim(enum fc_flow_reason r) { return r == FC_REASON_PREVIEW || r == FC_REASON_FLUSH; }
 
 bool fc_proto_has_ports(uint8_t proto)
 {
@@ -81,9 +83,12 @@ void fc_flow_pack_record(msgpack_packer *pk, const struct fc_flow *f)
 
 /* ---- reading ---- */
 
-static bool get_uint(const msgpack_object *map, const char *key, uint64_t max, uint64_t *out)
+/* The keys are listed in the order fc_flow_pack_fields writes them (fc_map_get_many is
+ * fastest so): every later stage reads some twenty fields of every flow record. */
+
+static bool obj_uint_max(const msgpack_object *o, uint64_t max, uint64_t *out)
 {
-    return fc_obj_uint(fc_map_get(map, key), out) && *out <= max;
+    return fc_obj_uint(o, out) && *out <= max;
 }
 
 static int name_index(const msgpack_object *o, const char *const *names, int count)
@@ -94,32 +99,48 @@ static int name_index(const msgpack_object *o, const char *const *names, int cou
     return -1;
 }
 
+bool fc_flow_map_is_interim(const msgpack_object *map)
+{
+    int rs = name_index(fc_map_get(map, FC_KEY_REASON), reason_names, REASON_COUNT);
+    return rs >= 0 && fc_flow_reason_is_interim((enum fc_flow_reason)rs);
+}
+
+enum side_field { S_IP, S_PORT, S_PKTS, S_IP_BYTES, S_PAYLOAD, S_WIRE, S_FLAGS, S_ICMP_TYPE, S_ICMP_CODE, S_COUNT };
+static const struct fc_map_key side_keys[S_COUNT] = {
+    [S_IP] = FC_MAP_KEY(FC_KEY_SIDE_IP), [S_PORT] = FC_MAP_KEY(FC_KEY_SIDE_PORT),
+    [S_PKTS] = FC_MAP_KEY(FC_KEY_SIDE_PKTS), [S_IP_BYTES] = FC_MAP_KEY(FC_KEY_SIDE_IP_BYTES),
+    [S_PAYLOAD] = FC_MAP_KEY(FC_KEY_SIDE_PAYLOAD), [S_WIRE] = FC_MAP_KEY(FC_KEY_SIDE_WIRE),
+    [S_FLAGS] = FC_MAP_KEY(FC_KEY_SIDE_FLAGS), [S_ICMP_TYPE] = FC_MAP_KEY(FC_KEY_SIDE_ICMP_TYPE),
+    [S_ICMP_CODE] = FC_MAP_KEY(FC_KEY_SIDE_ICMP_CODE),
+};
+
 static bool unpack_side(const msgpack_object *m, const struct fc_flow *f, struct fc_flow_side *s,
                         const char **why)
 {
     memset(s, 0, sizeof *s);
     if (!m || m->type != MSGPACK_OBJECT_MAP)
         return *why = "missing orig/resp map", false;
-    const msgpack_object *ip = fc_map_get(m, FC_KEY_SIDE_IP);
+    const msgpack_object *v[S_COUNT];
+    fc_map_get_many(m, side_keys, S_COUNT, v);
+    const msgpack_object *ip = v[S_IP];
     if (!ip || ip->type != MSGPACK_OBJECT_BIN || ip->via.bin.size != ip_size(f))
         return *why = "address is not a 4- or 16-byte bin matching ipv", false;
     memcpy(s->ip, ip->via.bin.ptr, ip->via.bin.size);
-    uint64_t v;
+    uint64_t n;
     if (f->has_ports) {
-        if (!get_uint(m, FC_KEY_SIDE_PORT, 65535, &v))
+        if (!obj_uint_max(v[S_PORT], 65535, &n))
             return *why = "missing or invalid port", false;
-        s->port = (uint16_t)v;
+        s->port = (uint16_t)n;
     }
-    if (!get_uint(m, FC_KEY_SIDE_PKTS, UINT64_MAX, &s->pkts) ||
-        !get_uint(m, FC_KEY_SIDE_IP_BYTES, UINT64_MAX, &s->ip_bytes) ||
-        !get_uint(m, FC_KEY_SIDE_PAYLOAD, UINT64_MAX, &s->payload_bytes))
+    if (!fc_obj_uint(v[S_PKTS], &s->pkts) || !fc_obj_uint(v[S_IP_BYTES], &s->ip_bytes) ||
+        !fc_obj_uint(v[S_PAYLOAD], &s->payload_bytes))
         return *why = "missing packet or byte counter", false;
-    if (!get_uint(m, FC_KEY_SIDE_WIRE, UINT64_MAX, &s->wire_bytes))
+    if (!fc_obj_uint(v[S_WIRE], &s->wire_bytes))
         s->wire_bytes = 0;
-    if (get_uint(m, FC_KEY_SIDE_FLAGS, 255, &v))
-        s->tcp_flags = (uint8_t)v;
+    if (obj_uint_max(v[S_FLAGS], 255, &n))
+        s->tcp_flags = (uint8_t)n;
     uint64_t t, c;
-    if (get_uint(m, FC_KEY_SIDE_ICMP_TYPE, 255, &t) && get_uint(m, FC_KEY_SIDE_ICMP_CODE, 255, &c)) {
+    if (obj_uint_max(v[S_ICMP_TYPE], 255, &t) && obj_uint_max(v[S_ICMP_CODE], 255, &c)) {
         s->has_icmp = true;
         s->icmp_type = (uint8_t)t;
         s->icmp_code = (uint8_t)c;
@@ -127,40 +148,53 @@ static bool unpack_side(const msgpack_object *m, const struct fc_flow *f, struct
     return true;
 }
 
+enum flow_field {
+    F_ID, F_IPV, F_PROTO, F_VLAN, F_VLAN2, F_START, F_END, F_ORIG, F_RESP, F_STATE, F_REASON, F_CONN_STATE,
+    F_HISTORY, F_MISSED, F_COUNT
+};
+static const struct fc_map_key flow_keys[F_COUNT] = {
+    [F_ID] = FC_MAP_KEY(FC_KEY_ID), [F_IPV] = FC_MAP_KEY(FC_KEY_IPV), [F_PROTO] = FC_MAP_KEY(FC_KEY_PROTO),
+    [F_VLAN] = FC_MAP_KEY(FC_KEY_VLAN), [F_VLAN2] = FC_MAP_KEY(FC_KEY_VLAN2),
+    [F_START] = FC_MAP_KEY(FC_KEY_START), [F_END] = FC_MAP_KEY(FC_KEY_END), [F_ORIG] = FC_MAP_KEY(FC_KEY_ORIG),
+    [F_RESP] = FC_MAP_KEY(FC_KEY_RESP), [F_STATE] = FC_MAP_KEY(FC_KEY_STATE),
+    [F_REASON] = FC_MAP_KEY(FC_KEY_REASON), [F_CONN_STATE] = FC_MAP_KEY(FC_KEY_CONN_STATE),
+    [F_HISTORY] = FC_MAP_KEY(FC_KEY_HISTORY), [F_MISSED] = FC_MAP_KEY(FC_KEY_MISSED),
+};
+
 bool fc_flow_unpack(const msgpack_object *map, struct fc_flow *f, const char **why)
 {
     memset(f, 0, sizeof *f);
-    uint64_t v;
-    if (!get_uint(map, FC_KEY_ID, UINT64_MAX, &f->id))
+    const msgpack_object *v[F_COUNT];
+    fc_map_get_many(map, flow_keys, F_COUNT, v);
+    uint64_t n;
+    if (!fc_obj_uint(v[F_ID], &f->id))
         return *why = "missing flow id", false;
-    if (!get_uint(map, FC_KEY_IPV, 6, &v) || (v != 4 && v != 6))
+    if (!obj_uint_max(v[F_IPV], 6, &n) || (n != 4 && n != 6))
         return *why = "ipv is not 4 or 6", false;
-    f->ipv = (uint8_t)v;
-    if (!get_uint(map, FC_KEY_PROTO, 255, &v))
+    f->ipv = (uint8_t)n;
+    if (!obj_uint_max(v[F_PROTO], 255, &n))
         return *why = "missing or invalid proto", false;
-    f->proto = (uint8_t)v;
+    f->proto = (uint8_t)n;
     f->has_ports = fc_proto_has_ports(f->proto);
-    if (get_uint(map, FC_KEY_VLAN, 4095, &v))
-        f->vlan = (uint16_t)v;
-    if (get_uint(map, FC_KEY_VLAN2, 4095, &v))
-        f->vlan2 = (uint16_t)v;
-    if (!fc_obj_int(fc_map_get(map, FC_KEY_START), &f->start_us) ||
-        !fc_obj_int(fc_map_get(map, FC_KEY_END), &f->end_us) || f->end_us < f->start_us)
+    if (obj_uint_max(v[F_VLAN], 4095, &n))
+        f->vlan = (uint16_t)n;
+    if (obj_uint_max(v[F_VLAN2], 4095, &n))
+        f->vlan2 = (uint16_t)n;
+    if (!fc_obj_int(v[F_START], &f->start_us) || !fc_obj_int(v[F_END], &f->end_us) || f->end_us < f->start_us)
         return *why = "missing or inconsistent start_us/end_us", false;
-    if (!unpack_side(fc_map_get(map, FC_KEY_ORIG), f, &f->orig, why) ||
-        !unpack_side(fc_map_get(map, FC_KEY_RESP), f, &f->resp, why))
+    if (!unpack_side(v[F_ORIG], f, &f->orig, why) || !unpack_side(v[F_RESP], f, &f->resp, why))
         return false;
-    int st = name_index(fc_map_get(map, FC_KEY_STATE), state_names, 3);
-    int rs = name_index(fc_map_get(map, FC_KEY_REASON), reason_names, 4);
+    int st = name_index(v[F_STATE], state_names, 3);
+    int rs = name_index(v[F_REASON], reason_names, REASON_COUNT);
     if (st < 0 || rs < 0)
         return *why = "missing or unknown state/reason", false;
     f->state = (enum fc_flow_state)st;
     f->reason = (enum fc_flow_reason)rs;
-    if (!fc_obj_str(fc_map_get(map, FC_KEY_CONN_STATE), f->conn_state, sizeof f->conn_state))
+    if (!fc_obj_str(v[F_CONN_STATE], f->conn_state, sizeof f->conn_state))
         return *why = "missing conn_state", false;
-    if (!fc_obj_str(fc_map_get(map, FC_KEY_HISTORY), f->history, sizeof f->history))
+    if (!fc_obj_str(v[F_HISTORY], f->history, sizeof f->history))
         f->history[0] = 0;
-    if (!get_uint(map, FC_KEY_MISSED, UINT64_MAX, &f->missed_bytes))
+    if (!fc_obj_uint(v[F_MISSED], &f->missed_bytes))
         f->missed_bytes = 0;
     return true;
 }

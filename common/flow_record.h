@@ -22,7 +22,11 @@ struct fc_flow_side {
 };
 
 enum fc_flow_state { FC_STATE_NEW, FC_STATE_ESTABLISHED, FC_STATE_CLOSED };
-enum fc_flow_reason { FC_REASON_TIMEOUT, FC_REASON_SHUTDOWN, FC_REASON_TCP_REUSE, FC_REASON_FORCED };
+/* The last two mark an interim record (fc-flow --preview, --flush): the flow is still open,
+ * its counters so far; its final record, with one of the others, comes later. */
+enum fc_flow_reason {
+    FC_REASON_TIMEOUT, FC_REASON_SHUTDOWN, FC_REASON_TCP_REUSE, FC_REASON_FORCED, FC_REASON_PREVIEW, FC_REASON_FLUSH,
+};
 
 struct fc_flow {
     uint64_t id;              /* flow number within the stream, from 1 */
@@ -40,6 +44,10 @@ struct fc_flow {
 
 const char *fc_flow_state_name(enum fc_flow_state s);
 const char *fc_flow_reason_name(enum fc_flow_reason r);
+/* True for the reasons of interim records (preview, flush). */
+bool fc_flow_reason_is_interim(enum fc_flow_reason r);
+/* The same, read from a flow record map's reason field (false when it has none). */
+bool fc_flow_map_is_interim(const msgpack_object *map);
 
 /* Number of map entries fc_flow_pack_fields writes (so callers can add their own). */
 uint32_t fc_flow_field_count(const struct fc_flow *f);

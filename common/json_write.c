@@ -12,18 +12,16 @@
 #include "log.h"
 #include "xalloc.h"
 
-#define OUT_FLUSH_AT (256u << 10)
-
 void fc_out_open(struct fc_out *o, int fd, const char *name)
 {
     memset(o, 0, sizeof *o);
     o->fd = fd;
     o->name = name;
-    o->cap = fd >= 0 ? 2 * OUT_FLUSH_AT : 256;
+    o->cap = fd >= 0 ? 2 * FC_OUT_FLUSH_AT : 256;
     o->buf = fc_xmalloc(o->cap);
 }
 
-static void out_reserve(struct fc_out *o, size_t n)
+void fc_out_grow(struct fc_out *o, size_t n)
 {
     if (o->cap - o->len >= n)
         return;
@@ -49,17 +47,7 @@ void fc_out_flush(struct fc_out *o)
     o->len = 0;
 }
 
-void fc_out_write(struct fc_out *o, const void *p, size_t n)
-{
-    out_reserve(o, n);
-    memcpy(o->buf + o->len, p, n);
-    o->len += n;
-    if (o->fd >= 0 && o->len >= OUT_FLUSH_AT)
-        fc_out_flush(o);
-}
-
 void fc_out_str(struct fc_out *o, const char *s) { fc_out_write(o, s, strlen(s)); }
-void fc_out_char(struct fc_out *o, char c) { fc_out_write(o, &c, 1); }
 
 void fc_out_u64(struct fc_out *o, uint64_t v)
 {
@@ -182,17 +170,49 @@ static const char *json_escape(uint8_t c, char tmp[8])
     return NULL;
 }
 
+/* The bytes that go into a JSON string as they are and start no UTF-8 sequence:
+ * printable ASCII (and DEL) but the quote and the backslash. */
+static inline bool json_plain_ascii(uint8_t c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+/*
+ * The end of the plain ASCII run starting at p[i]: eight bytes at a time while none of
+ * them is below 0x20, above 0x7f, a quote or a backslash (each test sets a byte's top bit
+ * where it hits; a borrow can only add hits above a true one, which the byte loop sorts out).
+ */
+static size_t plain_ascii_run(const uint8_t *p, size_t i, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+    while (n - i >= 8) {
+        uint64_t x, quote, backslash;
+        memcpy(&x, p + i, 8);
+        quote = x ^ (ones * '"');
+        backslash = x ^ (ones * '\\');
+        uint64_t hits = ((x - ones * 0x20) & ~x) | x | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+        if (hits & tops)
+            break;
+        i += 8;
+    }
+    while (i < n && json_plain_ascii(p[i]))
+        i++;
+    return i;
+}
+
 void fc_out_json_str(struct fc_out *o, const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s;
     fc_out_char(o, '"');
     size_t i = 0;
     while (i < n) {
-        /* Copy the longest run that needs no change in one go. */
+        /* Copy the longest run that needs no change in one go; plain ASCII, nearly every
+         * byte fc-emit writes, needs no UTF-8 decoding. */
         size_t run = i, len;
         char tmp[8];
-        while (run < n && !json_escape(p[run], tmp) && (len = fc_utf8_seq_len(p + run, n - run)) > 0)
+        for (;;) {
+            run = plain_ascii_run(p, run, n);
+            if (run == n || json_escape(p[run], tmp) || (len = fc_utf8_seq_len(p + run, n - run)) == 0)
+                break;
             run += len;
+        }
         fc_out_write(o, p + i, run - i);
         if (run == n)
             break;

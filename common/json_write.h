@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct fc_out {
     int fd;                   /* < 0: memory only */
@@ -24,15 +25,38 @@ struct fc_out {
     size_t len, cap;
 };
 
+#define FC_OUT_FLUSH_AT (256u << 10)
+
 void fc_out_open(struct fc_out *o, int fd, const char *name);
-void fc_out_write(struct fc_out *o, const void *p, size_t n);
+/* Grows the buffer so n more bytes fit (the slow path of fc_out_write). */
+void fc_out_grow(struct fc_out *o, size_t n);
+/* Writes everything buffered (no-op for memory buffers); dies with FC_EXIT_SYSTEM on error. */
+void fc_out_flush(struct fc_out *o);
+
+/* Inline: fc-emit calls these a few dozen times per line, mostly for a handful of bytes. */
+static inline void fc_out_write(struct fc_out *o, const void *p, size_t n)
+{
+    if (o->cap - o->len < n)
+        fc_out_grow(o, n);
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+    if (o->len >= FC_OUT_FLUSH_AT && o->fd >= 0)
+        fc_out_flush(o);
+}
+
+static inline void fc_out_char(struct fc_out *o, char c)
+{
+    if (o->cap - o->len < 1)
+        fc_out_grow(o, 1);
+    o->buf[o->len++] = c;
+    if (o->len >= FC_OUT_FLUSH_AT && o->fd >= 0)
+        fc_out_flush(o);
+}
+
 void fc_out_str(struct fc_out *o, const char *s);
-void fc_out_char(struct fc_out *o, char c);
 void fc_out_u64(struct fc_out *o, uint64_t v);
 void fc_out_i64(struct fc_out *o, int64_t v);
 void fc_out_printf(struct fc_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Writes everything buffered (no-op for memory buffers); dies with FC_EXIT_SYSTEM on error. */
-void fc_out_flush(struct fc_out *o);
 /* Flushes and frees the buffer. */
 void fc_out_close(struct fc_out *o);
 

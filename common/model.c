@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <msgpack.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,9 @@
 #define K_METER_VERSION "version"
 #define K_MEASUREMENTS "measurements"
 #define K_COUNTS "counts"
+#define K_ACCEPTANCE "acceptance"
+#define K_QUANTILE "quantile"
+#define K_DIVERGENCE "divergence"
 
 static bool fail(char why[FC_MODEL_WHY], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(char why[FC_MODEL_WHY], const char *fmt, ...)
@@ -138,6 +142,29 @@ bool fc_model_has_l4(const struct fc_model *m, uint8_t proto)
     return false;
 }
 
+bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, char why[FC_MODEL_WHY])
+{
+    /* written as !(in range) so that NaN fails too */
+    if (!(quantile > 0 && quantile <= 1))
+        return fail(why, "acceptance quantile %g is not in (0, 1]", quantile);
+    if (!(divergence >= 0 && divergence <= FC_MODEL_MAX_DIVERGENCE))
+        return fail(why, "acceptance divergence %g is not in [0, %g]", divergence, FC_MODEL_MAX_DIVERGENCE);
+    m->acceptance = (struct fc_model_acceptance){ true, quantile, divergence };
+    return true;
+}
+
+/* The merged model must accept what either part accepted, so the looser threshold wins;
+ * a part without one (a version 1 file) leaves the merged model without one. */
+static void merge_acceptance(struct fc_model_acceptance *dst, const struct fc_model_acceptance *src)
+{
+    if (!dst->known || !src->known) {
+        dst->known = false;
+        return;
+    }
+    dst->quantile = fmax(dst->quantile, src->quantile);
+    dst->divergence = fmax(dst->divergence, src->divergence);
+}
+
 bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[FC_MODEL_WHY])
 {
     if (strcmp(dst->meter_set, src->meter_set) != 0 || dst->meter_set_version != src->meter_set_version ||
@@ -163,6 +190,10 @@ bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[F
     for (uint32_t i = 0; i < src->n_tags; i++)
         if (!fc_model_add_tag(dst, src->tags[i], strlen(src->tags[i]), why))
             return false;
+    if (dst->sessions == 0)
+        dst->acceptance = src->acceptance; /* merging into an empty model: take src's as it is */
+    else
+        merge_acceptance(&dst->acceptance, &src->acceptance);
     dst->sessions += src->sessions;
     return true;
 }
@@ -201,7 +232,8 @@ static bool get_str(const msgpack_object *map, const char *key, char *out, size_
     return true;
 }
 
-static bool parse_header(const msgpack_object *top, struct fc_model *m, char why[FC_MODEL_WHY])
+static bool parse_header(const msgpack_object *top, struct fc_model *m, uint32_t *file_version,
+                         char why[FC_MODEL_WHY])
 {
     const msgpack_object *format = fc_map_get(top, K_FORMAT);
     if (!format || format->type != MSGPACK_OBJECT_STR || format->via.str.size != strlen(FC_MODEL_MAGIC) ||
@@ -210,9 +242,10 @@ static bool parse_header(const msgpack_object *top, struct fc_model *m, char why
     uint64_t version;
     if (!get_uint(top, K_VERSION, UINT32_MAX, &version, why))
         return false;
-    if (version != FC_MODEL_FORMAT_VERSION)
-        return fail(why, "model format version %llu; this FlowCarp reads version %u", (unsigned long long)version,
-                    FC_MODEL_FORMAT_VERSION);
+    if (version < FC_MODEL_OLDEST_VERSION || version > FC_MODEL_FORMAT_VERSION)
+        return fail(why, "model format version %llu; this FlowCarp reads versions %u to %u (a newer FlowCarp "
+                    "wrote it?)", (unsigned long long)version, FC_MODEL_OLDEST_VERSION, FC_MODEL_FORMAT_VERSION);
+    *file_version = (uint32_t)version;
     const msgpack_object *name = fc_map_get(top, K_NAME);
     if (!name || name->type != MSGPACK_OBJECT_STR)
         return fail(why, "no \"name\" string");
@@ -311,6 +344,35 @@ static bool parse_meter(const msgpack_object *o, uint32_t k, struct fc_model_met
     return true;
 }
 
+static bool get_double(const msgpack_object *map, const char *key, double *out, char why[FC_MODEL_WHY])
+{
+    const msgpack_object *o = fc_map_get(map, key);
+    if (!o)
+        return fail(why, "no \"%s\" field", key);
+    if (o->type != MSGPACK_OBJECT_FLOAT64)
+        return fail(why, "\"%s\" is not a float64", key);
+    *out = o->via.f64;
+    return true;
+}
+
+/* Version 2's optional acceptance threshold; a version 1 file has none (its key, if any, is
+ * not version 1's and is ignored like every unknown key). */
+static bool parse_acceptance(const msgpack_object *top, uint32_t file_version, struct fc_model *m,
+                             char why[FC_MODEL_WHY])
+{
+    const msgpack_object *acc = fc_map_get(top, K_ACCEPTANCE);
+    if (file_version < 2 || !acc)
+        return true;
+    char inner[FC_MODEL_WHY];
+    double quantile, divergence;
+    if (acc->type != MSGPACK_OBJECT_MAP)
+        return fail(why, "\"acceptance\" is not a map");
+    if (!get_double(acc, K_QUANTILE, &quantile, inner) || !get_double(acc, K_DIVERGENCE, &divergence, inner) ||
+        !fc_model_set_acceptance(m, quantile, divergence, inner))
+        return fail(why, "acceptance: %s", inner);
+    return true;
+}
+
 static bool parse_meters(const msgpack_object *top, struct fc_model *m, char why[FC_MODEL_WHY])
 {
     const msgpack_object *ms = fc_map_get(top, K_METERS);
@@ -342,6 +404,7 @@ bool fc_model_parse(const uint8_t *data, size_t len, struct fc_model *m, char wh
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     size_t off = 0;
+    uint32_t file_version = 0;
     bool ok = msgpack_unpack_next(&u, (const char *)data, object_len, &off) == MSGPACK_UNPACK_SUCCESS;
     /* what the file is comes first: a pcap also starts with something msgpack can frame */
     if (!ok)
@@ -349,11 +412,12 @@ bool fc_model_parse(const uint8_t *data, size_t len, struct fc_model *m, char wh
     else if (u.data.type != MSGPACK_OBJECT_MAP)
         ok = fail(why, "not a FlowCarp model (not a msgpack map)");
     else if (object_len != len)
-        ok = parse_header(&u.data, m, why) &&
+        ok = parse_header(&u.data, m, &file_version, why) &&
              fail(why, "%zu bytes of trailing garbage after the model", len - object_len);
     else
-        ok = parse_header(&u.data, m, why) && parse_tags(&u.data, m, why) && parse_transports(&u.data, m, why) &&
-             parse_meters(&u.data, m, why);
+        ok = parse_header(&u.data, m, &file_version, why) && parse_tags(&u.data, m, why) &&
+             parse_transports(&u.data, m, why) && parse_meters(&u.data, m, why) &&
+             parse_acceptance(&u.data, file_version, m, why);
     msgpack_unpacked_destroy(&u);
     if (!ok)
         fc_model_free(m);
@@ -406,7 +470,7 @@ uint8_t *fc_model_serialize(const struct fc_model *m, size_t *len)
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 9);
+    msgpack_pack_map(&pk, 9 + m->acceptance.known);
     pack_str(&pk, K_FORMAT), pack_str(&pk, FC_MODEL_MAGIC);
     pack_str(&pk, K_VERSION), msgpack_pack_uint32(&pk, FC_MODEL_FORMAT_VERSION);
     pack_str(&pk, K_NAME), pack_str(&pk, m->name);
@@ -432,6 +496,11 @@ uint8_t *fc_model_serialize(const struct fc_model *m, size_t *len)
         pack_str(&pk, K_COUNTS), msgpack_pack_array(&pk, FC_MODEL_BINS);
         for (unsigned b = 0; b < FC_MODEL_BINS; b++)
             msgpack_pack_uint64(&pk, mm->counts[b]);
+    }
+    if (m->acceptance.known) {
+        pack_str(&pk, K_ACCEPTANCE), msgpack_pack_map(&pk, 2);
+        pack_str(&pk, K_QUANTILE), msgpack_pack_double(&pk, m->acceptance.quantile);
+        pack_str(&pk, K_DIVERGENCE), msgpack_pack_double(&pk, m->acceptance.divergence);
     }
     *len = sb.size;
     return (uint8_t *)sb.data;

@@ -20,7 +20,8 @@
 #include <stdint.h>
 
 #define FC_MODEL_MAGIC "FlowCarp model"
-#define FC_MODEL_FORMAT_VERSION 1u
+#define FC_MODEL_FORMAT_VERSION 2u     /* written; version 1 (no acceptance threshold) still loads */
+#define FC_MODEL_OLDEST_VERSION 1u
 #define FC_MODEL_MAX_BYTES (4u << 20)
 #define FC_MODEL_NAME_MAX 200         /* bytes of a model name */
 #define FC_MODEL_MAX_TAGS 32
@@ -30,6 +31,7 @@
 #define FC_MODEL_MAX_L4 8
 #define FC_MODEL_BINS 256
 #define FC_MODEL_WHY 256              /* room for a reason */
+#define FC_MODEL_MAX_DIVERGENCE 1000.0 /* above any KL divergence a 256-bin meter can give */
 
 struct fc_model_meter {
     char name[FC_MODEL_SET_MAX];
@@ -43,6 +45,19 @@ struct fc_model_l4 {
     uint64_t sessions;
 };
 
+/*
+ * The acceptance threshold (format version 2): the `quantile` quantile of the training
+ * sessions' divergences to the model, each measured against the model made without the
+ * session's own fold (fc-train), so it says how close unseen sessions of the protocol
+ * come, not how close the sessions it was made from are. fc-classify names a flow after
+ * the model only within this divergence (times its --acceptance-factor).
+ */
+struct fc_model_acceptance {
+    bool known;                       /* false: version 1 file, or merged with one */
+    double quantile;                  /* (0, 1] */
+    double divergence;                /* [0, FC_MODEL_MAX_DIVERGENCE] */
+};
+
 struct fc_model {
     char name[FC_MODEL_NAME_MAX + 1];
     char tags[FC_MODEL_MAX_TAGS][FC_MODEL_TAG_MAX + 1]; /* upper case, sorted, unique */
@@ -54,6 +69,7 @@ struct fc_model {
     uint32_t n_l4;
     uint32_t n_meters;
     struct fc_model_meter *meter;     /* n_meters, allocated */
+    struct fc_model_acceptance acceptance;
 };
 
 /* An empty model of the given meters (counts zero); free with fc_model_free. */
@@ -78,8 +94,12 @@ bool fc_model_add_tag(struct fc_model *m, const char *tag, size_t len, char why[
 /* Counts one session of IP protocol proto. */
 bool fc_model_add_session(struct fc_model *m, uint8_t proto, char why[FC_MODEL_WHY]);
 /* Adds src's sessions, transports, tags and counters into dst; both must have the same meter
- * set, version and meters. */
+ * set, version and meters. The merged acceptance threshold is the larger of the two (and
+ * the larger quantile): the merged model must still accept what either accepted; unknown
+ * when either is unknown. */
 bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[FC_MODEL_WHY]);
+/* Sets the acceptance threshold; false with why when a value is out of range. */
+bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, char why[FC_MODEL_WHY]);
 /* True when m was trained on IP protocol proto. */
 bool fc_model_has_l4(const struct fc_model *m, uint8_t proto);
 

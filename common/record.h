@@ -23,6 +23,7 @@
 #define FC_KEY_PRODUCER  "producer"   /* str: tool that started the stream */
 #define FC_KEY_STAGES    "stages"     /* array of str: each stage's command line, in order */
 #define FC_KEY_SAMPLE    "sample"     /* header: map of payload-sample limits fc-read applied */
+#define FC_KEY_LIVE      "live"       /* header: true when a source is live (clock records follow) */
 
 /* Every record */
 #define FC_KEY_KIND      "k"
@@ -35,6 +36,8 @@ enum fc_record_kind {
     FC_REC_VERDICT = 5,   /* a flow's verdict, sent as soon as it exists (fc-classify) */
     FC_REC_SOURCE = 6,    /* fc-read opened / finished an input source */
     FC_REC_STATS = 7,     /* a stage's counters at end of input */
+    FC_REC_CLOCK = 8,     /* live input: the wall clock, at least once a second while no
+                             packets flow, so idle flows expire when traffic stops */
 };
 
 /* Packet batch */
@@ -61,7 +64,9 @@ enum fc_record_kind {
 #define FC_KEY_ORIG      "orig"       /* map: originator side (FC_KEY_SIDE_*) */
 #define FC_KEY_RESP      "resp"       /* map: responder side */
 #define FC_KEY_STATE     "state"      /* str: new / established / closed */
-#define FC_KEY_REASON    "reason"     /* str: timeout / shutdown / tcp_reuse / forced */
+#define FC_KEY_REASON    "reason"     /* str: timeout / shutdown / tcp_reuse / forced; or, in an
+                                         interim flow record (the flow still open, counters so far,
+                                         the final record follows), preview / flush (fc-flow) */
 #define FC_KEY_CONN_STATE "conn_state" /* str: Zeek conn_state */
 #define FC_KEY_HISTORY   "history"    /* str: Zeek history */
 #define FC_KEY_MISSED    "missed_bytes"
@@ -97,6 +102,12 @@ enum fc_record_kind {
 #define FC_KEY_SIDE_FLAGS    "tcp_flags"  /* OR of TCP flag bytes */
 #define FC_KEY_SIDE_ICMP_TYPE "icmp_type" /* first ICMP message of this side */
 #define FC_KEY_SIDE_ICMP_CODE "icmp_code"
+
+/* The name issue 5's clock contract uses for FC_REC_CLOCK */
+#define FC_KIND_CLOCK    FC_REC_CLOCK
+
+/* Clock record */
+#define FC_KEY_NOW       "now_us"     /* int: wall clock, microseconds since the epoch */
 
 /* Stats record */
 #define FC_KEY_STAGE     "stage"      /* str: which tool */

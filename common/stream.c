@@ -4,15 +4,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bytes.h"
 #include "log.h"
 #include "mpscan.h"
 #include "record.h"
+#include "stop_signal.h"
 #include "xalloc.h"
 
 #define READ_CHUNK (1u << 20)
@@ -45,13 +49,68 @@ static void reader_make_room(struct fc_reader *r)
     }
 }
 
-/* Reads more bytes; false at end of input. */
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool input_ready(int fd, int timeout_ms)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    return poll(&p, 1, timeout_ms) != 0; /* readable, hung up, or an error read() will name */
+}
+
+/*
+ * Waits until a read will not block; false when an orderly stop's grace ran out first.
+ * SIGINT and SIGTERM are blocked from the look at the stop flag until ppoll, which
+ * unblocks them while it sleeps: a stop arriving in between still ends the sleep.
+ */
+static bool reader_wait(struct fc_reader *r)
+{
+    if (r->before_wait && !input_ready(r->fd, 0))
+        r->before_wait(r->before_wait_arg);
+    sigset_t stops, old;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    for (;;) {
+        sigprocmask(SIG_BLOCK, &stops, &old);
+        bool stopping = fc_stop_requested() != 0;
+        int64_t left_ms = 0;
+        if (stopping) {
+            int64_t now = monotonic_ms();
+            if (!r->stop_deadline_ms)
+                r->stop_deadline_ms = now + (int64_t)FC_STOP_GRACE_MS * (r->upstream_stages ? r->upstream_stages : 1);
+            left_ms = r->stop_deadline_ms - now;
+            if (left_ms <= 0) {
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return false;
+            }
+        }
+        struct pollfd p = { .fd = r->fd, .events = POLLIN };
+        struct timespec left = { .tv_sec = left_ms / 1000, .tv_nsec = left_ms % 1000 * 1000000 };
+        int n = ppoll(&p, 1, stopping ? &left : NULL, &old);
+        int saved = errno;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (n > 0 || (n < 0 && saved != EINTR))
+            return true;   /* readable, hung up, or an error read() will name */
+        /* a signal, or the grace ran out: look again */
+    }
+}
+
+/* Reads more bytes; false at end of input (or when an orderly stop gave up waiting). */
 static bool reader_fill(struct fc_reader *r)
 {
     if (r->eof)
         return false;
     reader_make_room(r);
     for (;;) {
+        if (!reader_wait(r)) {
+            r->eof = r->stopped = true;
+            return false;
+        }
         ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
         if (n > 0) {
             r->end += (size_t)n;
@@ -113,6 +172,12 @@ static int reader_frame(struct fc_reader *r, size_t *len)
             }
         }
         if (!reader_fill(r)) {
+            if (r->end > r->start && r->stopped) {
+                /* not damage: upstream was still writing when the stop's grace ran out */
+                fc_info("%s: stopped with %zu bytes of an unfinished record unread", r->name, r->end - r->start);
+                r->start = r->end;
+                return 0;
+            }
             if (r->end > r->start) {
                 fc_warn("%s: offset %llu: stream ends inside a record (%zu bytes left over)", r->name,
                         (unsigned long long)(r->buf_offset + r->start), r->end - r->start);
@@ -168,6 +233,8 @@ static void reader_parse_header(struct fc_reader *r)
     if (!fc_obj_str(fc_map_get(h, FC_KEY_PRODUCER), producer, sizeof producer))
         producer[0] = 0;
     r->header.producer = producer;
+    const msgpack_object *stages = fc_map_get(h, FC_KEY_STAGES);
+    r->upstream_stages = stages && stages->type == MSGPACK_OBJECT_ARRAY ? stages->via.array.size : 1;
     const msgpack_object *sample = fc_map_get(h, FC_KEY_SAMPLE);
     r->header.sample_packets = header_sample_field(sample, "packets");
     r->header.sample_full_packets = header_sample_field(sample, "full_packets");
@@ -185,6 +252,11 @@ void fc_reader_open(struct fc_reader *r, int fd, const char *name)
     msgpack_unpacked_init(&r->header.raw);
     while (r->end - r->start < 8 && reader_fill(r))
         ;
+    if (r->end == 0 && r->stopped) {
+        /* stopped (SIGINT, SIGTERM) before the stage before it said anything: nothing to report */
+        fc_info("%s: stopped before any input", name);
+        exit(FC_EXIT_OK);
+    }
     if (r->end == 0)
         fc_die(FC_EXIT_BAD_INPUT, "%s: empty input, expected a FlowCarp record stream", name);
     /* A stream starts with a map whose first key is "magic". */
@@ -235,6 +307,16 @@ static int peek_kind(const uint8_t *p, size_t len)
 }
 
 void fc_reader_decode_only(struct fc_reader *r, uint32_t kind_mask) { r->decode_mask = kind_mask; }
+
+void fc_reader_on_wait(struct fc_reader *r, void (*fn)(void *), void *arg)
+{
+    r->before_wait = fn;
+    r->before_wait_arg = arg;
+}
+
+static void flush_writer(void *w) { fc_writer_flush(w); }
+
+void fc_reader_flush_on_wait(struct fc_reader *r, struct fc_writer *w) { fc_reader_on_wait(r, flush_writer, w); }
 
 int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
 {
@@ -436,6 +518,29 @@ void fc_pack_kv_int(msgpack_packer *pk, const char *key, int64_t val)
 {
     fc_pack_str(pk, key);
     msgpack_pack_int64(pk, val);
+}
+
+/* The search for each key starts after the last one found: a table in the order the
+ * writer packs the fields hits at once, nearly always. */
+void fc_map_get_many(const msgpack_object *map, const struct fc_map_key *keys, size_t n, const msgpack_object **out)
+{
+    memset(out, 0, n * sizeof *out);
+    if (!map || map->type != MSGPACK_OBJECT_MAP || n == 0)
+        return;
+    size_t next = 0;
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object_kv *kv = &map->via.map.ptr[i];
+        if (kv->key.type != MSGPACK_OBJECT_STR)
+            continue;
+        for (size_t tried = 0, w = next; tried < n; tried++, w = w + 1 == n ? 0 : w + 1)
+            if (kv->key.via.str.size == keys[w].len && !out[w] &&
+                (keys[w].len == 0 || kv->key.via.str.ptr[0] == keys[w].name[0]) &&
+                memcmp(kv->key.via.str.ptr, keys[w].name, keys[w].len) == 0) {
+                out[w] = &kv->val;
+                next = w + 1 == n ? 0 : w + 1;
+                break;
+            }
+    }
 }
 
 const msgpack_object *fc_map_get(const msgpack_object *map, const char *key)

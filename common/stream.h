@@ -47,6 +47,11 @@ struct fc_reader {
     bool failed;                   /* damaged input was seen; exit status should say so */
     uint8_t *header_bytes;         /* the header's own copy, which header.raw points into */
     uint32_t decode_mask;          /* bit k set: decode records of kind k; 0 = decode all */
+    void (*before_wait)(void *);   /* called when the next read would block (fc_reader_on_wait) */
+    void *before_wait_arg;
+    uint32_t upstream_stages;      /* stages the stream went through before this one (header) */
+    int64_t stop_deadline_ms;      /* monotonic ms when an orderly stop stops waiting; 0 = none */
+    bool stopped;                  /* input given up by an orderly stop, not by its end */
     struct fc_stream_header header;
     msgpack_unpacked current;
 };
@@ -61,6 +66,22 @@ void fc_reader_open(struct fc_reader *r, int fd, const char *name);
 void fc_reader_decode_only(struct fc_reader *r, uint32_t kind_mask);
 /* 1 = a record, 0 = clean end of stream, -1 = damaged input (already reported, r->failed set). */
 int fc_reader_next(struct fc_reader *r, struct fc_record *rec);
+/*
+ * Live streams: fn(arg) runs whenever the next read would block, so a stage hands on what
+ * it holds (flushes its output) instead of keeping it until its buffer fills.
+ */
+void fc_reader_on_wait(struct fc_reader *r, void (*fn)(void *), void *arg);
+/* The same, flushing writer w: the usual choice of a stage that writes a record stream. */
+struct fc_writer;
+void fc_reader_flush_on_wait(struct fc_reader *r, struct fc_writer *w);
+/*
+ * Orderly stop (stop_signal.h): once SIGINT or SIGTERM arrived, the reader still takes what
+ * upstream writes until its end, because upstream is stopping too and sends its last flows,
+ * but waits at most FC_STOP_GRACE_MS for every stage before this one (the stream header's
+ * stages), so the stages of a pipeline stopped all at once give up one after another,
+ * upstream first. Then the input counts as ended (r->stopped set).
+ */
+#define FC_STOP_GRACE_MS 2000
 void fc_reader_close(struct fc_reader *r);
 
 struct fc_writer {
@@ -93,6 +114,15 @@ void fc_pack_kv_int(msgpack_packer *pk, const char *key, int64_t val);
 
 /* Read helpers over decoded maps: find a key, read typed values. */
 const msgpack_object *fc_map_get(const msgpack_object *map, const char *key);
+/* Many keys in one pass over a map: out[i] = the value of keys[i] (first of each key, as
+ * fc_map_get finds it; NULL when missing). Keys listed in the order records carry them are
+ * found fastest. */
+struct fc_map_key {
+    const char *name;
+    uint32_t len;
+};
+#define FC_MAP_KEY(key) { key, sizeof key - 1 }
+void fc_map_get_many(const msgpack_object *map, const struct fc_map_key *keys, size_t n, const msgpack_object **out);
 bool fc_obj_uint(const msgpack_object *o, uint64_t *out);
 bool fc_obj_int(const msgpack_object *o, int64_t *out);
 /* Copies a str into out (NUL-terminated, truncated to cap-1); false if not a str. */

@@ -36,16 +36,39 @@ static char *put_decimal(char *p, uint64_t v)
     return p;
 }
 
+#define S_PER_DAY 86400
+
+/*
+ * The broken-down UTC time of secs. gmtime_r is a visible share of fc-emit's time (it
+ * takes glibc's time zone lock), and the times of one capture fall on few days: the date
+ * of the last day asked for is kept, and the time of day is plain arithmetic.
+ */
+static void utc_time(int64_t secs, struct tm *tm)
+{
+    static int64_t cached_day = INT64_MIN;
+    static struct tm cached_date;
+    int64_t day = secs / S_PER_DAY - (secs % S_PER_DAY < 0);
+    int64_t in_day = secs - day * S_PER_DAY;
+    if (day != cached_day) {
+        time_t t = (time_t)(day * S_PER_DAY);
+        if (!gmtime_r(&t, &cached_date))
+            memset(&cached_date, 0, sizeof cached_date); /* unreachable for int64 microseconds: the year fits an int */
+        cached_day = day;
+    }
+    *tm = cached_date;
+    tm->tm_hour = (int)(in_day / 3600);
+    tm->tm_min = (int)(in_day / 60 % 60);
+    tm->tm_sec = (int)(in_day % 60);
+}
+
 /* Hand-written rather than snprintf: times are printed two or three times per flow and
  * snprintf was a visible share of fc-emit's time. */
 void fc_time_iso(int64_t us, const char *zone, char out[FC_TIME_MAX])
 {
     int64_t secs = fc_time_seconds(us);
     int64_t frac = us - secs * US_PER_S;
-    time_t t = (time_t)secs;
     struct tm tm;
-    if (!gmtime_r(&t, &tm))
-        memset(&tm, 0, sizeof tm); /* unreachable for int64 microseconds: the year fits an int */
+    utc_time(secs, &tm);
     char *p = out;
     int64_t year = (int64_t)tm.tm_year + 1900;
     if (year < 0) {

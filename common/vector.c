@@ -50,15 +50,127 @@ void fc_pack_map_except(msgpack_packer *pk, const msgpack_object *map, const cha
     }
 }
 
+/* ---- copying a record's fields as they arrived ---- */
+
+/* Where the str key whose body msgpack-c decoded at `body` (size bytes) starts in raw, or
+ * SIZE_MAX when its header is not the shortest form (then the position cannot be told from
+ * the body alone). The byte just before a body is the header's last, so no other encoding
+ * of the same size can pass these checks. */
+static size_t raw_key_start(const uint8_t *raw, size_t len, const char *body, uint32_t size)
+{
+    const uint8_t *p = (const uint8_t *)body;
+    if (p < raw || p > raw + len)
+        return SIZE_MAX;
+    size_t at = (size_t)(p - raw);
+    if (size < 32 && at >= 1 && raw[at - 1] == (0xa0 | size))
+        return at - 1;
+    if (size >= 32 && size < 256 && at >= 2 && raw[at - 2] == 0xd9 && raw[at - 1] == size)
+        return at - 2;
+    return SIZE_MAX;
+}
+
+/* Adds the run [at, at + len) to the plan; false when the plan is full. */
+static bool plan_run(struct fc_map_copy *c, size_t at, size_t len)
+{
+    if (len == 0)
+        return true;
+    if (c->n_runs == FC_MAP_COPY_RUNS)
+        return false;
+    c->run[c->n_runs++] = (struct fc_map_copy_run){ at, len };
+    return true;
+}
+
+/* A 64-bit filter of the skip keys, by length and first byte: a key whose bit is clear is
+ * in no skip list, so most fields are told kept without comparing strings. Skip lists are
+ * static tables, so the filter of the last one used is kept. */
+static unsigned key_filter_bit(size_t len, uint8_t first) { return (unsigned)(len * 8 + first) & 63; }
+
+static uint64_t skip_filter(const char *const *skip, size_t n_skip)
+{
+    static const char *const *last_skip;
+    static size_t last_n;
+    static uint64_t last_filter;
+    if (skip != last_skip || n_skip != last_n) {
+        last_filter = 0;
+        for (size_t i = 0; i < n_skip; i++)
+            last_filter |= 1ull << key_filter_bit(strlen(skip[i]), (uint8_t)skip[i][0]);
+        last_skip = skip;
+        last_n = n_skip;
+    }
+    return last_filter;
+}
+
+/* Field i spans from its key's start to the next key's start (the last: to the end);
+ * consecutive kept fields make one run. False when the fields cannot be found this way. */
+static bool plan_runs(struct fc_map_copy *c, size_t len)
+{
+    const msgpack_object *map = c->map;
+    uint64_t filter = skip_filter(c->skip, c->n_skip);
+    size_t run_start = 0, run_end = 0, prev = SIZE_MAX;
+    bool prev_kept = false;
+    for (uint32_t i = 0; i <= map->via.map.size; i++) {
+        size_t start = len;
+        bool kept = false;
+        if (i < map->via.map.size) {
+            const msgpack_object *key = &map->via.map.ptr[i].key;
+            if (key->type != MSGPACK_OBJECT_STR)
+                return false;
+            start = raw_key_start(c->raw, len, key->via.str.ptr, key->via.str.size);
+            if (start == SIZE_MAX || (prev != SIZE_MAX && start <= prev))
+                return false;
+            uint32_t size = key->via.str.size;
+            kept = (size > 0 && !(filter >> key_filter_bit(size, (uint8_t)key->via.str.ptr[0]) & 1)) ||
+                   !key_is_one_of(key, c->skip, c->n_skip);
+            c->kept += kept;
+        }
+        if (prev_kept) {
+            if (prev != run_end) {
+                if (!plan_run(c, run_start, run_end - run_start))
+                    return false;
+                run_start = prev;
+            }
+            run_end = start;
+        }
+        prev_kept = kept;
+        prev = start;
+    }
+    return plan_run(c, run_start, run_end - run_start);
+}
+
+uint32_t fc_map_copy_plan(struct fc_map_copy *c, const msgpack_object *map, const uint8_t *raw, size_t len,
+                          const char *const *skip, size_t n_skip)
+{
+    *c = (struct fc_map_copy){ .map = map, .raw = raw, .skip = skip, .n_skip = n_skip };
+    if (map->type == MSGPACK_OBJECT_MAP && plan_runs(c, len)) {
+        c->copy = true;
+    } else {
+        c->copy = false;
+        c->kept = fc_map_count_except(map, skip, n_skip);
+    }
+    return c->kept;
+}
+
+void fc_map_copy_pack(msgpack_packer *pk, const struct fc_map_copy *c)
+{
+    if (!c->copy) {
+        fc_pack_map_except(pk, c->map, c->skip, c->n_skip);
+        return;
+    }
+    for (uint32_t r = 0; r < c->n_runs; r++)
+        pk->callback(pk->data, (const char *)c->raw + c->run[r].at, c->run[r].len);
+}
+
 static const char *const sample_only_keys[] = { FC_KEY_KIND, FC_KEY_OBS, FC_KEY_METER_SET,
                                                 FC_KEY_METER_SET_VERSION, FC_KEY_BINS };
 
-void fc_vector_pack_record(msgpack_packer *pk, const msgpack_object *sample, const struct fc_vector *v)
+void fc_vector_pack_record(msgpack_packer *pk, const struct fc_record *sample, const struct fc_vector *v)
 {
     size_t n_skip = sizeof sample_only_keys / sizeof sample_only_keys[0];
-    msgpack_pack_map(pk, 4 + fc_map_count_except(sample, sample_only_keys, n_skip));
+    struct fc_map_copy fields;
+    msgpack_pack_map(pk, 4 + fc_map_copy_plan(&fields, &sample->obj, sample->raw, sample->raw_len,
+                                              sample_only_keys, n_skip));
     fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_FEATURES);
-    fc_pack_map_except(pk, sample, sample_only_keys, n_skip);
+    fc_map_copy_pack(pk, &fields);
     fc_pack_kv_str(pk, FC_KEY_METER_SET, v->set);
     fc_pack_kv_uint(pk, FC_KEY_METER_SET_VERSION, v->set_version);
     fc_pack_str(pk, FC_KEY_BINS);

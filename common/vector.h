@@ -37,8 +37,9 @@ struct fc_vector {
     struct fc_vector_meter meter[FC_VECTOR_MAX_METERS];
 };
 
-/* Writes {"k":4, every field of `sample` but "k" and "obs", meter set, version, bins}. */
-void fc_vector_pack_record(msgpack_packer *pk, const msgpack_object *sample, const struct fc_vector *v);
+/* Writes {"k":4, every field of the sample record but "k" and "obs", meter set, version, bins}. */
+struct fc_record;
+void fc_vector_pack_record(msgpack_packer *pk, const struct fc_record *sample, const struct fc_vector *v);
 /* Reads a kind-4 record; false (with why) when a field is missing or malformed. */
 bool fc_vector_unpack(const msgpack_object *rec, struct fc_vector *v, const char **why);
 
@@ -46,5 +47,30 @@ bool fc_vector_unpack(const msgpack_object *rec, struct fc_vector *v, const char
  * (so fields a stage does not know survive when it builds a record from another). */
 uint32_t fc_map_count_except(const msgpack_object *map, const char *const *skip, size_t n_skip);
 void fc_pack_map_except(msgpack_packer *pk, const msgpack_object *map, const char *const *skip, size_t n_skip);
+
+/*
+ * The same, cheaper: the kept fields are copied from the record's raw bytes (struct
+ * fc_record's raw, which the decoded map points into) in a few runs instead of being
+ * re-packed item by item. The plan finds each field's bytes from where its key lies; when
+ * it cannot (a key that is not a shortest-form str, too many runs) packing falls back to
+ * fc_pack_map_except. Plan, write the map header with the count it returns, then pack.
+ */
+#define FC_MAP_COPY_RUNS 16
+struct fc_map_copy_run {
+    size_t at, len;
+};
+struct fc_map_copy {
+    const msgpack_object *map;
+    const uint8_t *raw;
+    const char *const *skip;
+    size_t n_skip;
+    uint32_t kept;                    /* fields that will be written */
+    bool copy;                        /* runs found: copy them */
+    uint32_t n_runs;
+    struct fc_map_copy_run run[FC_MAP_COPY_RUNS];
+};
+uint32_t fc_map_copy_plan(struct fc_map_copy *c, const msgpack_object *map, const uint8_t *raw, size_t len,
+                          const char *const *skip, size_t n_skip);
+void fc_map_copy_pack(msgpack_packer *pk, const struct fc_map_copy *c);
 
 #endif

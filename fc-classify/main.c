@@ -9,10 +9,12 @@
 
 #include "../fc-feat/meters/measure.h"
 #include "cli.h"
+#include "flow_record.h"
 #include "log.h"
 #include "models.h"
 #include "pending.h"
 #include "record.h"
+#include "stop_signal.h"
 #include "stream.h"
 #include "verdict.h"
 #include "xalloc.h"
@@ -44,14 +46,17 @@ static const char usage_text[] =
     "      --ratio R           unknown when the best divergence exceeds R times the runner-up's\n"
     "                          (default 0.93; 1 turns the test off)\n"
     "      --max-divergence D  unknown when the best divergence exceeds D (default 3.0)\n"
+    "      --acceptance F      unknown when the best divergence exceeds F times the model's\n"
+    "                          acceptance threshold (default 2.0; 0 turns the test off)\n"
     "      --explain N         list the N closest models with per-meter divergences in each\n"
     "                          verdict record (default 0)\n"
     "      --max-pending N     most verdicts waiting for their flow record (default 262144)\n"
-    "      --keep-vectors      pass vector records (kind 4) on (default: consumed here)\n";
+    "      --keep-vectors      pass vector records (kind 4) on (default: consumed here)\n"
+    "      --drop-samples      do not pass on the sample records (kind 3) measured here\n";
 
 enum {
-    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_EXPLAIN,
-    OPT_MAX_PENDING, OPT_KEEP_VECTORS,
+    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE, OPT_EXPLAIN,
+    OPT_MAX_PENDING, OPT_KEEP_VECTORS, OPT_DROP_SAMPLES,
 };
 
 static const struct option long_options[] = {
@@ -65,9 +70,11 @@ static const struct option long_options[] = {
     { "list-models", no_argument, NULL, OPT_LIST },
     { "ratio", required_argument, NULL, OPT_RATIO },
     { "max-divergence", required_argument, NULL, OPT_CEILING },
+    { "acceptance", required_argument, NULL, OPT_ACCEPTANCE },
     { "explain", required_argument, NULL, OPT_EXPLAIN },
     { "max-pending", required_argument, NULL, OPT_MAX_PENDING },
     { "keep-vectors", no_argument, NULL, OPT_KEEP_VECTORS },
+    { "drop-samples", no_argument, NULL, OPT_DROP_SAMPLES },
     { NULL, 0, NULL, 0 },
 };
 
@@ -89,6 +96,7 @@ struct classifier {
     struct counters count;
     bool warned_other_set;
     bool keep_vectors;         /* pass vector records on (they are big; later stages need only verdicts) */
+    bool drop_samples;         /* consume the samples measured here (only the Json view shows them) */
     struct fc_reader reader;
     struct fc_writer writer;
 };
@@ -108,8 +116,9 @@ static void list_models(const struct model_set *set)
 }
 
 /* The verdict record: the sample's (or vector's) flow fields, the time, the verdict. */
-static void write_verdict_record(struct classifier *c, const msgpack_object *from, const struct verdict *v)
+static void write_verdict_record(struct classifier *c, const struct fc_record *rec, const struct verdict *v)
 {
+    const msgpack_object *from = &rec->obj;
     /* sample and vector fields, and verdict fields of an earlier classifier, are left out */
     static const char *const skip[] = { FC_KEY_KIND, FC_KEY_OBS, FC_KEY_METER_SET, FC_KEY_METER_SET_VERSION,
                                         FC_KEY_BINS, FC_KEY_AT, FC_KEY_EXPLAIN, FC_KEY_VERDICT, FC_KEY_PROTOCOL,
@@ -119,10 +128,11 @@ static void write_verdict_record(struct classifier *c, const msgpack_object *fro
     int64_t at = 0;
     bool has_at = fc_obj_int(fc_map_get(from, FC_KEY_END), &at);
     msgpack_packer *pk = fc_writer_packer(&c->writer);
-    msgpack_pack_map(pk, 1 + fc_map_count_except(from, skip, n_skip) + has_at +
+    struct fc_map_copy fields;
+    msgpack_pack_map(pk, 1 + fc_map_copy_plan(&fields, from, rec->raw, rec->raw_len, skip, n_skip) + has_at +
                              verdict_field_count(&c->models, v) + (c->opt.explain > 0));
     fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_VERDICT);
-    fc_pack_map_except(pk, from, skip, n_skip);
+    fc_map_copy_pack(pk, &fields);
     if (has_at)
         fc_pack_kv_int(pk, FC_KEY_AT, at);
     verdict_pack_fields(pk, &c->models, v);
@@ -145,16 +155,18 @@ static void on_vector_or_sample(struct classifier *c, const struct fc_record *re
 {
     const char *why = NULL;
     enum vector_take took = vector_source_take(&c->source, rec, &c->vector, &why);
-    /* a vector used here is consumed (the verdict carries what later stages need); one that
-     * could not be used goes on, as every record a stage does not handle */
-    if (rec->kind != FC_REC_FEATURES || c->keep_vectors || took != VECTOR_READY)
+    /* a vector used here is consumed (the verdict carries what later stages need), and so is
+     * a sample with --drop-samples; one that could not be used goes on, as every record a
+     * stage does not handle */
+    bool consumed = took == VECTOR_READY && (rec->kind == FC_REC_FEATURES ? !c->keep_vectors : c->drop_samples);
+    if (!consumed)
         fc_writer_raw(&c->writer, rec->raw, rec->raw_len);
     switch (took) {
     case VECTOR_READY: {
         struct verdict v;
         verdict_decide(&c->models, &c->opt, &c->vector, &c->session, &v);
         c->count.vectors++;
-        write_verdict_record(c, &rec->obj, &v);
+        write_verdict_record(c, rec, &v);
         pending_put(&c->pending, c->vector.flow_id, &v);
         break;
     }
@@ -187,19 +199,27 @@ static void on_flow(struct classifier *c, const struct fc_record *rec)
 {
     uint64_t id = 0;
     struct verdict v;
+    /* an interim record (preview, flush): the flow goes on, its final record needs the verdict
+     * too, and only the final record is counted */
+    bool interim = fc_flow_map_is_interim(&rec->obj);
     if (!fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_ID), &id) || !pending_take(&c->pending, id, &v)) {
         bool payload = side_payload(&rec->obj, FC_KEY_ORIG) || side_payload(&rec->obj, FC_KEY_RESP);
         v = (struct verdict){ .kind = payload ? VERDICT_UNKNOWN : VERDICT_NO_PAYLOAD, .best = VERDICT_NONE,
                               .runner_up = VERDICT_NONE };
-        c->count.flows_without_sample += payload;
-        count_verdict(&c->count, &v);
+        if (!interim) {
+            c->count.flows_without_sample += payload;
+            count_verdict(&c->count, &v);
+        }
+    } else if (interim) {
+        pending_put(&c->pending, id, &v);
     } else {
         count_verdict(&c->count, &v);
     }
     msgpack_packer *pk = fc_writer_packer(&c->writer);
-    msgpack_pack_map(pk, fc_map_count_except(&rec->obj, verdict_keys, verdict_key_count) +
-                             verdict_field_count(&c->models, &v));
-    fc_pack_map_except(pk, &rec->obj, verdict_keys, verdict_key_count);
+    struct fc_map_copy fields;
+    uint32_t kept = fc_map_copy_plan(&fields, &rec->obj, rec->raw, rec->raw_len, verdict_keys, verdict_key_count);
+    msgpack_pack_map(pk, kept + verdict_field_count(&c->models, &v));
+    fc_map_copy_pack(pk, &fields);
     verdict_pack_fields(pk, &c->models, &v);
     fc_writer_record_done(&c->writer);
 }
@@ -222,7 +242,7 @@ static void write_stats(struct classifier *c)
 }
 
 static uint32_t parse_options(int argc, char **argv, struct model_set_options *mo, struct verdict_options *vo,
-                              bool *list, bool *keep_vectors)
+                              bool *list, bool *keep_vectors, bool *drop_samples)
 {
     uint32_t max_pending = 262144;
     int c;
@@ -241,8 +261,10 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
         case OPT_LIST: *list = true; break;
         case OPT_RATIO: vo->ratio = fc_parse_number(optarg, "ratio", 0, 1); break;
         case OPT_CEILING: vo->ceiling = fc_parse_number(optarg, "max-divergence", 0, 1e6); break;
+        case OPT_ACCEPTANCE: vo->acceptance = fc_parse_number(optarg, "acceptance", 0, 1e6); break;
         case OPT_EXPLAIN: vo->explain = (unsigned)fc_parse_number(optarg, "explain", 0, 16); break;
         case OPT_KEEP_VECTORS: *keep_vectors = true; break;
+        case OPT_DROP_SAMPLES: *drop_samples = true; break;
         case OPT_MAX_PENDING: max_pending = (uint32_t)fc_parse_number(optarg, "max-pending", 1, 1 << 26); break;
         default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
         }
@@ -258,9 +280,9 @@ int main(int argc, char **argv)
     fc_log_init(argv[0]);
     static struct classifier c;
     struct model_set_options mo = { 0 };
-    c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .explain = 0 };
+    c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .acceptance = 2.0, .explain = 0 };
     bool list = false;
-    uint32_t max_pending = parse_options(argc, argv, &mo, &c.opt, &list, &c.keep_vectors);
+    uint32_t max_pending = parse_options(argc, argv, &mo, &c.opt, &list, &c.keep_vectors, &c.drop_samples);
     model_set_load(&c.models, &mo);
     free(mo.extra);
     if (list) {
@@ -270,8 +292,10 @@ int main(int argc, char **argv)
     }
     if (c.models.n == 0)
         fc_warn("no protocol models loaded; every flow with payload will be unknown (give --model FILE)");
+    fc_stop_signals_install();
     fc_writer_open(&c.writer, STDOUT_FILENO, "stdout");
     fc_reader_open(&c.reader, STDIN_FILENO, "stdin");
+    fc_reader_flush_on_wait(&c.reader, &c.writer);
     fc_writer_header(&c.writer, &c.reader.header, argc, argv, NULL);
     pending_init(&c.pending, max_pending);
 

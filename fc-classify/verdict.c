@@ -19,8 +19,11 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * Candidates are the models trained on the flow's transport (a TCP flow is never
  * called ICMPv6). The closest is accepted unless the second closest is nearly as
  * close (best > ratio * runner-up: the evidence does not single out one protocol,
- * which is also what a protocol no model knows tends to look like) or it is far
- * from everything (best > ceiling).
+ * which is also what a protocol no model knows tends to look like), it is far
+ * from everything (best > ceiling), or it is farther from the model than the
+ * model's own unseen sessions come (best > acceptance factor * the threshold
+ * fc-train learnt for it): a tight model, such as a shell's, then names only flows
+ * as close as its own sessions, whatever the global ceiling allows.
  */
 void verdict_decide(const struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
                     struct session *scratch, struct verdict *out)
@@ -49,6 +52,9 @@ void verdict_decide(const struct model_set *set, const struct verdict_options *o
     if (out->best == VERDICT_NONE || out->best_divergence > opt->ceiling)
         return;
     if (out->runner_up != VERDICT_NONE && out->best_divergence > opt->ratio * out->runner_up_divergence)
+        return;
+    const struct fc_model_acceptance *acc = &set->model[out->best].acceptance;
+    if (opt->acceptance > 0 && acc->known && out->best_divergence > opt->acceptance * acc->divergence)
         return;
     out->kind = VERDICT_IDENTIFIED;
 }

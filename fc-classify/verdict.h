@@ -9,6 +9,7 @@
 struct verdict_options {
     double ratio;            /* unknown when best > ratio * runner-up (ALGORITHM.md §5 (d)) */
     double ceiling;          /* unknown when best > ceiling */
+    double acceptance;       /* unknown when best > acceptance * the model's threshold (0 = off) */
     unsigned explain;        /* closest models listed in verdict records (0 = none) */
 };
 

@@ -1,4 +1,4 @@
-/* \summary: what an alert says: signature id, signature text, category and severity from the tags */
+/* \summary: whether a verdict alerts (tags a user turned off), and what an alert says: id, text, category */
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +27,43 @@ static bool has_tag(const struct emit_verdict *v, const char *tag)
         if (v->tags[i].n == n && memcmp(v->tags[i].p, tag, n) == 0)
             return true;
     return false;
+}
+
+/*
+ * Tags whose alerts the user turned off (--no-alert-tag): an analyst who knows the
+ * network runs miners on purpose, or uses a tunnel, silences that tag and keeps every
+ * other alert. The flow still carries its protocol and tags; only the alert goes.
+ * Tags are compared as models store them: upper case.
+ */
+static char silenced[EMIT_MAX_TAGS][EMIT_TAG_MAX + 1];
+static size_t n_silenced;
+
+bool emit_alert_silence_tag(const char *tag, const char **why)
+{
+    size_t n = strlen(tag);
+    if (n == 0 || n > EMIT_TAG_MAX)
+        return *why = "a tag is 1 to 32 letters, digits, '_' or '-'", false;
+    if (n_silenced == EMIT_MAX_TAGS)
+        return *why = "at most 32 tags can be turned off", false;
+    char *up = silenced[n_silenced];
+    for (size_t i = 0; i < n; i++) {
+        char c = tag[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return *why = "a tag is 1 to 32 letters, digits, '_' or '-'", false;
+        up[i] = c;
+    }
+    up[n] = 0;
+    n_silenced++;
+    return true;
+}
+
+void emit_alert_decide(struct emit_verdict *v)
+{
+    for (size_t i = 0; v->alerted && i < n_silenced; i++)
+        if (has_tag(v, silenced[i]))
+            v->alerted = false;
 }
 
 static const struct alert_category *category_of(const struct emit_verdict *v)

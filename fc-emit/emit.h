@@ -140,5 +140,10 @@ struct emit_alert {
     unsigned severity;
 };
 void emit_alert_describe(const struct emit_flow *ef, struct emit_alert *a);
+/* --no-alert-tag: verdicts whose model carries TAG raise no alert (false with why on a bad tag). */
+#define EMIT_TAG_MAX 32
+bool emit_alert_silence_tag(const char *tag, const char **why);
+/* Clears v->alerted when the model carries a tag turned off. */
+void emit_alert_decide(struct emit_verdict *v);
 
 #endif

@@ -9,10 +9,28 @@ bool emit_has_transport_ports(const struct fc_flow *f)
     return f->proto == 6 || f->proto == 17 || f->proto == 132;
 }
 
+/* Dotted quad, as inet_ntop prints it, without its snprintf (two addresses per flow). */
+static void print_ipv4(const uint8_t ip[4], char *out)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = ip[i];
+        if (v >= 100)
+            *out++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *out++ = (char)('0' + v / 10 % 10);
+        *out++ = (char)('0' + v % 10);
+        *out++ = i < 3 ? '.' : 0;
+    }
+}
+
 static void print_address(const struct fc_flow *f, const uint8_t *ip, char out[INET6_ADDRSTRLEN])
 {
+    if (f->ipv != 6) {
+        print_ipv4(ip, out);
+        return;
+    }
     /* glibc's inet_ntop prints RFC 5952 form (FORMATS.md §1); it cannot fail for these sizes. */
-    if (!inet_ntop(f->ipv == 6 ? AF_INET6 : AF_INET, ip, out, INET6_ADDRSTRLEN))
+    if (!inet_ntop(AF_INET6, ip, out, INET6_ADDRSTRLEN))
         snprintf(out, INET6_ADDRSTRLEN, "?");
 }
 

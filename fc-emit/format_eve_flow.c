@@ -1,6 +1,4 @@
 /* \summary: EveJsonFlow: one Suricata Eve "flow" event per flow (FORMATS.md §4); EveJson writes it too */
-#include <stdio.h>
-
 #include "emit.h"
 #include "formats.h"
 #include "time_format.h"
@@ -15,9 +13,9 @@ static const struct tcp_flag_name {
 
 static void kv_hex_flags(struct fc_json *j, const char *key, uint8_t flags)
 {
-    char hex[3];
-    snprintf(hex, sizeof hex, "%02x", flags);
-    fc_json_kv_str(j, key, hex);
+    static const char digits[] = "0123456789abcdef";
+    const char hex[2] = { digits[flags >> 4], digits[flags & 15] };
+    fc_json_kv_strn(j, key, hex, 2);
 }
 
 static void eve_flow_object(struct fc_json *j, const struct emit_flow *ef)

@@ -30,6 +30,8 @@ static void zeek_flowcarp_fields(struct fc_json *j, const struct emit_flow *ef)
 static void zeek_conn_flow(struct emit_ctx *c, const struct emit_flow *ef)
 {
     const struct fc_flow *f = ef->f;
+    if (fc_flow_reason_is_interim(f->reason))
+        return;   /* Zeek writes a conn.log entry once, when the connection ends; so do we */
     struct fc_json *j = &c->json;
     int64_t duration = f->end_us - f->start_us;
     fc_json_obj_begin(j);

@@ -1,34 +1,51 @@
 /* \summary: fc-emit: the last stage, writes a record stream's flows and alerts as CSV, TSV, Zeek or Eve text */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "emit.h"
 #include "log.h"
+#include "output.h"
 #include "record.h"
+#include "stop_signal.h"
 
 static const char usage_text[] =
-    "usage: fc-emit [--format NAME] [--community-id-seed N] [-o FILE]\n"
+    "usage: fc-emit [--format NAME] [--community-id-seed N] [-o TARGET]\n"
+    "               [--peer-buffer BYTES] [--linger SECONDS] [--no-alert-tag TAG]...\n"
     "Reads a FlowCarp record stream on stdin and writes its flows (and alerts) as text.\n"
     "  --format NAME            output format (default CSV; names are case-insensitive):\n"
     "%s"
     "  --community-id-seed N    Community ID seed, 0-65535 (default 0)\n"
-    "  -o, --output FILE        write to FILE instead of stdout\n"
+    "  -o, --output TARGET      where the lines go (default - , stdout):\n"
+    "                             FILE                 the file (replaced; SIGHUP reopens it)\n"
+    "                             DIR                  a new file flowcarp-YYYYmmdd-HHMMSS[-N].EXT\n"
+    "                                                  in the existing folder DIR (SIGHUP: the next one)\n"
+    "                             tcp:[IP:]PORT        serve the lines to every TCP client connected\n"
+    "                                                  (no IP: every address)\n"
+    "                             tcpconnect:IP:PORT   send the lines to a TCP server, reconnecting\n"
+    "      --peer-buffer BYTES  bytes waiting per TCP client or server before a client is\n"
+    "                           dropped or lines are (default %u)\n"
+    "      --linger SECONDS     at the end, time TCP peers get to take what waits (default %u)\n"
+    "      --no-alert-tag TAG   no alert for flows whose model carries TAG (e.g. COINMINER);\n"
+    "                           repeatable; the flows keep their protocol and tags\n"
     "  -v, --verbose            log more to stderr\n"
     "      --debug              log debug information\n"
     "  -h, --help               print this help and exit\n"
     "      --version            print the version and exit\n";
 
-enum { OPT_FORMAT = 256, OPT_SEED, OPT_DEBUG, OPT_VERSION };
+enum { OPT_FORMAT = 256, OPT_SEED, OPT_PEER_BUFFER, OPT_LINGER, OPT_DEBUG, OPT_VERSION, OPT_NO_ALERT_TAG };
 
 static const struct option long_options[] = {
     { "format", required_argument, NULL, OPT_FORMAT },
     { "community-id-seed", required_argument, NULL, OPT_SEED },
     { "output", required_argument, NULL, 'o' },
+    { "peer-buffer", required_argument, NULL, OPT_PEER_BUFFER },
+    { "linger", required_argument, NULL, OPT_LINGER },
+    { "no-alert-tag", required_argument, NULL, OPT_NO_ALERT_TAG },
     { "verbose", no_argument, NULL, 'v' },
     { "debug", no_argument, NULL, OPT_DEBUG },
     { "help", no_argument, NULL, 'h' },
@@ -39,7 +56,8 @@ static const struct option long_options[] = {
 struct emit_options {
     const struct emit_format *format;
     uint16_t seed;
-    const char *output;      /* NULL: stdout */
+    const char *output;      /* "-": stdout */
+    struct emit_output_options target;
 };
 
 static void print_usage(void)
@@ -50,7 +68,7 @@ static void print_usage(void)
     fc_out_open(&list, -1, "formats");
     emit_format_list(&list);
     fc_out_char(&list, 0);
-    fc_out_printf(&o, usage_text, list.buf);
+    fc_out_printf(&o, usage_text, list.buf, EMIT_PEER_BUFFER_DEFAULT, EMIT_LINGER_DEFAULT_S);
     fc_out_close(&list);
     fc_out_close(&o);
 }
@@ -68,6 +86,10 @@ static uint16_t parse_seed(const char *s)
 static void parse_options(int argc, char **argv, struct emit_options *opt)
 {
     opt->format = emit_format_find("CSV");
+    opt->output = "-";
+    opt->target.format = "CSV";
+    opt->target.peer_buffer = EMIT_PEER_BUFFER_DEFAULT;
+    opt->target.linger_s = EMIT_LINGER_DEFAULT_S;
     int c;
     while ((c = getopt_long(argc, argv, "o:vh", long_options, NULL)) != -1) {
         switch (c) {
@@ -76,9 +98,20 @@ static void parse_options(int argc, char **argv, struct emit_options *opt)
             if (!opt->format)
                 fc_die(FC_EXIT_USAGE, "--format: unknown format '%s'; valid formats: %s", optarg,
                        emit_format_names());
+            opt->target.format = optarg;
             break;
         case OPT_SEED: opt->seed = parse_seed(optarg); break;
         case 'o': opt->output = optarg; break;
+        case OPT_PEER_BUFFER:
+            opt->target.peer_buffer = (size_t)fc_parse_count(optarg, "peer-buffer", 4096, 1u << 30);
+            break;
+        case OPT_LINGER: opt->target.linger_s = (unsigned)fc_parse_count(optarg, "linger", 0, 3600); break;
+        case OPT_NO_ALERT_TAG: {
+            const char *why;
+            if (!emit_alert_silence_tag(optarg, &why))
+                fc_die(FC_EXIT_USAGE, "--no-alert-tag: '%s': %s", optarg, why);
+            break;
+        }
         case 'v': fc_verbosity = fc_verbosity > 1 ? fc_verbosity : 1; break;
         case OPT_DEBUG: fc_verbosity = 2; break;
         case 'h': print_usage(); exit(FC_EXIT_OK);
@@ -89,16 +122,6 @@ static void parse_options(int argc, char **argv, struct emit_options *opt)
     if (optind < argc)
         fc_die(FC_EXIT_USAGE, "unexpected argument '%s'; fc-emit reads the record stream on stdin",
                argv[optind]);
-}
-
-static int open_output(const char *path)
-{
-    if (!path)
-        return STDOUT_FILENO;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        fc_die(FC_EXIT_SYSTEM, "%s: cannot create: %s", path, strerror(errno));
-    return fd;
 }
 
 /* A flow record goes to flow(); a verdict record that alerts (identified, MALICIOUS)
@@ -118,6 +141,7 @@ static void emit_flow_or_alert(struct emit_ctx *c, const struct emit_format *fmt
         c->reader.failed = true;
         return;
     }
+    emit_alert_decide(&ef.v);
     if (rec->kind == FC_REC_FLOW || ef.v.alerted)
         line(c, &ef);
 }
@@ -130,6 +154,47 @@ static void emit_record(struct emit_ctx *c, const struct emit_format *fmt, const
         emit_flow_or_alert(c, fmt, rec);
 }
 
+/*
+ * Where the text goes (output.h): a file target's fc_out writes to its descriptor in large
+ * blocks; a network target's fc_out only collects, and complete lines are handed to the
+ * sender thread once HAND_AT bytes are there or the input pauses.
+ */
+#define HAND_AT (64u << 10)
+
+struct run {
+    struct emit_ctx *c;
+    struct emit_output output;
+};
+
+static void hand_lines(struct run *r)
+{
+    if (r->output.fd < 0)
+        emit_output_hand_lines(&r->output, r->c->out.buf, &r->c->out.len);
+}
+
+/* SIGHUP: what is buffered goes to the old file, what follows to the reopened one. */
+static void reopen_on_hangup(struct run *r)
+{
+    if (!fc_hangup_take())
+        return;
+    fc_out_flush(&r->c->out);
+    bool fresh = emit_output_reopen(&r->output);
+    r->c->out.fd = r->output.fd;
+    if (fresh && r->output.preamble_len)
+        fc_out_write(&r->c->out, r->output.preamble, r->output.preamble_len);
+}
+
+/* The input pauses (a live source): what we hold goes out now, not when the buffer fills. */
+static void on_input_wait(void *arg)
+{
+    struct run *r = arg;
+    reopen_on_hangup(r);
+    if (r->output.fd < 0)
+        hand_lines(r);
+    else
+        fc_out_flush(&r->c->out);
+}
+
 int main(int argc, char **argv)
 {
     fc_log_init(argv[0]);
@@ -137,31 +202,45 @@ int main(int argc, char **argv)
     parse_options(argc, argv, &opt);
 
     static struct emit_ctx ctx;
+    struct run run = { .c = &ctx };
     struct emit_ctx *c = &ctx;
+    /* The target first: a listening service takes clients before the stream begins. */
+    emit_output_open(&run.output, opt.output, &opt.target);
+    fc_stop_signals_install();
     c->cid.seed = opt.seed;
     c->cid.base64 = true;
     fc_reader_open(&c->reader, STDIN_FILENO, "stdin");
-    if (!opt.format->record) /* flow and alert formats read flows and verdicts only; skip samples unparsed */
-        fc_reader_decode_only(&c->reader, 1u << FC_REC_FLOW | 1u << FC_REC_VERDICT);
-    fc_out_open(&c->out, open_output(opt.output), opt.output ? opt.output : "stdout");
+    /* flow and alert formats read flows, and verdicts when they alert; the rest is skipped unparsed */
+    if (!opt.format->record)
+        fc_reader_decode_only(&c->reader, (opt.format->flow ? 1u << FC_REC_FLOW : 0) |
+                                              (opt.format->alert ? 1u << FC_REC_VERDICT : 0));
+    fc_reader_on_wait(&c->reader, on_input_wait, &run);
+    fc_out_open(&c->out, run.output.fd, run.output.name);
     fc_out_open(&c->scratch, -1, "scratch");
     fc_json_init(&c->json, &c->out);
 
     const struct emit_format *fmt = opt.format;
     if (fmt->begin)
         fmt->begin(c);
+    emit_output_set_preamble(&run.output, c->out.buf, c->out.len);
+    if (run.output.fd < 0)
+        c->out.len = 0;   /* the sender has it */
     struct fc_record rec;
     int got;
-    while ((got = fc_reader_next(&c->reader, &rec)) == 1)
+    while ((got = fc_reader_next(&c->reader, &rec)) == 1) {
+        reopen_on_hangup(&run);   /* before the record: it came after the signal */
         emit_record(c, fmt, &rec);
+        if (c->out.len >= HAND_AT)
+            hand_lines(&run);
+    }
     if (fmt->end)
         fmt->end(c);
+    hand_lines(&run);
 
     fc_out_close(&c->out);
-    if (opt.output && close(c->out.fd) != 0)
-        fc_die(FC_EXIT_SYSTEM, "%s: write error: %s", opt.output, strerror(errno));
     fc_out_close(&c->scratch);
     bool failed = got < 0 || c->reader.failed;
     fc_reader_close(&c->reader);
-    return failed ? FC_EXIT_BAD_INPUT : FC_EXIT_OK;
+    int status = emit_output_close(&run.output, failed);
+    return failed ? FC_EXIT_BAD_INPUT : status;
 }

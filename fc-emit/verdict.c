@@ -12,10 +12,20 @@ static const char *const verdict_names[] = {
 
 const char *emit_verdict_name(enum emit_verdict_kind k) { return verdict_names[k]; }
 
+/* The verdict fields, in the order fc-classify writes them (one pass finds them all). */
+enum verdict_field {
+    V_VERDICT, V_PROTOCOL, V_MODEL, V_DIVERGENCE, V_RUNNER_UP, V_RUNNER_UP_DIVERGENCE, V_TAGS, V_COUNT
+};
+static const struct fc_map_key verdict_field_keys[V_COUNT] = {
+    [V_VERDICT] = FC_MAP_KEY(FC_KEY_VERDICT), [V_PROTOCOL] = FC_MAP_KEY(FC_KEY_PROTOCOL),
+    [V_MODEL] = FC_MAP_KEY(FC_KEY_MODEL), [V_DIVERGENCE] = FC_MAP_KEY(FC_KEY_DIVERGENCE),
+    [V_RUNNER_UP] = FC_MAP_KEY(FC_KEY_RUNNER_UP), [V_RUNNER_UP_DIVERGENCE] = FC_MAP_KEY(FC_KEY_RUNNER_UP_DIVERGENCE),
+    [V_TAGS] = FC_MAP_KEY(FC_KEY_TAGS),
+};
+
 /* An optional str field; false if present with another type. */
-static bool read_opt_str(const msgpack_object *map, const char *key, struct emit_str *out)
+static bool read_opt_str(const msgpack_object *o, struct emit_str *out)
 {
-    const msgpack_object *o = fc_map_get(map, key);
     out->p = NULL;
     out->n = 0;
     if (!o || o->type == MSGPACK_OBJECT_NIL)
@@ -28,9 +38,8 @@ static bool read_opt_str(const msgpack_object *map, const char *key, struct emit
 }
 
 /* An optional non-negative finite number (float or integer); false if malformed. */
-static bool read_opt_divergence(const msgpack_object *map, const char *key, bool *has, double *out)
+static bool read_opt_divergence(const msgpack_object *o, bool *has, double *out)
 {
-    const msgpack_object *o = fc_map_get(map, key);
     *has = false;
     if (!o || o->type == MSGPACK_OBJECT_NIL)
         return true;
@@ -60,9 +69,8 @@ static bool str_is(const struct emit_str *s, const char *lit)
 }
 
 /* Tags: array of str, kept sorted and unique whatever order they came in. */
-static bool read_tags(const msgpack_object *map, struct emit_verdict *v, const char **why)
+static bool read_tags(const msgpack_object *o, struct emit_verdict *v, const char **why)
 {
-    const msgpack_object *o = fc_map_get(map, FC_KEY_TAGS);
     v->n_tags = 0;
     if (!o || o->type == MSGPACK_OBJECT_NIL)
         return true;
@@ -86,10 +94,8 @@ static bool read_tags(const msgpack_object *map, struct emit_verdict *v, const c
     return true;
 }
 
-static bool read_kind(const msgpack_object *map, const struct fc_flow *f, struct emit_verdict *v,
-                      const char **why)
+static bool read_kind(const msgpack_object *o, const struct fc_flow *f, struct emit_verdict *v, const char **why)
 {
-    const msgpack_object *o = fc_map_get(map, FC_KEY_VERDICT);
     if (!o) {
         bool payload = f->orig.payload_bytes > 0 || f->resp.payload_bytes > 0;
         v->kind = payload ? EMIT_UNKNOWN : EMIT_NO_PAYLOAD;
@@ -107,16 +113,17 @@ bool emit_verdict_read(const msgpack_object *map, const struct fc_flow *f, struc
                        const char **why)
 {
     memset(v, 0, sizeof *v);
-    if (!read_kind(map, f, v, why))
+    const msgpack_object *o[V_COUNT];
+    fc_map_get_many(map, verdict_field_keys, V_COUNT, o);
+    if (!read_kind(o[V_VERDICT], f, v, why))
         return false;
-    if (!read_opt_str(map, FC_KEY_PROTOCOL, &v->protocol) || !read_opt_str(map, FC_KEY_MODEL, &v->best) ||
-        !read_opt_str(map, FC_KEY_RUNNER_UP, &v->runner_up))
+    if (!read_opt_str(o[V_PROTOCOL], &v->protocol) || !read_opt_str(o[V_MODEL], &v->best) ||
+        !read_opt_str(o[V_RUNNER_UP], &v->runner_up))
         return *why = "protocol, model or runner_up is not a string", false;
-    if (!read_opt_divergence(map, FC_KEY_DIVERGENCE, &v->has_divergence, &v->divergence) ||
-        !read_opt_divergence(map, FC_KEY_RUNNER_UP_DIVERGENCE, &v->has_runner_up_divergence,
-                             &v->runner_up_divergence))
+    if (!read_opt_divergence(o[V_DIVERGENCE], &v->has_divergence, &v->divergence) ||
+        !read_opt_divergence(o[V_RUNNER_UP_DIVERGENCE], &v->has_runner_up_divergence, &v->runner_up_divergence))
         return *why = "a divergence is not a non-negative number", false;
-    if (!read_tags(map, v, why))
+    if (!read_tags(o[V_TAGS], v, why))
         return false;
     if (v->kind != EMIT_IDENTIFIED) {
         /* Only an identified flow has a protocol and tags (§1). */

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "meters/measure.h"
 #include "record.h"
+#include "stop_signal.h"
 #include "stream.h"
 
 /*
@@ -91,8 +92,10 @@ int main(int argc, char **argv)
 
     struct fc_reader reader;
     struct fc_writer writer;
+    fc_stop_signals_install();
     fc_writer_open(&writer, STDOUT_FILENO, "stdout");
     fc_reader_open(&reader, STDIN_FILENO, "stdin");
+    fc_reader_flush_on_wait(&reader, &writer);
     fc_writer_header(&writer, &reader.header, argc, argv, NULL);
 
     static struct meter_sample sample;
@@ -116,7 +119,7 @@ int main(int argc, char **argv)
             continue;
         }
         meter_measure(&sample.session, &vector);
-        fc_vector_pack_record(fc_writer_packer(&writer), &rec.obj, &vector);
+        fc_vector_pack_record(fc_writer_packer(&writer), &rec, &vector);
         fc_writer_record_done(&writer);
         count.vectors++;
         if (!drop_samples)

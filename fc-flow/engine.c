@@ -15,6 +15,18 @@
  * soon as no more payload can join it: when it is complete, when the TCP flow closes
  * (FIN both ways or a RST: new data after that is not part of this connection), or
  * else just before its flow record, so samples are held only while flows are open.
+ *
+ * Live input also brings clock records (wall time) while no packets come, so flows
+ * still end by idle timeout when traffic stops. Packet times come from the capturing
+ * host, whose clock may differ from ours, so a clock record moves the packet clock by
+ * the wall time that passed since the first clock record after the last packet, never
+ * to the wall time itself (a replayed old capture would otherwise end every flow).
+ *
+ * Interim records (the flow stays open, counters so far): with preview, one when a
+ * flow's sample goes out while the flow is open, right after the sample, so the
+ * verdict stages have decided by the time they see it; with flush, one of every open
+ * flow each time the clock passes a multiple of flush_us from its start. A TCP flow
+ * already closed (FIN both ways or RST) gets none: its final record is seconds away.
  */
 
 void engine_init(struct engine *e, const struct engine_options *opt, struct fc_writer *out)
@@ -58,6 +70,43 @@ static void end_flow(struct engine *e, uint32_t slot, enum fc_flow_reason reason
     flow_remove(&e->table, slot);
 }
 
+/* Times come from the input, so any int64: sums saturate and differences are taken
+ * unsigned (exact whenever the later time is not below the earlier). */
+static int64_t add_saturating(int64_t t, uint64_t add)
+{
+    int64_t sum;
+    if (add > INT64_MAX || __builtin_add_overflow(t, (int64_t)add, &sum))
+        return INT64_MAX;
+    return sum;
+}
+
+static uint64_t later_minus(int64_t later, int64_t earlier) { return (uint64_t)later - (uint64_t)earlier; }
+
+/* Interim records of every open flow; not of closed ones (their final record is near). */
+static void flush_all(struct engine *e)
+{
+    e->count.flushes++;
+    for (int c = 0; c < TC_COUNT; c++) {
+        if (c == TC_CLOSED)
+            continue;
+        for (uint32_t s = e->table.lru_head[c]; s != FLOW_NONE; s = flow_at(&e->table, s)->lru_next) {
+            flow_write_interim(flow_at(&e->table, s), FC_REASON_FLUSH, e->out);
+            e->count.flushed++;
+        }
+    }
+}
+
+/* After a long silence one flush reports it; the schedule stays on its grid. */
+static void flush_if_due(struct engine *e)
+{
+    if (!e->opt.flush_us || e->clock_us < e->next_flush_us)
+        return;
+    flush_all(e);
+    uint64_t periods = later_minus(e->clock_us, e->next_flush_us) / (uint64_t)e->opt.flush_us + 1;
+    uint64_t step = periods > UINT64_MAX / (uint64_t)e->opt.flush_us ? UINT64_MAX : periods * (uint64_t)e->opt.flush_us;
+    e->next_flush_us = add_saturating(e->next_flush_us, step);
+}
+
 static void expire_idle(struct engine *e)
 {
     for (int c = 0; c < TC_COUNT; c++)
@@ -66,10 +115,31 @@ static void expire_idle(struct engine *e)
             if (!head)
                 break;
             struct flow *f = flow_at(&e->table, head);
-            if (e->clock_us - f->end_us <= e->opt.timeout_us[c])
+            if (e->clock_us <= f->end_us || later_minus(e->clock_us, f->end_us) <= (uint64_t)e->opt.timeout_us[c])
                 break;
             end_flow(e, head, FC_REASON_TIMEOUT);
         }
+}
+
+void engine_wall_clock(struct engine *e, int64_t now_us)
+{
+    e->count.clock_records++;
+    if (!e->clock_started)
+        return;   /* no flows yet, nothing to time */
+    if (!e->wall_anchored) {
+        e->wall_anchored = true;
+        e->anchor_wall_us = now_us;
+        e->anchor_clock_us = e->clock_us;
+        return;
+    }
+    if (now_us <= e->anchor_wall_us)
+        return;
+    int64_t moved = add_saturating(e->anchor_clock_us, later_minus(now_us, e->anchor_wall_us));
+    if (moved > e->clock_us) {
+        e->clock_us = moved;
+        expire_idle(e);
+        flush_if_due(e);
+    }
 }
 
 void engine_end_all(struct engine *e)
@@ -166,8 +236,13 @@ static void add_to_sample(struct engine *e, struct flow *f, int dir, const struc
     if (!f->sample)
         f->sample = sample_new(&e->samples);
     if (sample_add(&e->samples, f->sample, dir, d->payload_len, p->ts_us - f->start_us, p->data + d->payload_offset,
-                   d->payload_captured))
+                   d->payload_captured)) {
         write_sample(e, f);
+        if (e->opt.preview && !flow_is_closed(f)) {
+            flow_write_interim(f, FC_REASON_PREVIEW, e->out);
+            e->count.previews++;
+        }
+    }
 }
 
 static void flow_packet(struct engine *e, const struct packet_prep *pp)
@@ -255,11 +330,16 @@ void engine_packet(struct engine *e, const struct packet_prep *pp)
         e->count.other_link++;
         return;
     }
-    if (!e->clock_started || p->ts_us > e->clock_us) {
-        e->clock_us = p->ts_us;
+    if (!e->clock_started) {
         e->clock_started = true;
+        e->clock_us = p->ts_us;
+        e->next_flush_us = add_saturating(p->ts_us, (uint64_t)e->opt.flush_us);
+    } else if (p->ts_us > e->clock_us) {
+        e->clock_us = p->ts_us;
     }
+    e->wall_anchored = false;
     expire_idle(e);
+    flush_if_due(e);
     const struct fc_decoded *d = &pp->d;
     enum fc_decode_status st = pp->st;
     if (st == FC_DEC_NOT_IP) {

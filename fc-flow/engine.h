@@ -15,12 +15,14 @@ struct engine_options {
     int64_t timeout_us[TC_COUNT];   /* idle timeout per class; TC_CLOSED: after FIN both ways or RST */
     uint32_t max_flows;
     struct sample_limits sample;
+    bool preview;                   /* an interim record when a flow's sample goes out while it is open */
+    int64_t flush_us;               /* every flush_us of the clock, an interim record of every open flow; 0 = never */
 };
 
 /* The stats record's counters, in the order they are written. */
 #define ENGINE_COUNTERS(X) \
     X(packets) X(ip_packets) X(non_ip) X(other_link) X(bad_ip) X(fragments) X(orphan_fragments) \
-    X(flows) X(evicted) X(malformed_entries)
+    X(flows) X(evicted) X(malformed_entries) X(previews) X(flushes) X(flushed) X(clock_records)
 
 struct engine_counters {
 #define ENGINE_COUNTER_FIELD(name) uint64_t name;
@@ -34,8 +36,11 @@ struct engine {
     struct sample_pool samples;
     struct fragment_table *frags;
     struct fc_writer *out;
-    int64_t clock_us;               /* largest packet timestamp seen */
+    int64_t clock_us;               /* largest packet timestamp seen, moved on by the wall clock */
     bool clock_started;
+    bool wall_anchored;             /* a clock record came since the last packet: */
+    int64_t anchor_wall_us, anchor_clock_us; /* its wall time, and clock_us then */
+    int64_t next_flush_us;          /* with opt.flush_us: when the next flush is due */
     uint64_t next_id;
     struct engine_counters count;
 };
@@ -60,6 +65,8 @@ void engine_prefetch_flow(const struct engine *e, const struct packet_prep *pp);
 void engine_packet(struct engine *e, const struct packet_prep *pp);
 /* Ends every flow (end of input), oldest activity first. */
 void engine_end_all(struct engine *e);
+/* A clock record's wall time (live input): moves the clock on while no packets come. */
+void engine_wall_clock(struct engine *e, int64_t now_us);
 
 /* flow_packet.c: what one decoded packet does to its flow; returns true when the
  * packet's payload belongs in the sample (not a TCP retransmission). */
@@ -77,5 +84,7 @@ enum timeout_class flow_timeout_class(const struct flow *f);
 void flow_export(const struct flow *f, enum fc_flow_reason reason, struct fc_flow *out);
 /* The reason a flow ending at end of input or by idle timeout gets. */
 enum fc_flow_reason flow_natural_reason(const struct flow *f, bool end_of_input);
+/* Writes an interim flow record (reason preview or flush) of a flow that stays open. */
+void flow_write_interim(const struct flow *f, enum fc_flow_reason reason, struct fc_writer *out);
 
 #endif

@@ -54,6 +54,14 @@ static uint64_t missed_bytes(const struct flow *f)
     return missed;
 }
 
+void flow_write_interim(const struct flow *f, enum fc_flow_reason reason, struct fc_writer *out)
+{
+    struct fc_flow now;
+    flow_export(f, reason, &now);
+    fc_flow_pack_record(fc_writer_packer(out), &now);
+    fc_writer_record_done(out);
+}
+
 void flow_export(const struct flow *f, enum fc_flow_reason reason, struct fc_flow *out)
 {
     memset(out, 0, sizeof *out);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "log.h"
 #include "record.h"
+#include "stop_signal.h"
 #include "stream.h"
 
 /*
@@ -18,6 +19,11 @@
  * place of packet batches the flow, sample and stats records. Damage in the input
  * (a malformed packet entry, a damaged record) is reported and counted; everything
  * valid is still processed and every flow still ends, and the exit status is 1.
+ * Clock records (live input) move the clock and are passed on. SIGINT or SIGTERM end
+ * the input early (stream.h: what upstream still sends is read, for a grace period),
+ * then every flow ends as at the end of input and the exit status is 0. Whenever the
+ * input has nothing to read, what is written so far goes out, so live flows are not
+ * held back in the output buffer.
  */
 
 static const char usage_text[] =
@@ -32,6 +38,10 @@ static const char usage_text[] =
     "      --icmp-timeout SEC      idle timeout of ICMP and ICMPv6 flows (default 60)\n"
     "      --other-timeout SEC     idle timeout of other IP protocols (default 60)\n"
     "      --closed-timeout SEC    a TCP flow ends SEC after FIN both ways or a RST (default 5)\n"
+    "      --preview               also report a flow while it is open, once its payload sample\n"
+    "                              is complete (reason preview); its final record follows\n"
+    "      --flush SEC             every SEC of traffic time (wall time with live input), also\n"
+    "                              report every open flow (reason flush); 0 = never (default)\n"
     "      --max-flows N           most concurrent flows; the least recently active is\n"
     "                              ended (reason forced) to make room (default 4194304)\n"
     "      --sample-packets N      payload packets per flow sample (default: fc-read's, or 20)\n"
@@ -42,6 +52,7 @@ static const char usage_text[] =
 enum {
     OPT_VERSION = 256, OPT_DEBUG, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT, OPT_ICMP_TIMEOUT, OPT_OTHER_TIMEOUT,
     OPT_CLOSED_TIMEOUT, OPT_MAX_FLOWS, OPT_SAMPLE_PACKETS, OPT_SAMPLE_FULL, OPT_SAMPLE_FULL_BYTES, OPT_SAMPLE_BYTES,
+    OPT_PREVIEW, OPT_FLUSH,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +65,8 @@ static const struct option long_options[] = {
     { "icmp-timeout", required_argument, NULL, OPT_ICMP_TIMEOUT },
     { "other-timeout", required_argument, NULL, OPT_OTHER_TIMEOUT },
     { "closed-timeout", required_argument, NULL, OPT_CLOSED_TIMEOUT },
+    { "preview", no_argument, NULL, OPT_PREVIEW },
+    { "flush", required_argument, NULL, OPT_FLUSH },
     { "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
     { "sample-packets", required_argument, NULL, OPT_SAMPLE_PACKETS },
     { "sample-full-packets", required_argument, NULL, OPT_SAMPLE_FULL },
@@ -110,6 +123,20 @@ static void write_stats(struct fc_writer *w, const struct engine_counters *c)
     fc_writer_record_done(w);
 #define INFO_COUNTER(name) fc_info("%s: %" PRIu64, #name, c->name);
     ENGINE_COUNTERS(INFO_COUNTER)
+}
+
+/* Feeds a clock record's wall time to the engine; false if it has none. */
+static bool process_clock(struct engine *e, const struct fc_reader *r, const struct fc_record *rec)
+{
+    int64_t now_us;
+    if (fc_obj_int(fc_map_get(&rec->obj, FC_KEY_NOW), &now_us)) {
+        engine_wall_clock(e, now_us);
+        return true;
+    }
+    e->count.malformed_entries++;
+    fc_warn("%s: offset %" PRIu64 ": clock record without an integer \"%s\"; passed on, clock unchanged", r->name,
+            rec->offset, FC_KEY_NOW);
+    return false;
 }
 
 /* Feeds one packet batch record to the engine; false if it is malformed. */
@@ -180,6 +207,10 @@ int main(int argc, char **argv)
             fc_verbosity = 2;
         } else if (c == OPT_MAX_FLOWS) {
             opt.max_flows = (uint32_t)fc_parse_count(optarg, name, 1, 1u << 30);
+        } else if (c == OPT_PREVIEW) {
+            opt.preview = true;
+        } else if (c == OPT_FLUSH) {
+            opt.flush_us = (int64_t)fc_parse_count(optarg, name, 0, 1000000000000ull) * 1000000;
         } else {
             bool known = false;
             for (size_t i = 0; i < sizeof timeout_options / sizeof timeout_options[0]; i++)
@@ -201,11 +232,13 @@ int main(int argc, char **argv)
     if (optind < argc)
         fc_usage_error("unexpected argument '%s' (fc-flow reads stdin and writes stdout)", argv[optind]);
 
+    fc_stop_signals_install();
     struct fc_reader reader;
     struct fc_writer writer;
     fc_writer_open(&writer, STDOUT_FILENO, "stdout");
     fc_reader_open(&reader, STDIN_FILENO, "stdin");
-    fc_reader_decode_only(&reader, 1u << FC_REC_PACKETS); /* the rest passes through as bytes */
+    fc_reader_flush_on_wait(&reader, &writer);
+    fc_reader_decode_only(&reader, 1u << FC_REC_PACKETS | 1u << FC_REC_CLOCK); /* the rest passes through as bytes */
     opt.sample.packets = resolve_sample(&sample_opts[0], reader.header.sample_packets);
     opt.sample.full_packets = resolve_sample(&sample_opts[1], reader.header.sample_full_packets);
     opt.sample.bytes = resolve_sample(&sample_opts[2], reader.header.sample_bytes);
@@ -223,6 +256,10 @@ int main(int argc, char **argv)
         if (rec.kind == FC_REC_PACKETS) {
             if (!process_batch(&engine, &reader, &rec))
                 damaged = true;
+        } else if (rec.kind == FC_REC_CLOCK) {
+            if (!process_clock(&engine, &reader, &rec))
+                damaged = true;
+            fc_writer_raw(&writer, rec.raw, rec.raw_len);
         } else {
             fc_writer_raw(&writer, rec.raw, rec.raw_len);
         }

@@ -1,4 +1,4 @@
-/* \summary: reading one capture source (pcap or pcapng, file or stdin) into packet batches */
+/* \summary: reading one pcap or pcapng stream (file, stdin, socket, download) into a sink */
 #include "capture.h"
 
 #include <errno.h>
@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "damage_offset.h"
+#include "fd_stream.h"
+#include "input_stop.h"
 #include "linktype.h"
 #include "log.h"
 #include "progress.h"
@@ -23,10 +25,13 @@
  * (damage_offset.h). The BPF filter is run here (pcap_offline_filter) rather than
  * inside libpcap, so every record passes through this loop and is counted, even
  * those the filter drops.
+ *
+ * Input ending (input_stop.h) is looked at between packets; a stream cut short by it
+ * ends cleanly, not as damage.
  */
 
 struct source {
-    const char *path;     /* as given; "-" for stdin */
+    const char *path;     /* as given; "-" for stdin; NULL for a stream */
     const char *name;     /* for messages */
     FILE *file;
     pcap_t *pcap;
@@ -40,13 +45,19 @@ struct source {
 };
 
 /* Opens the file (or a private copy of stdin, so a second "-" finds it at its end
- * instead of closed). NULL with a message when it cannot be opened. */
+ * instead of closed, read so that a quiet pipe does not delay a stop). NULL with a
+ * message when it cannot be opened. */
 static FILE *open_input(const char *path, const char *name)
 {
     FILE *f;
     if (strcmp(path, "-") == 0) {
         int fd = dup(STDIN_FILENO);
-        f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+        f = fd >= 0 ? fd_stream_open(fd) : NULL;
+        if (!f && fd >= 0) {
+            int err = errno;
+            close(fd);
+            errno = err;
+        }
     } else {
         f = fopen(path, "rb");
     }
@@ -74,7 +85,7 @@ static enum capture_outcome open_capture(struct source *s, bool quiet_not_captur
             fc_warn("%s: skipped: empty file", s->name);
         else
             fc_warn("%s: empty %s, expected a pcap or pcapng capture", s->name,
-                    strcmp(s->path, "-") == 0 ? "input" : "file");
+                    s->path && strcmp(s->path, "-") != 0 ? "file" : "input");
         return CAPTURE_NOT_A_CAPTURE;
     }
     s->pcap = pcap_fopen_offline_with_tstamp_precision(s->file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -104,10 +115,7 @@ static bool compile_filter(struct source *s, const char *expr)
     return true;
 }
 
-/* Microseconds since the epoch, floored (nanosecond precision was asked for). pcapng
- * times are 64-bit and a damaged file can hold any of them: those beyond what 64 bits
- * of microseconds hold are clamped rather than overflowed. */
-static int64_t timestamp_us(const struct timeval *tv)
+int64_t capture_timestamp_us(const struct timeval *tv)
 {
     const int64_t max_sec = INT64_MAX / 1000000 - 10; /* room for tv_usec, up to 4.3e9 ns */
     int64_t sec = (int64_t)tv->tv_sec;
@@ -115,30 +123,34 @@ static int64_t timestamp_us(const struct timeval *tv)
     return sec * 1000000 + (int64_t)((uint64_t)(uint32_t)tv->tv_usec / 1000);
 }
 
-/* The packet as it goes into the batch: network layer found by the link decoder,
- * or the raw frame labelled with its DLT. */
-static void build_packet(const struct source *s, const struct pcap_pkthdr *h, const uint8_t *frame,
-                         struct fc_packet *p)
+void capture_frame_to_packet(const struct linktype *lt, int dlt, const uint8_t *frame, uint32_t caplen,
+                             uint32_t len, struct fc_packet *p)
 {
     struct fc_netlayer nl = { 0, 0, 0, 0 };
-    p->flags = h->caplen < h->len ? FC_PKT_SNAPPED : 0;
-    p->source = s->number;
-    p->wire_len = h->len;
-    p->ts_us = timestamp_us(&h->ts);
-    if (s->linktype && s->linktype->decode(frame, h->caplen, &nl)) {
+    p->flags = caplen < len ? FC_PKT_SNAPPED : 0;
+    p->wire_len = len;
+    if (lt && lt->decode(frame, caplen, &nl)) {
         p->link = FC_LINK_NETWORK;
         p->proto = nl.ethertype;
         p->vlan = nl.vlan;
         p->vlan2 = nl.vlan2;
         p->data = frame + nl.offset;
-        p->data_len = h->caplen - nl.offset;
+        p->data_len = caplen - nl.offset;
     } else {
         p->link = FC_LINK_OTHER;
-        p->proto = (uint16_t)s->dlt;
+        p->proto = (uint16_t)dlt;
         p->vlan = p->vlan2 = 0;
         p->data = frame;
-        p->data_len = h->caplen;
+        p->data_len = caplen;
     }
+}
+
+static void build_packet(const struct source *s, const struct pcap_pkthdr *h, const uint8_t *frame,
+                         struct fc_packet *p)
+{
+    capture_frame_to_packet(s->linktype, s->dlt, frame, h->caplen, h->len, p);
+    p->source = s->number;
+    p->ts_us = capture_timestamp_us(&h->ts);
 }
 
 /* Describes the damage libpcap stopped at, for the warning and the source record. */
@@ -148,7 +160,7 @@ static void describe_damage(struct source *s, const struct record_position *rp, 
     bool pcapng = pcap_major_version(s->pcap) == 1; /* libpcap reports pcapng as version 1.0 */
     const char *kind = strstr(what, "truncated") ? "truncated" : "damaged";
     long long at = rp->known ? (long long)rp->at
-                 : pcapng && strcmp(s->path, "-") != 0 ? pcapng_damage_offset(s->path, good_records)
+                 : pcapng && s->path && strcmp(s->path, "-") != 0 ? pcapng_damage_offset(s->path, good_records)
                  : -1;
     if (at >= 0)
         snprintf(s->error, sizeof s->error, "offset %lld: %s %s (%s)", at, kind,
@@ -160,7 +172,7 @@ static void describe_damage(struct source *s, const struct record_position *rp, 
 }
 
 /* Reads every packet; false when the source ended in damage. */
-static bool read_packets(struct reader *r, struct source *s)
+static bool read_packets(struct sink *sink, struct source *s)
 {
     struct progress pr;
     progress_start(&pr, s->name, s->file);
@@ -169,32 +181,55 @@ static bool read_packets(struct reader *r, struct source *s)
     struct record_position rp;
     record_position_start(&rp, pcap_major_version(s->pcap) == 2);
     uint64_t seen = 0;
-    int rc;
-    while ((rc = pcap_next_ex(s->pcap, &h, &frame)) == 1) {
+    int rc = 0;
+    while (!input_stop_requested() && (rc = pcap_next_ex(s->pcap, &h, &frame)) == 1) {
         seen++;
         if (!s->has_filter || pcap_offline_filter(&s->filter, h, frame)) {
             struct fc_packet p;
             build_packet(s, h, frame, &p);
-            r->counters.bytes_captured += h->caplen;
-            if (p.link == FC_LINK_OTHER)
-                r->counters.link_other++;
-            trim_packet(&r->trim, &p);
-            r->counters.bytes_sent += p.data_len;
-            batch_add(&r->batch, &p);
-            s->packets++;
+            if (sink->ops->packet(sink, &p, h->caplen))
+                s->packets++;
         }
         record_position_advance(&rp, h->caplen, s->file);
         progress_packet(&pr, seen);
     }
     progress_end(&pr);
-    if (rc == PCAP_ERROR) {
+    if (rc == PCAP_ERROR && !input_stop_requested()) {
         describe_damage(s, &rp, seen);
         return false;
     }
     return true;
 }
 
-enum capture_outcome capture_read(struct reader *r, const char *path, bool quiet_not_capture)
+/* Reads an opened source to its end and closes it. */
+static enum capture_outcome read_opened(struct sink *sink, struct source *s, bool quiet_not_capture)
+{
+    enum capture_outcome outcome = open_capture(s, quiet_not_capture);
+    if (outcome != CAPTURE_OK) {
+        fclose(s->file);
+        return outcome;
+    }
+    if (!compile_filter(s, sink->filter)) {
+        pcap_close(s->pcap);
+        return CAPTURE_UNREADABLE;
+    }
+    struct source_event ev = { s->path ? s->path : s->name, 0, s->dlt, pcap_snapshot(s->pcap), 0, NULL };
+    sink->ops->open(sink, &ev);
+    s->number = (uint16_t)ev.index; /* packet entries have 16 bits; the source record has all */
+    fc_info("%s: source %llu, link type %s (%d), snaplen %d", s->name, (unsigned long long)ev.index,
+            s->linktype ? s->linktype->name : "unsupported: frames passed on raw", s->dlt, ev.snaplen);
+
+    bool clean = read_packets(sink, s);
+    ev.packets = s->packets;
+    ev.error = clean ? NULL : s->error;
+    sink->ops->end(sink, &ev);
+    if (s->has_filter)
+        pcap_freecode(&s->filter);
+    pcap_close(s->pcap);
+    return clean ? CAPTURE_OK : CAPTURE_DAMAGED;
+}
+
+enum capture_outcome capture_read(struct sink *sink, const char *path, bool quiet_not_capture)
 {
     struct source s;
     memset(&s, 0, sizeof s);
@@ -203,33 +238,14 @@ enum capture_outcome capture_read(struct reader *r, const char *path, bool quiet
     s.file = open_input(path, s.name);
     if (!s.file)
         return CAPTURE_UNREADABLE;
-    enum capture_outcome outcome = open_capture(&s, quiet_not_capture);
-    if (outcome != CAPTURE_OK) {
-        fclose(s.file);
-        return outcome;
-    }
-    if (!compile_filter(&s, r->filter)) {
-        pcap_close(s.pcap);
-        return CAPTURE_UNREADABLE;
-    }
-    uint64_t index = r->next_source++;
-    s.number = (uint16_t)index; /* packet entries have 16 bits; the source record has all */
-    struct source_event ev = { path, index, s.dlt, pcap_snapshot(s.pcap), 0, NULL };
-    write_source_open(r->w, &ev);
-    fc_info("%s: source %llu, link type %s (%d), snaplen %d", s.name, (unsigned long long)index,
-                s.linktype ? s.linktype->name : "unsupported: frames passed on raw", s.dlt, ev.snaplen);
+    return read_opened(sink, &s, quiet_not_capture);
+}
 
-    bool clean = read_packets(r, &s);
-    batch_flush(&r->batch);
-    ev.packets = s.packets;
-    ev.error = clean ? NULL : s.error;
-    write_source_end(r->w, &ev);
-    r->counters.sources++;
-    r->counters.packets += s.packets;
-    if (!clean)
-        r->counters.sources_damaged++;
-    if (s.has_filter)
-        pcap_freecode(&s.filter);
-    pcap_close(s.pcap);
-    return clean ? CAPTURE_OK : CAPTURE_DAMAGED;
+enum capture_outcome capture_read_stream(struct sink *sink, FILE *stream, const char *name)
+{
+    struct source s;
+    memset(&s, 0, sizeof s);
+    s.name = name;
+    s.file = stream;
+    return read_opened(sink, &s, false);
 }

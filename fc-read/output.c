@@ -89,7 +89,8 @@ void write_stats(struct fc_writer *w, const struct read_counters *c)
 #define COUNTER(f) { #f, offsetof(struct read_counters, f) }
         COUNTER(sources), COUNTER(sources_damaged), COUNTER(packets), COUNTER(bytes_captured),
         COUNTER(bytes_sent), COUNTER(link_other), COUNTER(not_ip), COUNTER(undecodable),
-        COUNTER(fragments), COUNTER(cut),
+        COUNTER(fragments), COUNTER(cut), COUNTER(dropped_packets), COUNTER(tzsp_malformed),
+        COUNTER(tzsp_ignored), COUNTER(kernel_dropped), COUNTER(refused_clients),
 #undef COUNTER
     };
     msgpack_packer *pk = fc_writer_packer(w);

@@ -1,8 +1,8 @@
-/* \summary: the SOURCE arguments: stdin, files, directory:MODE:PATH, and listing directories */
+/* \summary: the SOURCE arguments: one registry of source kinds, and listing directories */
 #include "sources.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,66 +12,46 @@
 #include "log.h"
 #include "xalloc.h"
 
-#define DIRECTORY_PREFIX "directory:"
 #define MAX_DEPTH 64 /* deeper trees are reported, not walked */
 
-static const struct {
-    const char *name;     /* matched case-insensitively, as the wrapper's --format is */
-    bool supported;
-    bool recursive;
-} directory_modes[] = {
-    { "Once", true, false },
-    { "OnceRecursive", true, true },
-    { "Monitor", false, false },
+/* Longer prefixes first where one starts another (directory:Monitor: before directory:);
+ * the plain path, with the empty prefix, last. */
+static const struct source_kind *const kinds[] = {
+    &source_monitor, &source_directory, &source_tcp_connect, &source_tcp_listen, &source_tzsp,
+    &source_http, &source_https, &source_iface, &source_path,
 };
 
-/* Input forms of the flowcarp product that fc-read does not read yet; an argument
- * starting so that names no existing file is refused rather than opened as a file. */
-static const char *const unsupported_schemes[] = { "tcp:", "tcpconnect:", "tzsp:", "http://", "https://" };
-
-static bool parse_directory(const char *arg, struct source_arg *out)
-{
-    const char *mode = arg + strlen(DIRECTORY_PREFIX);
-    const char *colon = strchr(mode, ':');
-    size_t mode_len = colon ? (size_t)(colon - mode) : strlen(mode);
-    for (size_t i = 0; i < sizeof directory_modes / sizeof directory_modes[0]; i++) {
-        if (strlen(directory_modes[i].name) != mode_len || strncasecmp(mode, directory_modes[i].name, mode_len))
-            continue;
-        if (!directory_modes[i].supported) {
-            fc_warn("%s: directory mode %s is not supported yet (use Once or OnceRecursive)", arg,
-                    directory_modes[i].name);
-            return false;
-        }
-        if (!colon || !colon[1]) {
-            fc_warn("%s: no directory given; the form is directory:%s:PATH", arg, directory_modes[i].name);
-            return false;
-        }
-        out->kind = SOURCE_DIRECTORY;
-        out->path = colon + 1;
-        out->recursive = directory_modes[i].recursive;
-        return true;
-    }
-    fc_warn("%s: unknown directory mode '%.*s' (expected Once or OnceRecursive)", arg, (int)mode_len, mode);
-    return false;
-}
+struct source_counters source_counters;
 
 bool source_arg_parse(const char *arg, struct source_arg *out)
 {
-    out->kind = SOURCE_PATH;
-    out->path = arg;
-    out->recursive = false;
+    memset(out, 0, sizeof *out);
+    out->arg = arg;
     if (arg[0] == 0) {
         fc_warn("an empty SOURCE argument names no file");
         return false;
     }
-    if (strncmp(arg, DIRECTORY_PREFIX, strlen(DIRECTORY_PREFIX)) == 0 && access(arg, F_OK) != 0)
-        return parse_directory(arg, out);
-    for (size_t i = 0; i < sizeof unsupported_schemes / sizeof unsupported_schemes[0]; i++)
-        if (strncmp(arg, unsupported_schemes[i], strlen(unsupported_schemes[i])) == 0 && access(arg, F_OK) != 0) {
-            fc_warn("%s: reading from %.*s sources is not supported yet", arg,
-                    (int)strcspn(unsupported_schemes[i], ":"), unsupported_schemes[i]);
-            return false;
-        }
+    bool is_file = access(arg, F_OK) == 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t n = strlen(kinds[i]->prefix);
+        if (n > 0 && (is_file || strncasecmp(arg, kinds[i]->prefix, n) != 0))
+            continue;
+        out->kind = kinds[i];
+        out->rest = arg + n;
+        return kinds[i]->parse(out->rest, out);
+    }
+    return false; /* not reached: the plain path takes anything */
+}
+
+bool source_parse_port(const char *text, const char *arg, uint16_t *port)
+{
+    char *end;
+    unsigned long v = strtoul(text, &end, 10);
+    if (*text < '0' || *text > '9' || *end || v < 1 || v > 65535) {
+        fc_warn("%s: '%s' is not a port number from 1 to 65535", arg, text);
+        return false;
+    }
+    *port = (uint16_t)v;
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../fc-feat/meters/measure.h"
+#include "acceptance.h"
 #include "cli.h"
 #include "log.h"
 #include "model.h"
@@ -23,6 +24,8 @@
 
 #define MIN_SESSIONS 10
 #define GOOD_SESSIONS 100
+#define DEFAULT_QUANTILE 0.99
+#define DEFAULT_FOLDS 10
 
 static const char usage_text[] =
     "usage: fc-train [options] -n NAME -o FILE < sessions\n"
@@ -35,9 +38,12 @@ static const char usage_text[] =
     "  -n, --name NAME     the protocol's name, e.g. \"Example RAT\"\n"
     "  -t, --tags TAGS     comma-separated tags, e.g. MALICIOUS,REMOTEACCESS\n"
     "  -o, --output FILE   where to write the model (.fcp; - for stdout)\n"
-    "      --merge         merge the given models (same name and meter set) instead\n";
+    "      --merge         merge the given models (same name and meter set) instead\n"
+    "      --quantile Q    acceptance threshold: this quantile of the sessions' out-of-fold\n"
+    "                      divergences (default 0.99)\n"
+    "      --folds K       folds of consecutive sessions for those divergences (default 10)\n";
 
-enum { OPT_VERSION = 256, OPT_DEBUG, OPT_MERGE };
+enum { OPT_VERSION = 256, OPT_DEBUG, OPT_MERGE, OPT_QUANTILE, OPT_FOLDS };
 
 static const struct option long_options[] = {
     { "help", no_argument, NULL, 'h' },
@@ -48,12 +54,16 @@ static const struct option long_options[] = {
     { "tags", required_argument, NULL, 't' },
     { "output", required_argument, NULL, 'o' },
     { "merge", no_argument, NULL, OPT_MERGE },
+    { "quantile", required_argument, NULL, OPT_QUANTILE },
+    { "folds", required_argument, NULL, OPT_FOLDS },
     { NULL, 0, NULL, 0 },
 };
 
 struct train_options {
     const char *name, *tags, *output;
     bool merge;
+    double quantile;
+    uint32_t folds;
 };
 
 static void add_tags(struct fc_model *m, const char *list)
@@ -85,8 +95,8 @@ static bool has_measurements(const struct fc_vector *v)
     return false;
 }
 
-/* Reads the stream and adds every session; returns whether the input was damaged. */
-static bool train_from_stream(struct fc_model *m)
+/* Reads the stream and adds every session (also kept in `kept`); returns whether the input was damaged. */
+static bool train_from_stream(struct fc_model *m, struct session_store *kept)
 {
     struct fc_reader reader;
     fc_reader_open(&reader, STDIN_FILENO, "stdin");
@@ -105,6 +115,7 @@ static bool train_from_stream(struct fc_model *m)
             if (!has_measurements(&vector))
                 break;
             add_vector(m, &vector);
+            session_store_add(kept, &vector);
             if (!fc_model_add_session(m, vector.proto, model_why))
                 fc_die(FC_EXIT_BAD_INPUT, "%s: offset %" PRIu64 ": %s", reader.name, rec.offset, model_why);
             break;
@@ -160,6 +171,20 @@ static void merge_files(struct fc_model *out, char **paths, int n)
     }
 }
 
+static void set_acceptance(struct fc_model *m, const struct session_store *kept, const struct train_options *o)
+{
+    double d;
+    char why[FC_MODEL_WHY];
+    if (!acceptance_compute(kept, m, o->quantile, o->folds, &d)) {
+        fc_warn("model '%s': no session has a scored meter, so the model gets no acceptance threshold", m->name);
+        return;
+    }
+    if (!fc_model_set_acceptance(m, o->quantile, d, why))
+        fc_die(FC_EXIT_BAD_INPUT, "model '%s': %s", m->name, why);
+    fc_info("model '%s': acceptance threshold %.4f (quantile %g of %" PRIu64 " sessions' divergences, %u folds)",
+            m->name, d, o->quantile, m->sessions, o->folds);
+}
+
 static void parse_options(int argc, char **argv, struct train_options *o)
 {
     int c;
@@ -173,6 +198,8 @@ static void parse_options(int argc, char **argv, struct train_options *o)
         case 't': o->tags = optarg; break;
         case 'o': o->output = optarg; break;
         case OPT_MERGE: o->merge = true; break;
+        case OPT_QUANTILE: o->quantile = fc_parse_number(optarg, "quantile", 0.5, 1); break;
+        case OPT_FOLDS: o->folds = (uint32_t)fc_parse_number(optarg, "folds", 2, 1000); break;
         default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
         }
     }
@@ -193,7 +220,7 @@ static void parse_options(int argc, char **argv, struct train_options *o)
 int main(int argc, char **argv)
 {
     fc_log_init(argv[0]);
-    struct train_options opt = { 0 };
+    struct train_options opt = { .quantile = DEFAULT_QUANTILE, .folds = DEFAULT_FOLDS };
     parse_options(argc, argv, &opt);
     struct fc_model model;
     bool damaged = false;
@@ -203,12 +230,15 @@ int main(int argc, char **argv)
             snprintf(model.name, sizeof model.name, "%s", opt.name);
     } else {
         model_for_meters(&model, opt.name);
-        damaged = train_from_stream(&model);
+        struct session_store kept = { 0 };
+        damaged = train_from_stream(&model, &kept);
         if (model.sessions < MIN_SESSIONS)
             fc_die(FC_EXIT_BAD_INPUT,
                    "only %" PRIu64 " session%s with payload in the input; a model needs at least %d "
                    "(%d or more, from several sources, is better); no model written",
                    model.sessions, model.sessions == 1 ? "" : "s", MIN_SESSIONS, GOOD_SESSIONS);
+        set_acceptance(&model, &kept, &opt);
+        session_store_free(&kept);
     }
     if (opt.tags)
         add_tags(&model, opt.tags);

@@ -24,6 +24,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
+
+STARTED = time.time()
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
@@ -179,6 +182,73 @@ def lofo_divergences(flows, keyf, flowkey, test=None):
     return out
 
 
+# ---------------------------------------------------------------- acceptance thresholds (fc-train)
+
+def oof_divergences(flows, weights, folds=10):
+    """fc-train/acceptance.c: each flow's divergence to the model made from the other folds of
+    consecutive flows (in training order); None for a flow without a scored meter."""
+    n = len(flows)
+    folds = max(2, min(folds, n))
+    total = [[0] * BINS for _ in range(NM)]
+    for fl in flows:
+        for k, m in enumerate(fl.meters):
+            for b, c in m.items():
+                total[k][b] += c
+    out = []
+    for j in range(folds):
+        lo, hi = n * j // folds, n * (j + 1) // folds
+        if lo == hi:
+            continue
+        counts = [list(row) for row in total]
+        for fl in flows[lo:hi]:
+            for k, m in enumerate(fl.meters):
+                for b, c in m.items():
+                    counts[k][b] -= c
+        logs = ModelSums._logs(counts)
+        for fl in flows[lo:hi]:
+            out.append(mean_div(meter_divergences(fl.prep, logs), weights))
+    return out
+
+
+def acceptance_threshold(flows, weights, quantile, folds=10):
+    d = [x for x in oof_divergences(flows, weights, folds) if x is not None]
+    return percentile(d, 100.0 * quantile) if d else None
+
+
+class Thresholds:
+    """The acceptance threshold fc-train would give each class model of a fold (the class's flows
+    of every other file, in training order), computed afresh only for the classes the held-out
+    file has flows of (the others' models, and thresholds, are the full ones)."""
+
+    def __init__(self, flows, weights, quantile, folds=10):
+        self.weights, self.quantile, self.folds = weights, quantile, folds
+        self.by_class = {}
+        for fl in flows:
+            self.by_class.setdefault(fl.cls, []).append(fl)
+        self.full = {c: acceptance_threshold(v, weights, quantile, folds) for c, v in self.by_class.items()}
+        self.cache = {}
+
+    def without(self, file):
+        if file not in self.cache:
+            thr = dict(self.full)
+            for c, v in self.by_class.items():
+                rest = [fl for fl in v if fl.file != file]
+                if len(rest) != len(v):
+                    thr[c] = acceptance_threshold(rest, self.weights, self.quantile, self.folds) if rest else None
+            self.cache[file] = thr
+        return self.cache[file]
+
+
+_THRESHOLDS = {}
+
+
+def thresholds_for(flows, recipe):
+    key = (id(flows), tuple(recipe["weights"]), recipe["acceptance"][0])
+    if key not in _THRESHOLDS:
+        _THRESHOLDS[key] = Thresholds(flows, recipe["weights"], recipe["acceptance"][0])
+    return _THRESHOLDS[key]
+
+
 # ---------------------------------------------------------------- recipes
 
 def mean_div(ds, weights):
@@ -206,9 +276,14 @@ def decide(cands, rule):
     return best
 
 
-def classify_all(flows, D, recipe, exclude_class=None):
-    """Verdicts (class or None) for every flow under a recipe (weights, l4 filter, rule, models)."""
+def classify_all(flows, D, recipe, exclude_class=None, train=None):
+    """Verdicts (class or None) for every flow under a recipe (weights, l4 filter, rule, models).
+    `train`: the training flows when `flows` are other test flows (for acceptance thresholds)."""
     w = recipe["weights"]
+    acc = None
+    if recipe.get("acceptance"):
+        acc = thresholds_for(train if train is not None else flows, recipe)
+        factor = recipe["acceptance"][1]
     per_model = recipe.get("per_model_pct")
     own = None
     if per_model is not None:
@@ -232,6 +307,8 @@ def classify_all(flows, D, recipe, exclude_class=None):
                 cands.append((d, cls))
         cands.sort()
         rule = dict(recipe["rule"])
+        if acc is not None:
+            rule["per_model"] = {c: factor * t for c, t in acc.without(fl.file).items() if t is not None}
         if own is not None:
             if fl.file not in thr_cache:
                 thr_cache[fl.file] = {c: percentile([d for f, d in v if f != fl.file], per_model)
@@ -286,7 +363,7 @@ def novel(flows, D, recipe, classes):
     for c in classes:
         idx = [i for i, fl in enumerate(flows) if fl.cls == c]
         sub = [flows[i] for i in idx]
-        pred = classify_all(sub, [D[i] for i in idx], recipe, exclude_class=c)
+        pred = classify_all(sub, [D[i] for i in idx], recipe, exclude_class=c, train=flows)
         u = sum(1 for p in pred if p is None)
         shares[c] = u / len(sub)
         n_unk += u
@@ -304,9 +381,10 @@ def verify(flows, D, headers, bindir, folds, recipe):
     files = sorted({fl.file for fl in flows}, key=lambda f: -sum(1 for x in flows if x.file == f))
     chosen = [files[i * len(files) // folds] for i in range(folds)]
     worst, pairs, verdict_agree, verdict_n = 0.0, 0, 0, 0
+    worst_thr, n_thr = 0.0, 0
     for held in chosen:
         with tempfile.TemporaryDirectory() as tmp:
-            models = []
+            models, thresholds = [], {}
             classes = sorted({fl.cls for fl in flows})
             for c in classes:
                 train = [fl for fl in flows if fl.cls == c and fl.file != held]
@@ -317,6 +395,12 @@ def verify(flows, D, headers, bindir, folds, recipe):
                 subprocess.run([os.path.join(bindir, "fc-train"), "--name", c, "-o", path], input=stream,
                                check=True, stderr=subprocess.DEVNULL)
                 models.append((c, path))
+                acc = next(fcstream.records(open(path, "rb").read()))[0].get("acceptance")
+                if recipe.get("acceptance"):
+                    mine_thr = acceptance_threshold(train, weights, recipe["acceptance"][0])
+                    worst_thr = max(worst_thr, abs(mine_thr - acc["divergence"]))
+                    n_thr += 1
+                    thresholds[c] = recipe["acceptance"][1] * acc["divergence"]
             test = [fl for fl in flows if fl.file == held]
             args = [os.path.join(bindir, "fc-classify"), "--no-builtin", "--explain", "16"]
             for _, p in models:
@@ -334,11 +418,11 @@ def verify(flows, D, headers, bindir, folds, recipe):
                     pairs += 1
                 cands = sorted((mean_div(ds, weights), c) for c, (ds, tr) in mine.items()
                                if c in built and fl.proto in tr)
-                mine_v = decide(cands, recipe["rule"])
+                mine_v = decide(cands, dict(recipe["rule"], per_model=thresholds))
                 theirs = v.get("protocol") if v.get("verdict") == "identified" else None
                 verdict_n += 1
                 verdict_agree += (v.get("model") == (cands[0][1] if cands else None)) and mine_v == theirs
-    return chosen, pairs, worst, verdict_agree, verdict_n
+    return chosen, pairs, worst, verdict_agree, verdict_n, n_thr, worst_thr
 
 
 # ---------------------------------------------------------------- port independence
@@ -400,8 +484,11 @@ def weights_without(*names):
 
 
 ALL15 = [1] * NM
+# fc-train's default quantile and fc-classify's default acceptance factor
+PRODUCT_ACCEPTANCE = (0.99, 2.0)
 PRODUCT = {"weights": weights_without("AccumulatedDirectionBytes"), "l4_filter": True,
-           "rule": {"ratio": 0.93, "max": 3.0}}
+           "rule": {"ratio": 0.93, "max": 3.0}, "acceptance": PRODUCT_ACCEPTANCE}
+BEFORE = {k: v for k, v in PRODUCT.items() if k != "acceptance"}
 BASELINE = {"weights": ALL15, "l4_filter": False, "rule": {"max": 2.04}}
 RECIPES = [
     ("baseline: plain SPID, 15 meters, threshold 2.04, no transport filter", BASELINE, "D"),
@@ -419,7 +506,12 @@ RECIPES = [
      {"weights": PRODUCT["weights"], "l4_filter": True, "rule": {"ratio": 0.95, "max": 2.6}}, "D"),
     ("14 meters, l4 filter, ratio 0.94, max 3.0",
      {"weights": PRODUCT["weights"], "l4_filter": True, "rule": {"ratio": 0.94, "max": 3.0}}, "D"),
-    ("**product: 14 meters, l4 filter, ratio 0.93, max 3.0**", PRODUCT, "D"),
+    ("before acceptance thresholds: 14 meters, l4 filter, ratio 0.93, max 3.0", BEFORE, "D"),
+    ("**product: 14 meters, l4 filter, ratio 0.93, max 3.0, acceptance 2.0 × q0.99**", PRODUCT, "D"),
+    ("... acceptance 1.5 × q0.99", dict(PRODUCT, acceptance=(0.99, 1.5)), "D"),
+    ("... acceptance 1.25 × q0.99", dict(PRODUCT, acceptance=(0.99, 1.25)), "D"),
+    ("... acceptance 1.0 × q0.99", dict(PRODUCT, acceptance=(0.99, 1.0)), "D"),
+    ("... acceptance 1.5 × q0.95", dict(PRODUCT, acceptance=(0.95, 1.5)), "D"),
     ("14 meters, l4 filter, ratio 0.92, max 3.0",
      {"weights": PRODUCT["weights"], "l4_filter": True, "rule": {"ratio": 0.92, "max": 3.0}}, "D"),
     ("14 meters, l4 filter, ratio 0.90, max 3.0",
@@ -427,7 +519,7 @@ RECIPES = [
     ("14 meters, l4 filter, ratio 0.93, per-model p99 of own out-of-file divergences",
      {"weights": PRODUCT["weights"], "l4_filter": True, "rule": {"ratio": 0.93}, "per_model_pct": 99}, "D"),
     ("14 meters, separate (class, l4) models, ratio 0.93, max 3.0",
-     dict(PRODUCT, per_l4=True), "D2"),
+     dict(BEFORE, per_l4=True), "D2"),
     ("14 meters, l4 filter, absolute 2.3 only",
      {"weights": PRODUCT["weights"], "l4_filter": True, "rule": {"max": 2.3}}, "D"),
 ]
@@ -437,8 +529,8 @@ def pct(x):
     return "%.1f %%" % (100 * x)
 
 
-def other_unknown(other, DO, recipe):
-    pred = classify_all(other, DO, recipe)
+def other_unknown(other, DO, recipe, train):
+    pred = classify_all(other, DO, recipe, train=train)
     byc, called = {}, {}
     for fl, p in zip(other, pred):
         byc.setdefault(fl.cls, []).append(p is None)
@@ -463,6 +555,37 @@ def confusions(s, n=12):
     return ["| %s | %s | %d |" % (t, p if p else "unknown", k) for (t, p), k in items]
 
 
+def progress(what):
+    """A line on stderr per phase: the whole run takes a while."""
+    print("evaluate.py: %s (%.0f s)" % (what, time.time() - STARTED), file=sys.stderr, flush=True)
+
+
+def threat_section(L, a, flows, other, classes):
+    """The threat pack's figures (threats.py) when the generated captures are there."""
+    import generated
+    if not a.captures or not generated.captures(a.captures):
+        L.append("## Threat pack\n")
+        L.append("The generated captures (`make threat-captures service-captures`, in %s) were not there, so "
+                 "this run has no threat-pack figures.\n" % (a.captures or "$FC_CAPTURES"))
+        return
+    import threats
+    mining = threats.load_mining(a.corpus, a.bin, a.cache)
+    gen = threats.load_generated(a.captures, a.bin, os.path.join(a.cache, "generated"))
+    extra = [fl for fl in mining + gen if threats.gets_a_model(mining + gen, fl.cls)]
+    all_flows = flows + [fl for fl in extra if fl.cls not in threats.OPTIONAL]
+    other2 = [o for o in other if o.cls not in corpus.MINING_CLASSES]
+    D_all = lofo_divergences(all_flows, lambda f: f.cls, lambda f, k: True)
+    DO_all = lofo_divergences(all_flows, lambda f: f.cls, lambda f, k: True, test=other2)
+    tags = threats.class_tags(a.repo, sorted({fl.cls for fl in flows + extra}))
+    threats.report(L, all_flows, flows, other2, D_all, DO_all, tags, PRODUCT, [0, 1.0, 1.25, 1.5, 2.0], classes)
+    progress("threat pack, built-in set, done")
+    with_optional = flows + extra
+    if len(with_optional) > len(all_flows):
+        D_opt = lofo_divergences(with_optional, lambda f: f.cls, lambda f, k: True)
+        DO_opt = lofo_divergences(with_optional, lambda f: f.cls, lambda f, k: True, test=other2)
+        threats.optional_report(L, with_optional, other2, D_opt, DO_opt, tags, PRODUCT, classes)
+
+
 def main():
     ap = argparse.ArgumentParser(description="leave-one-file-out accuracy of FlowCarp on the shared corpus")
     ap.add_argument("--corpus", required=True)
@@ -472,16 +595,22 @@ def main():
     ap.add_argument("--verify", type=int, default=6, help="folds checked against the real fc-train/fc-classify")
     ap.add_argument("--port-captures", nargs="*", default=[], help="extra captures for the port check")
     ap.add_argument("--out", default="-")
+    ap.add_argument("--captures", default=None, help="the generated captures (corpus/make-captures), if any")
+    ap.add_argument("--repo", default=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                    help="the source tree (corpus/GROUP/*.tsv: the generated classes' tags)")
     a = ap.parse_args()
 
     flows, missed, headers = load_flows(a.corpus, a.bin, a.cache)
     other, _, _ = load_flows(a.corpus, a.bin, a.cache, in_set=False)
     classes = sorted({fl.cls for fl in flows})
     files = sorted({fl.file for fl in flows})
+    progress("corpus flows loaded")
     tensors = {"D": lofo_divergences(flows, lambda f: f.cls, lambda f, k: True),
                "D2": lofo_divergences(flows, lambda f: (f.cls, f.proto), lambda f, k: k[1] == f.proto)}
     DO = lofo_divergences(flows, lambda f: f.cls, lambda f, k: True, test=other)
-    chosen, pairs, worst, agree, nver = verify(flows, tensors["D"], headers, a.bin, a.verify, PRODUCT)
+    progress("divergences computed")
+    chosen, pairs, worst, agree, nver, n_thr, worst_thr = verify(flows, tensors["D"], headers, a.bin, a.verify,
+                                                                 PRODUCT)
 
     L = []
     w = L.append
@@ -496,8 +625,9 @@ def main():
     w("- Models of each fold: per class, the sum of the vectors of all other files (what `fc-train` "
       "writes); scores: `fc-classify`'s formula. Checked against the real tools on %d folds (%s): the real "
       "`fc-train` models and `fc-classify --explain` gave %d divergences, largest difference %.2g; best "
-      "model and verdict (product defaults) agree on %d of %d flows."
-      % (len(chosen), ", ".join(os.path.basename(c) for c in chosen), pairs, worst, agree, nver))
+      "model and verdict (product defaults) agree on %d of %d flows; the %d acceptance thresholds the real "
+      "`fc-train` wrote differ from this script's by at most %.2g."
+      % (len(chosen), ", ".join(os.path.basename(c) for c in chosen), pairs, worst, agree, nver, n_thr, worst_thr))
     w("- Unknown counts as a miss for its class; macro-F1 is the unweighted mean over the %d classes."
       % len(classes))
     w("- *Novel*: each class in turn is also left out of training (on top of its file); share of its "
@@ -513,12 +643,13 @@ def main():
     w("| recipe | macro-F1 | unknown | accuracy | novel → unknown | other protocols → unknown |")
     w("|---|--:|--:|--:|--:|--:|")
     results = {}
+    progress("checked against the real tools")
     for name, rec, t in RECIPES:
         D = tensors[t]
         s = scores(flows, classify_all(flows, D, rec), classes)
         nf, nc, _ = novel(flows, D, rec, classes)
         if t == "D":
-            of, oc, _ = other_unknown(other, DO, rec)
+            of, oc, _ = other_unknown(other, DO, rec, flows)
             ot = "%s / %s" % (pct(of), pct(oc))
         else:
             ot = "–"
@@ -551,10 +682,13 @@ def main():
     w("|---|--:|--:|")
     for c in classes:
         w("| %s | %d | %s |" % (c, best["per"][c][0], pct(shares[c])))
-    of, oc, called = other_unknown(other, DO, PRODUCT)
+    of, oc, called = other_unknown(other, DO, PRODUCT, flows)
     w("\nOther protocols (outside the set) not called unknown were called: %s."
       % ", ".join("%s %d" % kv for kv in sorted(called.items(), key=lambda kv: -kv[1])[:12]))
     w("")
+    progress("corpus recipes done")
+    threat_section(L, a, flows, other, classes)
+    progress("threat pack done")
     w("## Port independence\n")
     w("No meter reads a port: the vectors of a flow do not change when its ports do. Checked end to end "
       "with the real pipeline (`fc-read | fc-flow | fc-feat | fc-classify` with the built-in models, "
@@ -564,19 +698,35 @@ def main():
       "they test tcprewrite, not ports.\n")
     caps = [os.path.join(a.corpus, f) for f in files] + a.port_captures
     pres = port_independence(caps, a.bin, a.models)
+    progress("port check of the corpus done")
     usable = [r for r in pres if r[5]]
     tot = [sum(r[i] for r in usable) for i in (1, 2, 3, 4)]
     w("- captures rewritten: %d; with unchanged byte counters (usable): %d" % (len(pres), len(usable)))
     w("- flows: %d, of which ports changed: %d, identified: %d; flows whose verdict, protocol, model, "
       "divergence or runner-up changed: **%d**" % tuple(tot))
     w("")
+    import generated
+    gen_caps = [p for _, _, _, p in generated.captures(a.captures)] if a.captures else []
+    if gen_caps:
+        pres = port_independence(gen_caps, a.bin, a.models)
+        usable = [r for r in pres if r[5]]
+        tot = [sum(r[i] for r in usable) for i in (1, 2, 3, 4)]
+        w("Generated captures (every class and batch), the same check:\n")
+        w("- captures rewritten: %d; with unchanged byte counters (usable): %d" % (len(pres), len(usable)))
+        w("- flows: %d, of which ports changed: %d, identified: %d; flows whose verdict, protocol, model, "
+          "divergence or runner-up changed: **%d**" % tuple(tot))
+        w("")
     w("## Reproduce\n")
     w("```")
-    w("make BUILD=build all && make models")
-    w("bench/accuracy/run            # BUILD=build, corpus ../shared/corpus; about 2-4 minutes")
+    w("make BUILD=build all")
+    w("sudo make threat-captures service-captures   # the generated captures, in $FC_CAPTURES (/work/captures)")
+    w("make models")
+    w("bench/accuracy/run    # BUILD=build, FC_SHARED=../shared, FC_CAPTURES=/work/captures; 15-25 minutes")
     w("```")
-    w("The script caches the tools' vector streams in a temporary folder (`--cache`); the evaluation "
-      "itself (%d folds, %d flows, %d recipes) takes seconds." % (len(files), len(flows), len(RECIPES)))
+    w("The script caches the tools' vector streams in a folder (`--cache`; FC_ACCURACY_CACHE keeps it "
+      "between runs). Most of the time goes to the real tools on the captures, the acceptance thresholds "
+      "of every fold (recomputed as fc-train would, %d folds of the corpus) and the port check."
+      % len(files))
     text = "\n".join(L) + "\n"
     if a.out == "-":
         sys.stdout.write(text)

@@ -45,16 +45,16 @@ check_eq directory_once_recursive_enters_subfolders_depth_first "$TMP/dir/1.pcap
     "$(fc-read "directory:OnceRecursive:$TMP/dir/" 2>/dev/null | fc-emit --format Json |
        jq -r 'select(.k == 6 and .event == "open") | .name' | sed 's|//|/|' | paste -sd ' ')"
 
-run_status_to "$TMP/out.fcr" fc-read "directory:Monitor:$TMP/dir"
-check_eq directory_monitor_is_usage_error 2 "$RC"
-check_contains directory_monitor_says_not_supported_yet "directory mode Monitor is not supported yet" "$ERR"
-check_eq directory_monitor_writes_nothing 0 "$(wc -c < "$TMP/out.fcr")"
+run_status_to "$TMP/out.fcr" fc-read "directory:Monitor:"
+check_eq directory_monitor_without_path_is_usage_error 2 "$RC"
+check_contains directory_monitor_without_path_says_so "no directory given" "$ERR"
+check_eq directory_monitor_without_path_writes_nothing 0 "$(wc -c < "$TMP/out.fcr")"
 run_status_to "$TMP/out.fcr" fc-read "directory:Sometimes:$TMP/dir"
 check_eq unknown_directory_mode_is_usage_error 2 "$RC"
 check_contains unknown_directory_mode_named "unknown directory mode 'Sometimes'" "$ERR"
-run_status_to "$TMP/out.fcr" fc-read tcp:57012
-check_eq pcap_over_ip_source_is_usage_error 2 "$RC"
-check_contains pcap_over_ip_says_not_supported_yet "not supported yet" "$ERR"
+run_status_to "$TMP/out.fcr" fc-read tcp:65536
+check_eq pcap_over_ip_bad_port_is_usage_error 2 "$RC"
+check_contains pcap_over_ip_bad_port_named "'65536' is not a port number" "$ERR"
 
 # A missing file among good ones: reported, the others still read, status 1.
 run_status_to "$TMP/out.fcr" fc-read "$TMP/a.pcap" "$TMP/missing.pcap" "$TMP/b.pcap"

@@ -10,10 +10,11 @@ flowcarp=$FC_ROOT/flowcarp
 run_status "$flowcarp" -h
 check_eq "help_exit_status_0" 0 "$RC"
 check_contains "help_starts_with_usage" "Usage: flowcarp --input SOURCE" "$OUT"
-for opt in --input --output --format --verbose --debug --logtime --key --filter --version --help --model --list-models --explain; do
+for opt in --input --output --format --verbose --debug --logtime --key --filter --version --help --model --list-models --explain \
+           --realtime --preview --flush --timeout; do
     check_contains "help_lists_${opt#--}" "$opt" "$OUT"
 done
-for word in realtime preview flush timeout webservice clearcache; do
+for word in clearcache; do
     if grep -qE "^ +--$word" <<<"$OUT"; then
         fail "help_does_not_offer_$word" "-h lists --$word as an option, but it is not supported yet"
     else

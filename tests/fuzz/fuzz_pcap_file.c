@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "reader.h"
 #include "log.h"
 #include "mpscan.h"
 #include "packet_batch.h"
@@ -49,10 +50,7 @@ static void set_up(void)
     fc_writer_open(&writer, stream_fd, "fuzz-stream");
     struct sample_limits limits = { 20, 5, 128, 2048 };
     for (int all_bytes = 0; all_bytes < 2; all_bytes++) {
-        struct reader *r = &readers[all_bytes];
-        r->w = &writer;
-        batch_init(&r->batch, &writer);
-        trim_init(&r->trim, all_bytes, &limits);
+        reader_init(&readers[all_bytes], &writer, NULL, all_bytes, &limits);
     }
 }
 
@@ -115,9 +113,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
 
     struct reader *r = &readers[size % 2];
-    r->filter = size % 3 == 0 ? "tcp or udp or icmp" : NULL;
+    r->sink.filter = size % 3 == 0 ? "tcp or udp or icmp" : NULL;
     uint64_t packets_before = r->counters.packets;
-    (void)capture_read(r, capture_path, false);
+    (void)capture_read(&r->sink, capture_path, false);
     batch_flush(&r->batch);
     fc_writer_flush(&writer);
 

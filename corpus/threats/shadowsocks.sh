@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# corpus/threats/shadowsocks.sh OUTDIR: Shadowsocks sessions (shadowsocks-libev ss-server and
+# ss-local) -> OUTDIR/Shadowsocks/FC_BATCH/
+#
+# ss-server in the server namespace relays to an nginx that only it can reach (on the
+# server's loopback); ss-local in the client namespace is a SOCKS5 proxy on the client's
+# loopback that curl fetches pages and files through. Only the ss-local <-> ss-server
+# connections cross the link. The AEAD cipher (one server per cipher), page and file
+# sizes, requests per session and think times vary with FC_SEED.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/netns.sh"
+. "$here/access.bash"
+access_init Shadowsocks "${1:-}" 36
+W=$ACCESS_WORK
+CIPHERS=(chacha20-ietf-poly1305 aes-256-gcm aes-128-gcm aes-192-gcm xchacha20-ietf-poly1305)
+
+# the web site behind the proxy: pages and downloads of many sizes
+mkdir -p "$W/www"
+for k in 1 2 3 4 5 6 7 8; do
+    seq 1 $((k * k * 300)) | sed 's/^/<p>paragraph /' > "$W/www/page$k.html"
+    head -c $((k * k * k * 4000)) /dev/urandom > "$W/www/file$k.bin"
+done
+cat > "$W/nginx.conf" <<CFG
+worker_processes 1;
+pid $W/nginx.pid;
+error_log $W/nginx-error.log;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $W/tmp; proxy_temp_path $W/tmp; fastcgi_temp_path $W/tmp;
+    uwsgi_temp_path $W/tmp; scgi_temp_path $W/tmp;
+    server { listen 127.0.0.1:8080; root $W/www; }
+}
+CFG
+mkdir -p "$W/tmp"
+
+netns_up
+bg_srv nginx -c "$W/nginx.conf" -g 'daemon off;'
+for k in "${!CIPHERS[@]}"; do
+    bg_srv ss-server -s "$NETNS_SRV_IP" -p $((8388 + k)) -k "fc-ss-pass-$k" -m "${CIPHERS[k]}" -t 60 >>"$W/ss.log" 2>&1
+    bg_cli ss-local -s "$NETNS_SRV_IP" -p $((8388 + k)) -l $((1080 + k)) -b 127.0.0.1 -k "fc-ss-pass-$k" -m "${CIPHERS[k]}" -t 60 >>"$W/ss.log" 2>&1
+done
+wait_tcp_port 8080 && wait_tcp_port 8388 || exit 1
+sleep 1
+capture_start "$ACCESS_OUT/shadowsocks-$FC_BATCH.pcap" "tcp portrange 8388-8399"
+
+session() {
+    local k=$((RANDOM % ${#CIPHERS[@]})) n r what
+    for ((n = $(rand 1 4); n > 0; n--)); do
+        what=$(pick page page page file)$(rand 1 8)
+        case $what in page*) what=$what.html ;; file*) what=$what.bin ;; esac
+        in_cli timeout 30 curl -s -o /dev/null --socks5-hostname "127.0.0.1:$((1080 + k))" \
+            -A "$(pick 'Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0' curl/7.88.1 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36')" \
+            "http://127.0.0.1:8080/$what"
+        sleep "$(rand 0 2).$(rand 0 9)"
+    done
+}
+
+run_sessions 4 session
+capture_stop
+access_done

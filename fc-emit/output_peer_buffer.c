@@ -1,0 +1,73 @@
+/* \summary: the bytes waiting for one network peer: whole lines in, non-blocking sends out, bounded */
+#define _GNU_SOURCE   /* memrchr */
+#include "output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "xalloc.h"
+
+#define PEER_BUFFER_FIRST (64u << 10)
+
+/* Moves the bytes still needed (from the line being sent) to the front. */
+static void drop_sent_lines(struct peer_buffer *b)
+{
+    memmove(b->buf, b->buf + b->line_start, b->end - b->line_start);
+    b->start -= b->line_start;
+    b->end -= b->line_start;
+    b->line_start = 0;
+}
+
+bool peer_buffer_append(struct peer_buffer *b, const char *p, size_t n, size_t limit)
+{
+    if (n == 0)
+        return true;
+    if (b->end - b->line_start + n > limit)
+        return false;
+    if (b->cap - b->end < n) {
+        if (b->line_start)
+            drop_sent_lines(b);
+        size_t cap = b->cap ? b->cap : PEER_BUFFER_FIRST;
+        while (cap - b->end < n)
+            cap *= 2;
+        if (cap != b->cap) {
+            b->buf = fc_xrealloc(b->buf, cap);
+            b->cap = cap;
+        }
+    }
+    memcpy(b->buf + b->end, p, n);
+    b->end += n;
+    return true;
+}
+
+bool peer_buffer_send(struct peer_buffer *b, int fd)
+{
+    while (b->start < b->end) {
+        ssize_t n = send(fd, b->buf + b->start, b->end - b->start, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno == EAGAIN || errno == EWOULDBLOCK;
+        }
+        const char *nl = memrchr(b->buf + b->start, '\n', (size_t)n);
+        b->start += (size_t)n;
+        if (nl)
+            b->line_start = (size_t)(nl - b->buf) + 1;
+    }
+    if (b->start == b->end)
+        b->start = b->end = b->line_start = 0;
+    return true;
+}
+
+void peer_buffer_rewind_line(struct peer_buffer *b)
+{
+    b->start = b->line_start;
+}
+
+void peer_buffer_free(struct peer_buffer *b)
+{
+    free(b->buf);
+    memset(b, 0, sizeof *b);
+}

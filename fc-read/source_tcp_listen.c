@@ -1,0 +1,136 @@
+/* \summary: tcp:PORT, a PCAP-over-IP listener: every client's pcap stream is a source */
+#define _GNU_SOURCE /* accept4 */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "fd_stream.h"
+#include "input_stop.h"
+#include "log.h"
+#include "net.h"
+#include "sources.h"
+#include "xalloc.h"
+
+/*
+ * PCAP-over-IP (PolarProxy, pcap-broker, `tcpdump -w - | nc`) is a plain pcap stream
+ * over TCP: global header, then records. Each client is read in a thread of its own
+ * as a source of its own, named after the listener and the peer, so clients come and
+ * go in turn or at once. A client that sends something else is told off on stderr,
+ * naming the peer, and dropped; the others go on.
+ */
+
+#define MAX_CLIENTS 64
+
+struct client {
+    bool in_use;
+    atomic_bool finished;
+    pthread_t thread;
+    int fd;
+    struct sink *sink;
+    bool failed;
+    char name[128];          /* "tcp:PORT client IP:PORT" */
+};
+
+static bool parse_listen(const char *rest, struct source_arg *out)
+{
+    return source_parse_port(rest, out->arg, &out->port);
+}
+
+static void *client_main(void *arg)
+{
+    struct client *c = arg;
+    FILE *stream = fd_stream_open(c->fd);
+    if (!stream) {
+        fc_warn("%s: %s", c->name, strerror(errno));
+        close(c->fd);
+        c->failed = true;
+    } else {
+        fc_info("%s: connected", c->name);
+        enum capture_outcome o = capture_read_stream(c->sink, stream, c->name);
+        c->failed = o != CAPTURE_OK;
+        if (o == CAPTURE_NOT_A_CAPTURE)
+            fc_warn("%s: dropped the client", c->name);
+        else
+            fc_info("%s: disconnected", c->name);
+    }
+    atomic_store(&c->finished, true);
+    return NULL;
+}
+
+/* Joins the threads of clients that are done; with `all`, waits for every client. */
+static bool reap_clients(struct client *clients, bool all)
+{
+    bool failed = false;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        struct client *c = &clients[i];
+        if (!c->in_use || (!all && !atomic_load(&c->finished)))
+            continue;
+        pthread_join(c->thread, NULL);
+        failed |= c->failed;
+        c->in_use = false;
+    }
+    return failed;
+}
+
+static struct client *free_slot(struct client *clients)
+{
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (!clients[i].in_use)
+            return &clients[i];
+    return NULL;
+}
+
+/* Starts reading a new client, or turns it away saying why. */
+static void admit(struct client *clients, int fd, const struct sockaddr_storage *peer,
+                  const struct source_arg *src, struct sink *sink)
+{
+    char peer_name[80];
+    net_peer_name(peer, peer_name, sizeof peer_name);
+    struct client *c = free_slot(clients);
+    if (!c) {
+        fc_warn("%s client %s: refused: %d clients are connected already", src->arg, peer_name, MAX_CLIENTS);
+    } else {
+        *c = (struct client){ .in_use = true, .fd = fd, .sink = sink };
+        snprintf(c->name, sizeof c->name, "%s client %s", src->arg, peer_name);
+        int err = pthread_create(&c->thread, NULL, client_main, c);
+        if (err == 0)
+            return;
+        c->in_use = false;
+        fc_warn("%s: refused: cannot start a thread: %s", c->name, strerror(err));
+    }
+    atomic_fetch_add(&source_counters.refused_clients, 1);
+    close(fd);
+}
+
+static bool read_listen(const struct source_arg *src, struct sink *sink)
+{
+    int lfd = net_bind_any(SOCK_STREAM, src->port, src->arg);
+    if (lfd < 0)
+        return false;
+    fc_info("%s: listening for PCAP-over-IP clients", src->arg);
+    struct client *clients = fc_xcalloc(MAX_CLIENTS, sizeof *clients);
+    bool failed = false;
+    while (!input_stop_requested()) {
+        struct pollfd p = { lfd, POLLIN, 0 };
+        if (poll(&p, 1, INPUT_POLL_MS) > 0) {
+            struct sockaddr_storage peer;
+            socklen_t len = sizeof peer;
+            int fd = accept4(lfd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+            if (fd >= 0)
+                admit(clients, fd, &peer, src, sink);
+        }
+        failed |= reap_clients(clients, false);
+    }
+    close(lfd);
+    failed |= reap_clients(clients, true);
+    free(clients);
+    return !failed;
+}
+
+const struct source_kind source_tcp_listen = { "tcp:", true, parse_listen, read_listen };

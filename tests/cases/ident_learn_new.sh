@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Learning a new protocol from 10 sessions (issue 3): a model trained with the real tools
+# from 10 MQTT sessions (mosquitto, tests/data/services/mqtt_train.pcap) identifies the 20
+# held-out sessions of the same capture run (mqtt_heldout.pcap), names them nothing else,
+# and neither claims nor renames a flow of the other committed captures. The same through
+# the wrapper (--output model:, --model). bench/accuracy/learn-new-protocol is the full
+# experiment (50 unseen sessions, the shared corpus).
+source "$(dirname "$0")/../lib.sh"
+
+M=$FC_ROOT/models
+S=$FC_DATA/services
+
+# "count verdict:protocol" of the flows with payload, with the built-in models and the
+# extra arguments given (e.g. --model FILE)
+verdicts() {
+    local pcap=$1; shift
+    fc-read "$pcap" | fc-flow | fc-feat | timeout 60 fc-classify --models-dir "$M" "$@" | fc-emit --format CSV |
+        awk -F, 'NR > 1 && $13 + $16 > 0 { print $18 ":" $19 }' | sort | uniq -c | tr -s ' '
+}
+sessions() { fc-read "$1" | fc-flow | fc-emit --format CSV | awk -F, 'NR > 1 && $13 + $16 > 0' | wc -l; }
+
+check_eq learn_new_training_sample_has_10_sessions 10 "$(sessions "$S/mqtt_train.pcap")"
+check_eq learn_new_heldout_sample_has_20_sessions 20 "$(sessions "$S/mqtt_heldout.pcap")"
+
+fc-read "$S/mqtt_train.pcap" | fc-flow | fc-feat | timeout 60 fc-train --name MQTT -o "$TMP/mqtt.fcp" 2>"$TMP/train.err"
+check_eq learn_new_trains_from_10_sessions "0" "$?"
+check_contains learn_new_model_lists_name_and_10_sessions "MQTT	-	10	" \
+    "$(fc-classify --no-builtin --model "$TMP/mqtt.fcp" --list-models)"
+
+# the 20 held-out sessions: at least 18 (the 90% target) called MQTT, none another protocol
+held=$(verdicts "$S/mqtt_heldout.pcap" --model "$TMP/mqtt.fcp")
+hit=$(awk '$2 == "identified:MQTT" { print $1 }' <<<"$held")
+check_eq learn_new_finds_90pct_of_heldout_sessions "yes" "$([ "${hit:-0}" -ge 18 ] && echo yes || echo "no: $held")"
+check_eq learn_new_names_heldout_nothing_else "" "$(grep -v -e 'identified:MQTT' -e 'unknown:' <<<"$held")"
+
+# the other committed captures (HTTP, DNS, TLS, ICMP, Redis): the new model names none of
+# their flows MQTT, and gives no flow a name other than the one the built-in models give it.
+# (It may turn a named flow unknown: a close MQTT runner-up trips the ratio test on 2 of
+# demo.pcap's loopback Redis sessions; bench/accuracy/learn-new-protocol.md.)
+names() {   # "client-server protocol" of every flow with payload, "-" for unknown
+    local pcap=$1; shift
+    fc-read "$pcap" | fc-flow | fc-feat | timeout 60 fc-classify --models-dir "$M" "$@" | fc-emit --format CSV |
+        awk -F, 'NR > 1 && $13 + $16 > 0 { print $7 ":" $8 "-" $9 ":" $10, ($19 == "" ? "-" : $19) }' | sort
+}
+for pcap in demo.pcap ident_web.pcap; do
+    names "$FC_DATA/$pcap" > "$TMP/before"
+    names "$FC_DATA/$pcap" --model "$TMP/mqtt.fcp" > "$TMP/after"
+    check_eq "learn_new_model_calls_no_flow_of_${pcap}_mqtt" "0" "$(grep -c ' MQTT$' "$TMP/after")"
+    check_eq "learn_new_model_renames_no_flow_of_$pcap" "" "$(join "$TMP/before" "$TMP/after" | awk '$2 != "-" && $3 != "-" && $2 != $3')"
+    check_eq "learn_new_model_keeps_every_flow_of_$pcap" "$(wc -l < "$TMP/before")" "$(join "$TMP/before" "$TMP/after" | wc -l)"
+done
+# the tighter absolute limit discussed in the .md still finds the held-out sessions
+hit=$(verdicts "$S/mqtt_heldout.pcap" --model "$TMP/mqtt.fcp" --max-divergence 2.4 | awk '$2 == "identified:MQTT" { print $1 }')
+check_eq learn_new_with_limit_2.4_still_finds_90pct "yes" "$([ "${hit:-0}" -ge 18 ] && echo yes || echo "no: ${hit:-0} of 20")"
+
+# the product's way: flowcarp --output model:PROTO:TAGS:FILE, then --model
+mkdir -p "$TMP/train"
+cp "$S/mqtt_train.pcap" "$TMP/train/"
+timeout 60 "$FC_ROOT/flowcarp" --input "directory:Once:$TMP/train" --output "model:MQTT:IOT:$TMP/wrapper.fcp" 2>"$TMP/wrap.err"
+check_eq learn_new_wrapper_trains "0" "$?"
+out=$(timeout 60 "$FC_ROOT/flowcarp" --input "$S/mqtt_heldout.pcap" --model "$TMP/wrapper.fcp" --output - --format CSV |
+      awk -F, 'NR > 1 && $19 == "MQTT" && $24 == "IOT"' | wc -l)
+check_eq learn_new_wrapper_model_names_and_tags_heldout "yes" "$([ "$out" -ge 18 ] && echo yes || echo "no: $out of 20")"
