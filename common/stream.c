@@ -14,6 +14,7 @@
 
 #include "bytes.h"
 #include "log.h"
+#include "monotonic.h"
 #include "mpscan.h"
 #include "record.h"
 #include "stop_signal.h"
@@ -49,12 +50,6 @@ static void reader_make_room(struct fc_reader *r)
     }
 }
 
-static int64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool input_ready(int fd, int timeout_ms)
 {
@@ -80,7 +75,7 @@ static bool reader_wait(struct fc_reader *r)
         bool stopping = fc_stop_requested() != 0;
         int64_t left_ms = 0;
         if (stopping) {
-            int64_t now = monotonic_ms();
+            int64_t now = fc_monotonic_ms();
             if (!r->stop_deadline_ms)
                 r->stop_deadline_ms = now + (int64_t)FC_STOP_GRACE_MS * (r->upstream_stages ? r->upstream_stages : 1);
             left_ms = r->stop_deadline_ms - now;

@@ -89,7 +89,6 @@ void net_sender_lines(struct net_sender *s, const char *p, size_t n);
 /* p[0..n) stays valid until net_sender_stop. */
 void net_sender_preamble(struct net_sender *s, const char *p, size_t n);
 int net_sender_stop(struct net_sender *s);   /* delivers, joins, frees; the exit status */
-int64_t net_now_ms(void);
 size_t net_count_lines(const char *p, size_t n);
 
 /* output_address.c: "PORT", "IP:PORT", "[IPv6]:PORT" -> socket address */

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "xalloc.h"
 
 /*
@@ -49,12 +49,6 @@ struct net_sender {
     int status;
 };
 
-int64_t net_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 size_t net_count_lines(const char *p, size_t n)
 {
@@ -134,7 +128,7 @@ static void *sender_main(void *arg)
     int64_t deadline = 0;
     struct pollfd fds[MAX_POLL];
     for (;;) {
-        int64_t now = net_now_ms();
+        int64_t now = fc_monotonic_ms();
         if (closing && s->ops->drained(s->st)) {
             s->status = s->ops->finish(s->st, true);
             break;
@@ -153,9 +147,9 @@ static void *sender_main(void *arg)
         }
         if (fds[0].revents && take_pending(s, &spare, &spare_cap) && !closing) {
             closing = true;
-            deadline = net_now_ms() + (int64_t)s->linger_s * 1000;
+            deadline = fc_monotonic_ms() + (int64_t)s->linger_s * 1000;
         }
-        s->ops->serve(s->st, fds + 1, n - 1, net_now_ms());
+        s->ops->serve(s->st, fds + 1, n - 1, fc_monotonic_ms());
     }
     free(spare);
     return NULL;

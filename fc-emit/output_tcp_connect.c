@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "xalloc.h"
 
 /*
@@ -191,7 +192,7 @@ static void connect_lines(void *st, const char *p, size_t n)
         cs->dropping = false;
     }
     if (cs->link == LINK_UP && !send_waiting(cs))
-        link_down(cs, net_now_ms(), strerror(errno));
+        link_down(cs, fc_monotonic_ms(), strerror(errno));
 }
 
 static void connect_preamble(void *st, const char *p, size_t n)
@@ -201,7 +202,7 @@ static void connect_preamble(void *st, const char *p, size_t n)
     cs->preamble_len = n;
     cs->preamble_sent = 0;
     if (cs->link == LINK_UP && !send_waiting(cs))
-        link_down(cs, net_now_ms(), strerror(errno));
+        link_down(cs, fc_monotonic_ms(), strerror(errno));
 }
 
 static bool connect_drained(void *st)

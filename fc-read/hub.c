@@ -10,6 +10,7 @@
 
 #include "input_stop.h"
 #include "log.h"
+#include "monotonic.h"
 #include "record.h"
 #include "xalloc.h"
 
@@ -52,15 +53,9 @@ struct hub {
     bool producers_done;
     uint64_t next_source;
     uint64_t dropped;
-    atomic_llong last_packet_ms;
+    uint64_t packets_offered;      /* under lock: packets the sources offered, dropped or not (--timeout) */
 };
 
-static int64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
@@ -80,6 +75,8 @@ static bool ring_put(struct hub *h, enum entry_type type, const void *a, size_t 
     bool droppable = type == ENTRY_PACKET;
     size_t limit = droppable ? RING_BYTES - RING_RESERVE : RING_BYTES, waste;
     pthread_mutex_lock(&h->lock);
+    if (droppable)
+        h->packets_offered++;
     while (!ring_fits(h, need, limit, &waste)) {
         if (droppable && h->o->realtime) {
             h->dropped++;
@@ -126,7 +123,6 @@ static bool hub_packet(struct sink *s, const struct fc_packet *p, uint32_t caple
         e.p.data_len = FC_ENTRY_MAX_DATA;
         e.p.flags |= FC_PKT_CUT;
     }
-    atomic_store_explicit(&h->last_packet_ms, monotonic_ms(), memory_order_relaxed);
     return ring_put(h, ENTRY_PACKET, &e, sizeof e, p->data, e.p.data_len, NULL, 0);
 }
 
@@ -183,12 +179,12 @@ static void *consumer_main(void *arg)
     bool pending = false;    /* written since the output was last brought up to date */
     pthread_mutex_lock(&h->lock);
     for (;;) {
-        if (h->o->live && monotonic_ms() - last_clock >= CLOCK_EVERY_MS) {
+        if (h->o->live && fc_monotonic_ms() - last_clock >= CLOCK_EVERY_MS) {
             pthread_mutex_unlock(&h->lock);
             write_clock(h->out);
             reader_flush(h->out);
             pending = false;
-            last_clock = monotonic_ms();
+            last_clock = fc_monotonic_ms();
             pthread_mutex_lock(&h->lock);
         }
         if (h->used == 0) {
@@ -294,9 +290,20 @@ static bool all_finished(struct producer *ps, int n)
 static void supervise(struct hub *h, struct producer *ps, int n)
 {
     const struct timespec tick = { 0, SUPERVISE_EVERY_MS * 1000000L };
+    /* quiet time is measured here, by whether the count moved, not by a clock read per packet */
+    uint64_t offered = 0;
+    int64_t last_offer_ms = fc_monotonic_ms();
     while (!all_finished(ps, n)) {
         nanosleep(&tick, NULL); /* a signal cuts it short; the flag is then seen at once */
-        int64_t quiet_ms = monotonic_ms() - atomic_load(&h->last_packet_ms);
+        pthread_mutex_lock(&h->lock);
+        uint64_t now_offered = h->packets_offered;
+        pthread_mutex_unlock(&h->lock);
+        int64_t now_ms = fc_monotonic_ms();
+        if (now_offered != offered) {
+            offered = now_offered;
+            last_offer_ms = now_ms;
+        }
+        int64_t quiet_ms = now_ms - last_offer_ms;
         if (!input_stop_requested() && h->o->timeout_s && quiet_ms >= (int64_t)h->o->timeout_s * 1000) {
             fc_info("no packet for %llu s (--timeout): ending input", (unsigned long long)h->o->timeout_s);
             input_stop();
@@ -309,7 +316,6 @@ bool hub_run(struct reader *out, const struct source_arg *sources, int nsources,
     struct hub h = { .sink = { &hub_ops, out->sink.filter }, .out = out, .o = o };
     h.next_source = out->next_source;
     h.ring = fc_xmalloc(RING_BYTES);
-    atomic_store(&h.last_packet_ms, monotonic_ms());
     pthread_mutex_init(&h.lock, NULL);
     pthread_cond_init(&h.not_empty, NULL);
     pthread_cond_init(&h.not_full, NULL);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "xalloc.h"
 
 /*
@@ -159,7 +160,7 @@ static enum MHD_Result begin_request(struct MHD_Connection *conn, const struct w
     }
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     r->watch.sock_fd = info ? info->connect_fd : -1;
-    r->watch.deadline_ms = web_now_ms() + (int64_t)cfg->time_limit_s * 1000;
+    r->watch.deadline_ms = fc_monotonic_ms() + (int64_t)cfg->time_limit_s * 1000;
     r->watch.pipeline = &r->pipeline;
     watchdog_add(&r->watch);
     *con_cls = r;
@@ -180,7 +181,7 @@ static enum MHD_Result take_body(struct web_request *r, const struct web_config 
 {
     if (watchdog_answered(&r->watch))
         return MHD_NO;   /* the watchdog answered 408 */
-    if (web_now_ms() > r->watch.deadline_ms)
+    if (fc_monotonic_ms() > r->watch.deadline_ms)
         return refuse_upload(r, 408, "Request Timeout", "the request was not received within the time limit\n");
     r->body_bytes += n;
     if (r->body_bytes > cfg->max_body)

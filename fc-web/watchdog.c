@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotonic.h"
+
 /*
  * libmicrohttpd calls the request handler only when bytes arrive, so a client that sends
  * half a body and waits would never hear from us. The watchdog looks at every request
@@ -28,12 +30,6 @@ static struct watched head = { .prev = &head, .next = &head };
 static bool stopping;
 static pthread_t thread;
 
-int64_t web_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void web_raw_error(int sock_fd, unsigned status, const char *reason, const char *text)
 {
@@ -66,7 +62,7 @@ static void *watch(void *arg)
     (void)arg;
     pthread_mutex_lock(&mu);
     while (!stopping) {
-        time_out_late_requests(web_now_ms());
+        time_out_late_requests(fc_monotonic_ms());
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += WATCH_INTERVAL_MS * 1000000L;

@@ -107,6 +107,5 @@ void web_raw_error(int sock_fd, unsigned status, const char *reason, const char 
  * requests past their upload see web_stopping() and kill their own. */
 void watchdog_kill_all(void);
 bool web_stopping(void);
-int64_t web_now_ms(void);
 
 #endif
