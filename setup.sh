@@ -36,6 +36,7 @@ CAPTURE_PACKAGES=(
     nginx redis-server postgresql mariadb-server mariadb-client vsftpd
     dovecot-imapd dovecot-pop3d postfix swaks libnet-ssleay-perl libio-socket-ssl-perl
     mosquitto mosquitto-clients
+    python3-aiorpcx python3-pylsp python3-pylsp-jsonrpc   # jsonrpc.sh (also node and npm)
     iodine dns2tcp ptunnel-ng httptunnel
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer

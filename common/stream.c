@@ -184,18 +184,20 @@ static int reader_frame(struct fc_reader *r, size_t *len)
     }
 }
 
+static bool reader_undecodable(struct fc_reader *r)
+{
+    fc_warn("%s: offset %llu: msgpack record could not be decoded (nesting too deep or out of memory)", r->name,
+            (unsigned long long)(r->buf_offset + r->start));
+    r->failed = true;
+    return false;
+}
+
 /* Decodes the framed object at r->start into `into`; false if msgpack-c refuses it. */
 static bool reader_decode(struct fc_reader *r, size_t len, msgpack_unpacked *into)
 {
     size_t off = 0;
     msgpack_unpack_return ret = msgpack_unpack_next(into, (const char *)r->buf + r->start, len, &off);
-    if (ret != MSGPACK_UNPACK_SUCCESS || off != len) {
-        fc_warn("%s: offset %llu: msgpack record could not be decoded (nesting too deep or out of memory)",
-                r->name, (unsigned long long)(r->buf_offset + r->start));
-        r->failed = true;
-        return false;
-    }
-    return true;
+    return (ret == MSGPACK_UNPACK_SUCCESS && off == len) || reader_undecodable(r);
 }
 
 static uint32_t header_sample_field(const msgpack_object *sample, const char *key)
@@ -243,7 +245,7 @@ void fc_reader_open(struct fc_reader *r, int fd, const char *name)
     r->fd = fd;
     r->name = name;
     fc_grow_pipe(fd);
-    msgpack_unpacked_init(&r->current);
+    fc_mpdecoder_init(&r->decoder);
     msgpack_unpacked_init(&r->header.raw);
     while (r->end - r->start < 8 && reader_fill(r))
         ;
@@ -326,9 +328,9 @@ int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
         rec->obj.type = MSGPACK_OBJECT_NIL;
         rec->kind = kind;
     } else {
-        if (!reader_decode(r, len, &r->current))
-            return -1;
-        rec->obj = r->current.data;
+        /* records are many: the reader's own decoder (mpscan.h), not a msgpack-c zone each */
+        if (!fc_mpdecode(&r->decoder, raw, len, &rec->obj))
+            return reader_undecodable(r), -1;
         uint64_t k;
         if (rec->obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_KIND), &k) &&
             k < 1000)
@@ -345,7 +347,7 @@ int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
 
 void fc_reader_close(struct fc_reader *r)
 {
-    msgpack_unpacked_destroy(&r->current);
+    fc_mpdecoder_free(&r->decoder);
     msgpack_unpacked_destroy(&r->header.raw);
     free(r->header_bytes);
     free(r->buf);

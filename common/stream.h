@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpscan.h"
+
 #define FC_MAX_RECORD (64u << 20) /* larger records are refused as damaged input */
 
 struct fc_stream_header {
@@ -53,7 +55,7 @@ struct fc_reader {
     int64_t stop_deadline_ms;      /* monotonic ms when an orderly stop stops waiting; 0 = none */
     bool stopped;                  /* input given up by an orderly stop, not by its end */
     struct fc_stream_header header;
-    msgpack_unpacked current;
+    struct fc_mpdecoder decoder;   /* the current record's objects (mpscan.h) */
 };
 
 /* Opens and validates the header; on failure prints why and exits with FC_EXIT_BAD_INPUT. */

@@ -80,24 +80,64 @@ static bool plan_run(struct fc_map_copy *c, size_t at, size_t len)
     return true;
 }
 
-/* A 64-bit filter of the skip keys, by length and first byte: a key whose bit is clear is
- * in no skip list, so most fields are told kept without comparing strings. Skip lists are
- * static tables, so the filter of the last one used is kept. */
-static unsigned key_filter_bit(size_t len, uint8_t first) { return (unsigned)(len * 8 + first) & 63; }
+/*
+ * The skip keys as a small hash set on length, first and last byte, so a kept field (most
+ * are) usually finds an empty slot at once instead of being compared with every skip key.
+ * Skip lists are static tables: the sets of the last few used are kept.
+ */
+#define SKIP_SLOTS 64
+#define SKIP_SETS 4
 
-static uint64_t skip_filter(const char *const *skip, size_t n_skip)
+struct skip_set {
+    const char *const *skip;
+    size_t n;
+    uint8_t slot[SKIP_SLOTS];         /* index into skip + 1; 0 = empty */
+    uint8_t len[SKIP_SLOTS / 2];
+};
+
+static unsigned skip_hash(const uint8_t *p, size_t len)
 {
-    static const char *const *last_skip;
-    static size_t last_n;
-    static uint64_t last_filter;
-    if (skip != last_skip || n_skip != last_n) {
-        last_filter = 0;
-        for (size_t i = 0; i < n_skip; i++)
-            last_filter |= 1ull << key_filter_bit(strlen(skip[i]), (uint8_t)skip[i][0]);
-        last_skip = skip;
-        last_n = n_skip;
+    return (unsigned)(len * 7 + p[0] * 3u + p[len - 1]) & (SKIP_SLOTS - 1);
+}
+
+/* NULL when the list does not suit a set (too long, or an empty key): compare one by one. */
+static const struct skip_set *skip_set_of(const char *const *skip, size_t n_skip)
+{
+    static struct skip_set sets[SKIP_SETS];
+    static unsigned next;
+    for (unsigned i = 0; i < SKIP_SETS; i++)
+        if (sets[i].skip == skip && sets[i].n == n_skip)
+            return &sets[i];
+    if (n_skip > SKIP_SLOTS / 2)
+        return NULL;
+    struct skip_set *set = &sets[next];
+    next = (next + 1) % SKIP_SETS;
+    memset(set, 0, sizeof *set);
+    for (size_t i = 0; i < n_skip; i++) {
+        size_t len = strlen(skip[i]);
+        if (len == 0 || len > UINT8_MAX)
+            return NULL; /* set->skip stays NULL: not kept */
+        unsigned h = skip_hash((const uint8_t *)skip[i], len);
+        while (set->slot[h])
+            h = (h + 1) & (SKIP_SLOTS - 1);
+        set->slot[h] = (uint8_t)(i + 1);
+        set->len[i] = (uint8_t)len;
     }
-    return last_filter;
+    set->skip = skip;
+    set->n = n_skip;
+    return set;
+}
+
+static bool skip_set_has(const struct skip_set *set, const char *ptr, uint32_t size)
+{
+    if (size == 0)
+        return false; /* no skip key is empty */
+    for (unsigned h = skip_hash((const uint8_t *)ptr, size); set->slot[h]; h = (h + 1) & (SKIP_SLOTS - 1)) {
+        unsigned i = set->slot[h] - 1u;
+        if (set->len[i] == size && memcmp(set->skip[i], ptr, size) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Field i spans from its key's start to the next key's start (the last: to the end);
@@ -105,7 +145,7 @@ static uint64_t skip_filter(const char *const *skip, size_t n_skip)
 static bool plan_runs(struct fc_map_copy *c, size_t len)
 {
     const msgpack_object *map = c->map;
-    uint64_t filter = skip_filter(c->skip, c->n_skip);
+    const struct skip_set *set = skip_set_of(c->skip, c->n_skip);
     size_t run_start = 0, run_end = 0, prev = SIZE_MAX;
     bool prev_kept = false;
     for (uint32_t i = 0; i <= map->via.map.size; i++) {
@@ -118,9 +158,8 @@ static bool plan_runs(struct fc_map_copy *c, size_t len)
             start = raw_key_start(c->raw, len, key->via.str.ptr, key->via.str.size);
             if (start == SIZE_MAX || (prev != SIZE_MAX && start <= prev))
                 return false;
-            uint32_t size = key->via.str.size;
-            kept = (size > 0 && !(filter >> key_filter_bit(size, (uint8_t)key->via.str.ptr[0]) & 1)) ||
-                   !key_is_one_of(key, c->skip, c->n_skip);
+            kept = set ? !skip_set_has(set, key->via.str.ptr, key->via.str.size)
+                       : !key_is_one_of(key, c->skip, c->n_skip);
             c->kept += kept;
         }
         if (prev_kept) {

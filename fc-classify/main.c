@@ -13,6 +13,7 @@
 #include "log.h"
 #include "models.h"
 #include "pending.h"
+#include "recent.h"
 #include "record.h"
 #include "stop_signal.h"
 #include "stream.h"
@@ -93,6 +94,7 @@ struct classifier {
     struct vector_source source;
     struct fc_vector vector;
     struct session session;
+    struct recent recent;      /* verdicts of recent samples, for identical ones (recent.h) */
     struct counters count;
     bool warned_other_set;
     bool keep_vectors;         /* pass vector records on (they are big; later stages need only verdicts) */
@@ -154,7 +156,11 @@ static void count_verdict(struct counters *count, const struct verdict *v)
 static void on_vector_or_sample(struct classifier *c, const struct fc_record *rec)
 {
     const char *why = NULL;
-    enum vector_take took = vector_source_take(&c->source, rec, &c->vector, &why);
+    /* a sample is measured straight into the scoring session (session_measure), a vector
+     * record prepared for it */
+    bool sample = rec->kind == FC_REC_SAMPLE;
+    enum vector_take took = sample ? vector_source_read_sample(&c->source, rec, &why)
+                                   : vector_source_take(&c->source, rec, &c->vector, &why);
     /* a vector used here is consumed (the verdict carries what later stages need), and so is
      * a sample with --drop-samples; one that could not be used goes on, as every record a
      * stage does not handle */
@@ -164,7 +170,21 @@ static void on_vector_or_sample(struct classifier *c, const struct fc_record *re
     switch (took) {
     case VECTOR_READY: {
         struct verdict v;
-        verdict_decide(&c->models, &c->opt, &c->vector, &c->session, &v);
+        if (sample) {
+            const struct meter_sample *m = &c->source.sample;
+            c->vector.flow_id = m->flow_id;
+            c->vector.proto = m->proto;
+            c->vector.payload_pkts = m->session.n;
+            /* --explain shows the session's divergences, so it always scores */
+            if (c->opt.explain || !recent_find(&c->recent, m->proto, &m->session, &v)) {
+                bool measured = session_measure(&m->session, &c->session);
+                verdict_decide_session(&c->models, &c->opt, m->proto, m->session.n, &c->session, measured, &v);
+                if (!c->opt.explain)
+                    recent_keep(&c->recent, &v);
+            }
+        } else {
+            verdict_decide(&c->models, &c->opt, &c->vector, &c->session, &v);
+        }
         c->count.vectors++;
         write_verdict_record(c, rec, &v);
         pending_put(&c->pending, c->vector.flow_id, &v);
@@ -239,6 +259,7 @@ static void write_stats(struct classifier *c)
     fc_writer_record_done(&c->writer);
 #define INFO(name) fc_info("%s: %" PRIu64, #name, c->count.name);
     CLASSIFY_COUNTERS(INFO)
+    fc_info("reused: %" PRIu64 " (verdicts of samples identical to a recent one)", c->recent.hits);
 }
 
 static uint32_t parse_options(int argc, char **argv, struct model_set_options *mo, struct verdict_options *vo,
@@ -298,6 +319,7 @@ int main(int argc, char **argv)
     fc_reader_flush_on_wait(&c.reader, &c.writer);
     fc_writer_header(&c.writer, &c.reader.header, argc, argv, NULL);
     pending_init(&c.pending, max_pending);
+    recent_init(&c.recent);
 
     struct fc_record rec;
     int got;
@@ -314,6 +336,7 @@ int main(int argc, char **argv)
     fc_writer_close(&c.writer);
     fc_reader_close(&c.reader);
     pending_free(&c.pending);
+    recent_free(&c.recent);
     model_set_free(&c.models);
     return damaged ? FC_EXIT_BAD_INPUT : FC_EXIT_OK;
 }

@@ -11,6 +11,7 @@
 #include "../fc-feat/meters/meter.h"
 #include "log.h"
 #include "proto_names.h"
+#include "verdict.h"
 #include "xalloc.h"
 
 static bool is_dir(const char *path)
@@ -191,6 +192,7 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
 
 void model_set_prepare(struct model_set *set)
 {
+    set->text = verdict_text_make(set);
     for (uint32_t i = 0; i < set->n; i++)
         scored_model_init(&set->scored[i], &set->model[i]);
     for (unsigned proto = 0; proto < 256; proto++) {
@@ -210,6 +212,7 @@ void model_set_free(struct model_set *set)
         free(set->origin[i]);
     }
     free(set->scored);
+    verdict_text_free(set->text, set->n);
     for (unsigned proto = 0; proto < 256; proto++)
         if (set->by_proto[proto]) {
             candidates_free(set->by_proto[proto]);

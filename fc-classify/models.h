@@ -14,6 +14,7 @@ struct model_set {
     char **origin;                 /* the file each came from */
     struct scored_model *scored;
     struct candidates *by_proto[256]; /* the models trained on each IP protocol; NULL = none */
+    struct verdict_text *text;     /* each model's verdict fields, packed (verdict.h) */
 };
 
 struct model_set_options {

@@ -31,10 +31,11 @@ struct scored_model {
 /* One meter of the session, prepared once per session (model independent). */
 struct session_meter {
     uint32_t n;              /* touched bins; 0 = no measurements or weight 0, meter left out of the mean */
-    const uint8_t *bin;
+    const uint8_t *bin;      /* ascending: the vector's, or own_bin when measured here */
     double weight[256];      /* P_i - P_u for each touched bin */
     double p_u;
     double self;             /* sum_touched P_i log2 P_i + (256 - T) P_u log2 P_u */
+    uint8_t own_bin[256];
 };
 
 struct session {
@@ -57,9 +58,8 @@ struct candidates {
     uint32_t stride;         /* n rounded up to a multiple of CANDIDATE_GROUP */
     uint32_t *model;         /* indexes into the model list, ascending */
     double *log_q;           /* [n_meters][256][stride], padding 0 */
-    double *sum_log_q;       /* [n_meters][n] */
-    double *cross;           /* [stride]: working space */
-    double *divergence;      /* [n]: score_candidates' result */
+    double *sum_log_q;       /* [n_meters][stride], padding 0 */
+    double *divergence;      /* [stride]: score_candidates' result (padding meaningless) */
 };
 
 void scored_model_init(struct scored_model *s, const struct fc_model *m);
@@ -74,6 +74,11 @@ void score_candidates(struct candidates *c, const struct session *s);
 /* Prepares a vector for scoring (of this build's meter set); false when no meter of non-zero
  * weight has measurements. */
 bool session_prepare(const struct fc_vector *v, struct session *s);
+/* The same for a sample's observations, measured here: runs the scored meters and prepares
+ * their counts as they come, with no vector in between (the same session, to the bit, as
+ * session_prepare of meter_measure's vector). */
+struct meter_session;
+bool session_measure(const struct meter_session *obs, struct session *s);
 /* Divergence of one meter (the session must have measurements in it). */
 double score_meter(const struct scored_model *m, const struct session *s, uint32_t k);
 /* Weighted mean divergence over the measured meters. */

@@ -1,11 +1,13 @@
 /* \summary: decides a flow's verdict from its divergences and writes the verdict fields */
 #include "verdict.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../fc-feat/meters/meter.h"
 #include "record.h"
 #include "stream.h"
+#include "xalloc.h"
 
 static const char *const kind_names[] = {
     [VERDICT_IDENTIFIED] = "identified", [VERDICT_UNKNOWN] = "unknown", [VERDICT_NO_PAYLOAD] = "no_payload",
@@ -28,14 +30,21 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
 void verdict_decide(const struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
                     struct session *scratch, struct verdict *out)
 {
+    bool measured = session_prepare(v, scratch);
+    verdict_decide_session(set, opt, v->proto, v->payload_pkts, scratch, measured, out);
+}
+
+void verdict_decide_session(const struct model_set *set, const struct verdict_options *opt, uint8_t proto,
+                            uint32_t used_pkts, const struct session *s, bool measured, struct verdict *out)
+{
     out->kind = VERDICT_UNKNOWN;
     out->best = out->runner_up = VERDICT_NONE;
     out->best_divergence = out->runner_up_divergence = 0;
-    out->used_pkts = v->payload_pkts;
-    struct candidates *c = set->by_proto[v->proto];
-    if (!session_prepare(v, scratch) || !c)
+    out->used_pkts = used_pkts;
+    struct candidates *c = set->by_proto[proto];
+    if (!measured || !c)
         return;
-    score_candidates(c, scratch);
+    score_candidates(c, s);
     for (uint32_t j = 0; j < c->n; j++) {
         int32_t i = (int32_t)c->model[j];
         double d = c->divergence[j];
@@ -72,30 +81,73 @@ uint32_t verdict_field_count(const struct model_set *set, const struct verdict *
     return n;
 }
 
+/*
+ * Verdict fields go into every flow record, and most of their bytes depend only on the
+ * model: each model's "protocol", "model" (with the "divergence" key that follows it),
+ * "runner_up" (with its divergence key) and "tags" fields are packed once, when the set is
+ * prepared, and copied whole per record.
+ */
+struct verdict_text {
+    msgpack_sbuffer protocol, model, runner_up, tags;
+};
+
+static void pack_model_text(struct verdict_text *t, const struct fc_model *m)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &t->protocol, msgpack_sbuffer_write);
+    fc_pack_kv_str(&pk, FC_KEY_PROTOCOL, m->name);
+    msgpack_packer_init(&pk, &t->model, msgpack_sbuffer_write);
+    fc_pack_kv_str(&pk, FC_KEY_MODEL, m->name);
+    fc_pack_str(&pk, FC_KEY_DIVERGENCE);
+    msgpack_packer_init(&pk, &t->runner_up, msgpack_sbuffer_write);
+    fc_pack_kv_str(&pk, FC_KEY_RUNNER_UP, m->name);
+    fc_pack_str(&pk, FC_KEY_RUNNER_UP_DIVERGENCE);
+    msgpack_packer_init(&pk, &t->tags, msgpack_sbuffer_write);
+    fc_pack_str(&pk, FC_KEY_TAGS);
+    msgpack_pack_array(&pk, m->n_tags); /* sorted and unique since loading */
+    for (uint32_t i = 0; i < m->n_tags; i++)
+        fc_pack_str(&pk, m->tags[i]);
+}
+
+struct verdict_text *verdict_text_make(const struct model_set *set)
+{
+    struct verdict_text *t = fc_xcalloc(set->n ? set->n : 1, sizeof *t);
+    for (uint32_t i = 0; i < set->n; i++)
+        pack_model_text(&t[i], &set->model[i]);
+    return t;
+}
+
+void verdict_text_free(struct verdict_text *t, uint32_t n)
+{
+    for (uint32_t i = 0; t && i < n; i++) {
+        msgpack_sbuffer_destroy(&t[i].protocol);
+        msgpack_sbuffer_destroy(&t[i].model);
+        msgpack_sbuffer_destroy(&t[i].runner_up);
+        msgpack_sbuffer_destroy(&t[i].tags);
+    }
+    free(t);
+}
+
+static void pack_text(msgpack_packer *pk, const msgpack_sbuffer *b) { pk->callback(pk->data, b->data, b->size); }
+
 void verdict_pack_fields(msgpack_packer *pk, const struct model_set *set, const struct verdict *v)
 {
     fc_pack_kv_str(pk, FC_KEY_VERDICT, kind_names[v->kind]);
     if (v->kind == VERDICT_NO_PAYLOAD)
         return;
+    const struct verdict_text *text = set->text;
     if (v->kind == VERDICT_IDENTIFIED)
-        fc_pack_kv_str(pk, FC_KEY_PROTOCOL, set->model[v->best].name);
+        pack_text(pk, &text[v->best].protocol);
     if (v->best != VERDICT_NONE) {
-        fc_pack_kv_str(pk, FC_KEY_MODEL, set->model[v->best].name);
-        fc_pack_str(pk, FC_KEY_DIVERGENCE);
+        pack_text(pk, &text[v->best].model);
         msgpack_pack_double(pk, v->best_divergence);
     }
     if (v->runner_up != VERDICT_NONE) {
-        fc_pack_kv_str(pk, FC_KEY_RUNNER_UP, set->model[v->runner_up].name);
-        fc_pack_str(pk, FC_KEY_RUNNER_UP_DIVERGENCE);
+        pack_text(pk, &text[v->runner_up].runner_up);
         msgpack_pack_double(pk, v->runner_up_divergence);
     }
-    if (v->kind == VERDICT_IDENTIFIED && set->model[v->best].n_tags > 0) {
-        const struct fc_model *m = &set->model[v->best];
-        fc_pack_str(pk, FC_KEY_TAGS);
-        msgpack_pack_array(pk, m->n_tags); /* sorted and unique since loading */
-        for (uint32_t i = 0; i < m->n_tags; i++)
-            fc_pack_str(pk, m->tags[i]);
-    }
+    if (v->kind == VERDICT_IDENTIFIED && set->model[v->best].n_tags > 0)
+        pack_text(pk, &text[v->best].tags);
     fc_pack_kv_uint(pk, FC_KEY_USED_PKTS, v->used_pkts);
 }
 

@@ -28,10 +28,18 @@ struct verdict {
  * is working space (large; reused between calls). */
 void verdict_decide(const struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
                     struct session *scratch, struct verdict *out);
+/* The same for a session prepared already; measured = what session_prepare or session_measure
+ * returned. */
+void verdict_decide_session(const struct model_set *set, const struct verdict_options *opt, uint8_t proto,
+                            uint32_t used_pkts, const struct session *s, bool measured, struct verdict *out);
 
 /* The verdict fields (record.h) of v: how many map entries, and packing them. */
 uint32_t verdict_field_count(const struct model_set *set, const struct verdict *v);
 void verdict_pack_fields(msgpack_packer *pk, const struct model_set *set, const struct verdict *v);
+/* The model-dependent verdict fields of every model of the set, packed once (the set's
+ * `text`, made by model_set_prepare). */
+struct verdict_text *verdict_text_make(const struct model_set *set);
+void verdict_text_free(struct verdict_text *t, uint32_t n);
 /* The keys verdict_pack_fields may write (so a record being annotated drops old values). */
 extern const char *const verdict_keys[];
 extern const size_t verdict_key_count;

@@ -12,29 +12,54 @@
 #include "input_stop.h"
 #include "linktype.h"
 #include "log.h"
+#include "pcap_file.h"
 #include "progress.h"
 
 /*
- * libpcap reads the file (both formats, either byte order, µs and ns), asked for
- * nanosecond timestamps so nothing is rounded before we floor them to µs. The hot
- * loop is pcap_next_ex over libpcap's own buffer, one link decoder call, the trim
- * decision and one copy into the batch buffer.
+ * Two record readers, one interface (struct record_reader): classic pcap files are
+ * read by pcap_file.h, which reads them as libpcap does without its copying, and
+ * everything else (pcapng, stdin, sockets, downloads, the odd pcap variants) by
+ * libpcap, asked for nanosecond timestamps so nothing is rounded before we floor them
+ * to µs. `--reader libpcap` (capture_use_libpcap_only) has libpcap read everything,
+ * as a fallback and for comparing the two. The hot loop is one record read, one link
+ * decoder call, the trim decision and one copy into the batch buffer.
  *
- * Damage: libpcap stops at a record it cannot read. Everything before it has been
+ * Damage: a reader stops at a record it cannot read. Everything before it has been
  * sent; the message names the file and the byte offset where the bad record starts
- * (damage_offset.h). The BPF filter is run here (pcap_offline_filter) rather than
- * inside libpcap, so every record passes through this loop and is counted, even
- * those the filter drops.
+ * (pcap_file.h knows it; for libpcap, damage_offset.h works it out). The BPF filter is
+ * run here (pcap_offline_filter) rather than inside libpcap, so every record passes
+ * through this loop and is counted, even those the filter drops.
  *
  * Input ending (input_stop.h) is looked at between packets; a stream cut short by it
  * ends cleanly, not as damage.
  */
 
+struct source;
+
+/* What the damage a reader stopped at is, and where. */
+struct damage {
+    const char *what;     /* the reader's words */
+    bool pcapng;          /* in a pcapng block, not a pcap packet record */
+    long long at;         /* byte offset of the record or block; -1 when not known */
+};
+
+struct record_reader {
+    const char *name;     /* in the -v line about each source */
+    /* As pcap_next_ex: 1 and a packet, PCAP_ERROR_BREAK at the end, PCAP_ERROR at damage. */
+    int (*next)(struct source *s, struct pcap_pkthdr **h, const u_char **frame);
+    void (*damage)(struct source *s, uint64_t good_records, struct damage *d);
+    void (*close)(struct source *s);
+};
+
 struct source {
     const char *path;     /* as given; "-" for stdin; NULL for a stream */
     const char *name;     /* for messages */
-    FILE *file;
-    pcap_t *pcap;
+    const struct record_reader *reader;
+    FILE *file;           /* libpcap's input */
+    pcap_t *pcap;         /* libpcap's handle: of the whole input, or of pcap_file's header */
+    struct pcap_file *pcap_file;
+    struct record_position rp; /* libpcap: where its next record starts */
+    int fd;               /* for the progress display; -1 when there is none */
     struct bpf_program filter;
     bool has_filter;
     const struct linktype *linktype;
@@ -75,6 +100,60 @@ static bool is_empty(FILE *f)
     return false;
 }
 
+static int libpcap_next(struct source *s, struct pcap_pkthdr **h, const u_char **frame)
+{
+    int rc = pcap_next_ex(s->pcap, h, frame);
+    if (rc == 1)
+        record_position_advance(&s->rp, (*h)->caplen);
+    return rc;
+}
+
+static void libpcap_damage(struct source *s, uint64_t good_records, struct damage *d)
+{
+    d->what = pcap_geterr(s->pcap);
+    d->pcapng = pcap_major_version(s->pcap) == 1; /* libpcap reports pcapng as version 1.0 */
+    bool walkable = s->path && strcmp(s->path, "-") != 0; /* a file, read again from its start */
+    d->at = !walkable ? (s->rp.known ? (long long)s->rp.at : -1)
+          : d->pcapng ? pcapng_damage_offset(s->path, good_records)
+          : pcap_damage_offset(s->path, good_records);
+}
+
+static void libpcap_close(struct source *s)
+{
+    pcap_close(s->pcap); /* and s->file */
+}
+
+static const struct record_reader libpcap_reader = { "libpcap", libpcap_next, libpcap_damage, libpcap_close };
+
+static int pcap_file_reader_next(struct source *s, struct pcap_pkthdr **h, const u_char **frame)
+{
+    return pcap_file_next(s->pcap_file, h, frame);
+}
+
+static void pcap_file_reader_damage(struct source *s, uint64_t good_records, struct damage *d)
+{
+    (void)good_records;
+    d->what = pcap_file_error(s->pcap_file);
+    d->pcapng = false;
+    d->at = (long long)pcap_file_record_offset(s->pcap_file);
+}
+
+static void pcap_file_reader_close(struct source *s)
+{
+    pcap_file_close(s->pcap_file); /* and its s->pcap */
+}
+
+static const struct record_reader pcap_file_reader = {
+    "the pcap file reader", pcap_file_reader_next, pcap_file_reader_damage, pcap_file_reader_close
+};
+
+static bool libpcap_only;
+
+void capture_use_libpcap_only(bool only)
+{
+    libpcap_only = only;
+}
+
 /* Hands the file to libpcap; on failure says why (pcap_close would close f, so the
  * caller closes it only when this fails). */
 static enum capture_outcome open_capture(struct source *s, bool quiet_not_capture)
@@ -96,8 +175,9 @@ static enum capture_outcome open_capture(struct source *s, bool quiet_not_captur
             fc_warn("%s: not a pcap or pcapng capture (libpcap: %s)", s->name, errbuf);
         return CAPTURE_NOT_A_CAPTURE;
     }
-    s->dlt = pcap_datalink(s->pcap);
-    s->linktype = linktype_find(s->dlt);
+    s->reader = &libpcap_reader;
+    s->fd = fileno(s->file);
+    record_position_start(&s->rp, pcap_major_version(s->pcap) == 2);
     return CAPTURE_OK;
 }
 
@@ -153,21 +233,18 @@ static void build_packet(const struct source *s, const struct pcap_pkthdr *h, co
     p->ts_us = capture_timestamp_us(&h->ts);
 }
 
-/* Describes the damage libpcap stopped at, for the warning and the source record. */
-static void describe_damage(struct source *s, const struct record_position *rp, uint64_t good_records)
+/* Describes the damage the reader stopped at, for the warning and the source record. */
+static void describe_damage(struct source *s, uint64_t good_records)
 {
-    const char *what = pcap_geterr(s->pcap);
-    bool pcapng = pcap_major_version(s->pcap) == 1; /* libpcap reports pcapng as version 1.0 */
-    const char *kind = strstr(what, "truncated") ? "truncated" : "damaged";
-    long long at = rp->known ? (long long)rp->at
-                 : pcapng && s->path && strcmp(s->path, "-") != 0 ? pcapng_damage_offset(s->path, good_records)
-                 : -1;
-    if (at >= 0)
-        snprintf(s->error, sizeof s->error, "offset %lld: %s %s (%s)", at, kind,
-                 pcapng ? "block" : "packet record", what);
+    struct damage d;
+    s->reader->damage(s, good_records, &d);
+    const char *kind = strstr(d.what, "truncated") ? "truncated" : "damaged";
+    if (d.at >= 0)
+        snprintf(s->error, sizeof s->error, "offset %lld: %s %s (%s)", d.at, kind,
+                 d.pcapng ? "block" : "packet record", d.what);
     else
         snprintf(s->error, sizeof s->error, "after packet %llu: %s %s (%s)", (unsigned long long)good_records,
-                 kind, pcapng ? "block" : "packet record", what);
+                 kind, d.pcapng ? "block" : "packet record", d.what);
     fc_warn("%s: %s", s->name, s->error);
 }
 
@@ -175,14 +252,12 @@ static void describe_damage(struct source *s, const struct record_position *rp, 
 static bool read_packets(struct sink *sink, struct source *s)
 {
     struct progress pr;
-    progress_start(&pr, s->name, s->file);
+    progress_start(&pr, s->name, s->fd);
     struct pcap_pkthdr *h;
     const u_char *frame;
-    struct record_position rp;
-    record_position_start(&rp, pcap_major_version(s->pcap) == 2);
     uint64_t seen = 0;
     int rc = 0;
-    while (!input_stop_requested() && (rc = pcap_next_ex(s->pcap, &h, &frame)) == 1) {
+    while (!input_stop_requested() && (rc = s->reader->next(s, &h, &frame)) == 1) {
         seen++;
         if (!s->has_filter || pcap_offline_filter(&s->filter, h, frame)) {
             struct fc_packet p;
@@ -190,34 +265,31 @@ static bool read_packets(struct sink *sink, struct source *s)
             if (sink->ops->packet(sink, &p, h->caplen))
                 s->packets++;
         }
-        record_position_advance(&rp, h->caplen, s->file);
         progress_packet(&pr, seen);
     }
     progress_end(&pr);
     if (rc == PCAP_ERROR && !input_stop_requested()) {
-        describe_damage(s, &rp, seen);
+        describe_damage(s, seen);
         return false;
     }
     return true;
 }
 
-/* Reads an opened source to its end and closes it. */
-static enum capture_outcome read_opened(struct sink *sink, struct source *s, bool quiet_not_capture)
+/* Reads a source whose reader is open to its end, and closes it. */
+static enum capture_outcome read_source(struct sink *sink, struct source *s)
 {
-    enum capture_outcome outcome = open_capture(s, quiet_not_capture);
-    if (outcome != CAPTURE_OK) {
-        fclose(s->file);
-        return outcome;
-    }
+    s->dlt = pcap_datalink(s->pcap);
+    s->linktype = linktype_find(s->dlt);
     if (!compile_filter(s, sink->filter)) {
-        pcap_close(s->pcap);
+        s->reader->close(s);
         return CAPTURE_UNREADABLE;
     }
     struct source_event ev = { s->path ? s->path : s->name, 0, s->dlt, pcap_snapshot(s->pcap), 0, NULL };
     sink->ops->open(sink, &ev);
     s->number = (uint16_t)ev.index; /* packet entries have 16 bits; the source record has all */
-    fc_info("%s: source %llu, link type %s (%d), snaplen %d", s->name, (unsigned long long)ev.index,
-            s->linktype ? s->linktype->name : "unsupported: frames passed on raw", s->dlt, ev.snaplen);
+    fc_info("%s: source %llu, link type %s (%d), snaplen %d, read by %s", s->name, (unsigned long long)ev.index,
+            s->linktype ? s->linktype->name : "unsupported: frames passed on raw", s->dlt, ev.snaplen,
+            s->reader->name);
 
     bool clean = read_packets(sink, s);
     ev.packets = s->packets;
@@ -225,8 +297,19 @@ static enum capture_outcome read_opened(struct sink *sink, struct source *s, boo
     sink->ops->end(sink, &ev);
     if (s->has_filter)
         pcap_freecode(&s->filter);
-    pcap_close(s->pcap);
+    s->reader->close(s);
     return clean ? CAPTURE_OK : CAPTURE_DAMAGED;
+}
+
+/* Has libpcap read the opened s->file to its end, and closes it. */
+static enum capture_outcome read_with_libpcap(struct sink *sink, struct source *s, bool quiet_not_capture)
+{
+    enum capture_outcome outcome = open_capture(s, quiet_not_capture);
+    if (outcome != CAPTURE_OK) {
+        fclose(s->file);
+        return outcome;
+    }
+    return read_source(sink, s);
 }
 
 enum capture_outcome capture_read(struct sink *sink, const char *path, bool quiet_not_capture)
@@ -235,10 +318,16 @@ enum capture_outcome capture_read(struct sink *sink, const char *path, bool quie
     memset(&s, 0, sizeof s);
     s.path = path;
     s.name = strcmp(path, "-") == 0 ? "stdin" : path;
+    if (!libpcap_only && strcmp(path, "-") != 0 && (s.pcap_file = pcap_file_open(path)) != NULL) {
+        s.reader = &pcap_file_reader;
+        s.pcap = pcap_file_pcap(s.pcap_file);
+        s.fd = pcap_file_fd(s.pcap_file);
+        return read_source(sink, &s);
+    }
     s.file = open_input(path, s.name);
     if (!s.file)
         return CAPTURE_UNREADABLE;
-    return read_opened(sink, &s, quiet_not_capture);
+    return read_with_libpcap(sink, &s, quiet_not_capture);
 }
 
 enum capture_outcome capture_read_stream(struct sink *sink, FILE *stream, const char *name)
@@ -247,5 +336,5 @@ enum capture_outcome capture_read_stream(struct sink *sink, FILE *stream, const 
     memset(&s, 0, sizeof s);
     s.name = name;
     s.file = stream;
-    return read_opened(sink, &s, false);
+    return read_with_libpcap(sink, &s, false);
 }

@@ -15,6 +15,10 @@ enum capture_outcome {
     CAPTURE_NOT_A_CAPTURE,       /* opened, but not pcap/pcapng or empty (reported) */
 };
 
+/* With true, libpcap reads every source, classic pcap files too (fc-read --reader
+ * libpcap); by default pcap_file.h reads those. Set before any source is read. */
+void capture_use_libpcap_only(bool only);
+
 /* Reads `path` ("-" = stdin) and writes its source records and packets. `quiet_not_capture`:
  * the file was found in a directory, so not being a capture is a warning about skipping it. */
 enum capture_outcome capture_read(struct sink *sink, const char *path, bool quiet_not_capture);

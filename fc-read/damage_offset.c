@@ -1,6 +1,7 @@
 /* \summary: where in a capture file the damage libpcap stopped at begins */
 #include "damage_offset.h"
 
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "bytes.h"
@@ -13,26 +14,68 @@ void record_position_start(struct record_position *rp, bool classic_pcap)
 {
     rp->known = classic_pcap;
     rp->at = PCAP_FILE_HEADER;
-    rp->header = PCAP_RECORD_HEADER;
-    rp->calibrated = false;
 }
 
-void record_position_advance(struct record_position *rp, uint32_t caplen, FILE *file)
+void record_position_advance(struct record_position *rp, uint32_t caplen)
 {
-    if (!rp->known)
-        return;
-    if (!rp->calibrated) {
-        rp->calibrated = true;
-        long now = ftell(file); /* -1 on a pipe: keep the standard size */
-        if (now >= 0) {
-            long header = now - PCAP_FILE_HEADER - (long)caplen;
-            if (header == PCAP_MODIFIED_RECORD_HEADER)
-                rp->header = PCAP_MODIFIED_RECORD_HEADER;
-            else if (header != PCAP_RECORD_HEADER)
-                rp->known = false;
+    rp->at += PCAP_RECORD_HEADER + (uint64_t)caplen;
+}
+
+/* The magics libpcap 1.10 reads, in the order written by the host that wrote them. */
+static const struct {
+    uint32_t magic;
+    uint32_t record_header;
+} pcap_magics[] = {
+    { 0xa1b2c3d4u, PCAP_RECORD_HEADER },
+    { 0xa1b23c4du, PCAP_RECORD_HEADER },
+    { 0xa1b2cd34u, PCAP_MODIFIED_RECORD_HEADER },
+};
+
+/* How libpcap tells the captured length from the two length fields (sf-pcap.c): they
+ * were exchanged before version 2.3 and by DG/UX (543.0); 2.3 files come either way. */
+static uint32_t pcap_captured_length(uint16_t major, uint16_t minor, uint32_t first, uint32_t second)
+{
+    if ((major == 2 && minor < 3) || major == 543)
+        return second;
+    if (major == 2 && minor == 3 && first > second)
+        return second;
+    return first;
+}
+
+long long pcap_damage_offset(const char *path, uint64_t good_records)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    uint8_t head[PCAP_MODIFIED_RECORD_HEADER];
+    long long at = -1;
+    if (fread(head, 1, PCAP_FILE_HEADER, f) == PCAP_FILE_HEADER) {
+        bool big_endian = false;
+        uint32_t record_header = 0;
+        for (size_t i = 0; i < sizeof pcap_magics / sizeof pcap_magics[0]; i++) {
+            if (fc_le32(head) == pcap_magics[i].magic || fc_be32(head) == pcap_magics[i].magic) {
+                big_endian = fc_be32(head) == pcap_magics[i].magic;
+                record_header = pcap_magics[i].record_header;
+            }
+        }
+        uint16_t major = big_endian ? fc_be16(head + 4) : fc_le16(head + 4);
+        uint16_t minor = big_endian ? fc_be16(head + 6) : fc_le16(head + 6);
+        at = record_header ? PCAP_FILE_HEADER : -1;
+        for (uint64_t n = 0; at >= 0 && n < good_records; n++) {
+            if (fread(head, 1, record_header, f) != record_header) {
+                at = -1;
+                break;
+            }
+            uint32_t first = big_endian ? fc_be32(head + 8) : fc_le32(head + 8);
+            uint32_t second = big_endian ? fc_be32(head + 12) : fc_le32(head + 12);
+            uint32_t caplen = pcap_captured_length(major, minor, first, second);
+            at += record_header + (long long)caplen;
+            if (fseeko(f, (off_t)caplen, SEEK_CUR) != 0)
+                at = -1;
         }
     }
-    rp->at += rp->header + (uint64_t)caplen;
+    fclose(f);
+    return at;
 }
 
 /* pcapng blocks: type (4), total length (4), body, total length (4), in the byte order

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "hub.h"
 #include "log.h"
@@ -59,6 +60,8 @@ static void usage(FILE *out)
             "      --sample-full-bytes N     payload bytes sent of those at most (%d)\n"
             "      --sample-bytes N          payload bytes sent of the others (%d)\n"
             "      --all-bytes               send every packet whole\n"
+            "      --reader auto|libpcap     who reads capture files: auto (classic pcap files\n"
+            "                                directly, the rest with libpcap) or libpcap (all)\n"
             "  -v, --verbose                 say more on stderr\n"
             "      --debug                   say even more\n"
             "  -h, --help                    print this help and exit\n"
@@ -73,6 +76,7 @@ struct options {
     const char *filter;
     struct sample_limits limits;
     bool all_bytes;
+    bool libpcap_only;
     bool realtime;
     uint64_t timeout_s;
     char *interfaces[MAX_INTERFACES]; /* -i NAME, as "iface:NAME" */
@@ -81,8 +85,25 @@ struct options {
 
 enum {
     OPT_SAMPLE_PACKETS = 256, OPT_SAMPLE_FULL, OPT_SAMPLE_FULL_BYTES, OPT_SAMPLE_BYTES, OPT_ALL_BYTES, OPT_DEBUG,
-    OPT_VERSION, OPT_TIMEOUT, OPT_REALTIME
+    OPT_VERSION, OPT_TIMEOUT, OPT_REALTIME, OPT_READER
 };
+
+/* --reader: which reader reads capture files (capture.h). */
+static const struct {
+    const char *name;
+    bool libpcap_only;
+} capture_readers[] = {
+    { "auto", false },
+    { "libpcap", true },
+};
+
+static bool parse_reader(const char *text)
+{
+    for (size_t i = 0; i < sizeof capture_readers / sizeof capture_readers[0]; i++)
+        if (strcmp(text, capture_readers[i].name) == 0)
+            return capture_readers[i].libpcap_only;
+    fc_die(FC_EXIT_USAGE, "--reader: '%s' is not auto or libpcap", text);
+}
 
 static void add_interface(struct options *o, const char *name)
 {
@@ -115,6 +136,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         { "sample-full-bytes", required_argument, NULL, OPT_SAMPLE_FULL_BYTES },
         { "sample-bytes", required_argument, NULL, OPT_SAMPLE_BYTES },
         { "all-bytes", no_argument, NULL, OPT_ALL_BYTES },
+        { "reader", required_argument, NULL, OPT_READER },
         { "verbose", no_argument, NULL, 'v' },
         { "debug", no_argument, NULL, OPT_DEBUG },
         { "help", no_argument, NULL, 'h' },
@@ -136,6 +158,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case OPT_SAMPLE_FULL_BYTES: o->limits.full_bytes = parse_count("--sample-full-bytes", optarg, 1); break;
         case OPT_SAMPLE_BYTES: o->limits.bytes = parse_count("--sample-bytes", optarg, 1); break;
         case OPT_ALL_BYTES: o->all_bytes = true; break;
+        case OPT_READER: o->libpcap_only = parse_reader(optarg); break;
         case 'v': fc_verbosity = fc_verbosity > 1 ? fc_verbosity : 1; break;
         case OPT_DEBUG: fc_verbosity = 2; break;
         case 'h': usage(stdout); exit(FC_EXIT_OK);
@@ -234,6 +257,7 @@ int main(int argc, char **argv)
     struct source_arg *sources = parse_sources(argc, argv, &o, &nsources);
     if (o.filter)
         check_filter(o.filter);
+    capture_use_libpcap_only(o.libpcap_only);
     bool live = false;
     for (int i = 0; i < nsources; i++)
         live |= sources[i].kind->live;

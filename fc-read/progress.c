@@ -1,6 +1,7 @@
 /* \summary: a one-line progress display on stderr while a file is read */
 #include "progress.h"
 
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,12 +15,12 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-void progress_start(struct progress *pr, const char *name, FILE *file)
+void progress_start(struct progress *pr, const char *name, int fd)
 {
     struct stat st;
-    pr->on = isatty(STDERR_FILENO) && fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
+    pr->on = isatty(STDERR_FILENO) && fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     pr->name = name;
-    pr->file = file;
+    pr->fd = fd;
     pr->size = pr->on ? (uint64_t)st.st_size : 0;
     pr->until_check = CHECK_EVERY;
     clock_gettime(CLOCK_MONOTONIC, &pr->started);
@@ -29,7 +30,7 @@ void progress_start(struct progress *pr, const char *name, FILE *file)
 
 static void progress_show(struct progress *pr, uint64_t packets, const struct timespec *now)
 {
-    long at = ftell(pr->file);
+    off_t at = lseek(pr->fd, 0, SEEK_CUR);
     double mb = at > 0 ? (double)at / 1e6 : 0, total = (double)pr->size / 1e6;
     double secs = seconds_between(&pr->started, now);
     fprintf(stderr, "\r%s: %s: %.1f of %.1f MB (%.0f%%), %llu packets, %.1f MB/s\033[K", fc_progname(),

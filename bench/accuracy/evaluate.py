@@ -273,6 +273,10 @@ def decide(cands, rule):
     thr = rule.get("per_model")
     if thr is not None and best in thr and best_d > thr[best]:
         return None
+    # a margin of its own for a model that must stand out more than the global ratio asks
+    margin = rule.get("margin", {}).get(best)
+    if margin is not None and runner is not None and best_d > margin * runner:
+        return None
     return best
 
 

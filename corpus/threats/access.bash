@@ -91,6 +91,31 @@ access_commands() {
     done
 }
 
+# access_web_site [NGINX_HTTP_DIRECTIVE]: the web site the proxy classes fetch through their
+# tunnels: pages and downloads of many sizes under $ACCESS_WORK/www, and an nginx config
+# ($ACCESS_WORK/nginx.conf) serving them on the server's 127.0.0.1:8080.
+access_web_site() {
+    local w=$ACCESS_WORK k
+    mkdir -p "$w/www" "$w/tmp"
+    for k in 1 2 3 4 5 6 7 8; do
+        seq 1 $((k * k * 300)) | sed 's/^/<p>paragraph /' > "$w/www/page$k.html"
+        head -c $((k * k * k * 4000)) /dev/urandom > "$w/www/file$k.bin"
+    done
+    cat > "$w/nginx.conf" <<CFG
+worker_processes 1;
+pid $w/nginx.pid;
+error_log $w/nginx-error.log;
+events { worker_connections 256; }
+http {
+    access_log off;
+    ${1:-}
+    client_body_temp_path $w/tmp; proxy_temp_path $w/tmp; fastcgi_temp_path $w/tmp;
+    uwsgi_temp_path $w/tmp; scgi_temp_path $w/tmp;
+    server { listen 127.0.0.1:8080; root $w/www; }
+}
+CFG
+}
+
 access_type() {
     [ -f "$ACCESS_WORK/type.exp" ] || cat > "$ACCESS_WORK/type.exp" <<'EXP'
 set timeout 10

@@ -245,6 +245,7 @@ how_many() { if [ "$1" = operator_keys ]; then rand 2 5; else rand 3 10; fi; }
 # The attacker reads the operator from a fifo, held open here until the operator is done.
 reverse() {
     local port=$1 feeder=$2 listener=$3 victim=$4 a v w fifo=$MAL_WORK/op-$CLI_IP-$1
+    rm -f "$fifo"   # left by a failed first try of this session
     mkfifo "$fifo" && exec {w}<> "$fifo" || return 1
     ns_run cli "$listener" "$port" < "$fifo" > /dev/null 2>&1 {w}>&- &
     a=$!
@@ -259,6 +260,7 @@ reverse() {
 
 bind() {
     local port=$1 feeder=$2 listener=$3 connector=$4 v a w fifo=$MAL_WORK/op-$CLI_IP-$1
+    rm -f "$fifo"   # left by a failed first try of this session
     mkfifo "$fifo" && exec {w}<> "$fifo" || return 1
     ns_run srv "$listener" "$port" > /dev/null 2>&1 {w}>&- &
     v=$!

@@ -7,9 +7,11 @@
 #   the batch's), socat OPENSSL with a pty (reverse and bind; the operator types key by
 #   key), openssl s_server (attacker) with mkfifo + sh -i + openssl s_client (victim).
 # Certificates: four self-signed ones per batch (RSA 2048/3072, EC P-256/P-384, random
-# names), so handshakes differ in size. The operator is as in reverse-shell.sh (3-10
-# commands, or 2-5 key by key, pauses 0.2-3 s, sometimes an idle gap). Ports: 443, 8443,
-# 4443, ... or a random one. Capture filter: tcp.
+# names), so handshakes differ in size. The TLS version varies per session (an OpenSSL
+# configuration in OPENSSL_CONF, which ncat, socat and openssl all read): half TLS 1.3,
+# half TLS 1.2 (as an old victim's OpenSSL or a pinned tool gives). The operator is as
+# in reverse-shell.sh (3-10 commands, or 2-5 key by key, pauses 0.2-3 s, sometimes an
+# idle gap). Ports: 443, 8443, 4443, ... or a random one. Capture filter: tcp.
 set -u
 here=$(dirname "$0")
 . "$here/../lib/netns.sh"
@@ -31,6 +33,27 @@ make_certs() {
         esac 2>/dev/null
         cat "$MAL_CERTS/$i.key" "$MAL_CERTS/$i.crt" > "$MAL_CERTS/$i.pem"
     done
+}
+
+# OpenSSL configurations: tls12.cnf caps the version at TLS 1.2 (ncat, socat and openssl
+# then offer and pick their usual ECDHE AES-GCM/ChaCha20 suites), tls13.cnf leaves the
+# default (TLS 1.3). Restricting cipher strings as well made some tool pairs fail their
+# handshake (a failed attempt is a flow without a shell), so only the version is set.
+make_tls_confs() {
+    local ver
+    for ver in 1.2 1.3; do
+        printf 'openssl_conf = fc_conf\n[fc_conf]\nssl_conf = fc_ssl\n[fc_ssl]\nsystem_default = fc_tls\n[fc_tls]\nMaxProtocol = TLSv%s\nCipherString = DEFAULT:@SECLEVEL=2\n' \
+            "$ver" > "$MAL_WORK/tls${ver/./}.cnf"
+    done
+}
+
+# this session's TLS version, in OPENSSL_CONF (both ends read it). socat 1.7.4 cannot serve
+# TLS 1.2 to itself with the P-384 certificate ("no shared cipher"): TLS 1.2 sessions
+# use one of the other three.
+pick_tls() {
+    OPENSSL_CONF=$MAL_WORK/$(pick tls12 tls13).cnf
+    case $OPENSSL_CONF in */tls12.cnf) [ "${CERT##*/}" = 4 ] && CERT=${CERT%/*}/$(rand 1 3) ;; esac
+    export OPENSSL_CONF CERT
 }
 
 # one of the batch's certificates for this session, in CERT (none: ncat makes its own)
@@ -59,6 +82,7 @@ session() {
     local port
     port=$(tls_port)
     pick_cert
+    pick_tls
     case $(rand 0 8) in
     0) reverse "$port" operator_lines "$(pick listen_ncat_own listen_ncat_cert)" "$(pick victim_ncat_sh victim_ncat_bash)" ;;
     1) bind "$port" operator_lines "$(pick bind_ncat_own bind_ncat_cert)" connect_ncat ;;
@@ -74,6 +98,7 @@ session() {
 
 mal_init ReverseShell-TLS "${1:-}" 38
 make_certs
+make_tls_confs
 capture_start "$MAL_OUT/reverse-shell-tls.pcap" tcp
 run_sessions 14 session
 capture_stop

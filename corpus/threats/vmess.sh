@@ -27,25 +27,7 @@ CLIENTS=(
     "10087 $ID_LEGACY 16 chacha20-poly1305 true"
 )
 
-# the web site behind the proxy: pages and downloads of many sizes
-mkdir -p "$W/www"
-for k in 1 2 3 4 5 6 7 8; do
-    seq 1 $((k * k * 300)) | sed 's/^/<p>paragraph /' > "$W/www/page$k.html"
-    head -c $((k * k * k * 4000)) /dev/urandom > "$W/www/file$k.bin"
-done
-cat > "$W/nginx.conf" <<CFG
-worker_processes 1;
-pid $W/nginx.pid;
-error_log $W/nginx-error.log;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $W/tmp; proxy_temp_path $W/tmp; fastcgi_temp_path $W/tmp;
-    uwsgi_temp_path $W/tmp; scgi_temp_path $W/tmp;
-    server { listen 127.0.0.1:8080; root $W/www; }
-}
-CFG
-mkdir -p "$W/tmp"
+access_web_site
 
 cat > "$W/server.json" <<CFG
 {

@@ -7,8 +7,10 @@
 void meter_byte_frequency_of_first_packet_bytes(const struct meter_session *s, struct meter_acc *acc)
 {
     for (uint32_t i = 0; i < s->n && i < PACKETS; i++) {
+        const uint8_t *p = s->obs[i].bytes;
         uint32_t n = meter_min_u32(s->obs[i].kept, PREFIX);
         for (uint32_t k = 0; k < n; k++)
-            meter_emit(acc, s->obs[i].bytes[k]);
+            meter_tally(acc, p[k]);
+        acc->total += n;
     }
 }

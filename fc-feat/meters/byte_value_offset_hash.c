@@ -8,8 +8,10 @@
 void meter_byte_value_offset_hash(const struct meter_session *s, struct meter_acc *acc)
 {
     for (uint32_t i = 0; i < s->n && i < PACKETS; i++) {
+        const uint8_t *p = s->obs[i].bytes;
         uint32_t n = meter_min_u32(s->obs[i].kept, PREFIX);
         for (uint32_t k = 0; k < n; k++)
-            meter_emit(acc, meter_mulhash8(s->obs[i].bytes[k] + 256u * k));
+            meter_tally(acc, meter_mulhash8(p[k] + 256u * k));
+        acc->total += n;
     }
 }

@@ -8,8 +8,9 @@
 void meter_first2_ordered_first_bit_positions(const struct meter_session *s, struct meter_acc *acc)
 {
     for (uint32_t i = 0; i < s->n && i < PACKETS; i++) {
-        uint32_t bits = meter_min_u32(s->obs[i].kept, BITS / 8) * 8;
-        for (unsigned b = 0; b < bits; b++)
-            meter_emit(acc, 128 * i + (meter_bit(s->obs[i].bytes, b) ? b : 64 + b));
+        const uint8_t *p = s->obs[i].bytes;
+        uint32_t n = meter_min_u32(s->obs[i].kept, BITS / 8);
+        for (uint32_t k = 0; k < n; k++)
+            meter_tally_bits(acc, p[k], 128 * i + 8 * k, 64);
     }
 }

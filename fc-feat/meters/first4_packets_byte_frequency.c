@@ -6,7 +6,11 @@
 
 void meter_first4_packets_byte_frequency(const struct meter_session *s, struct meter_acc *acc)
 {
-    for (uint32_t i = 0; i < s->n && i < PACKETS; i++)
-        for (uint32_t k = 0; k < s->obs[i].kept; k++)
-            meter_emit(acc, (s->obs[i].bytes[k] & 63u) + 64 * i);
+    for (uint32_t i = 0; i < s->n && i < PACKETS; i++) {
+        const uint8_t *p = s->obs[i].bytes;
+        uint32_t n = s->obs[i].kept;
+        for (uint32_t k = 0; k < n; k++)
+            meter_tally(acc, (p[k] & 63u) + 64 * i);
+        acc->total += n;
+    }
 }

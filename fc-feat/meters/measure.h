@@ -23,6 +23,12 @@ struct meter_sample {
 
 /* Reads a sample record's flow id, proto and observations; false (with why) if malformed. */
 bool meter_sample_read(const msgpack_object *rec, struct meter_sample *out, const char **why);
+/* The bins a meter touched in acc, as a bit set (bit b of word b / 64 for bin b). */
+void meter_acc_touched(const struct meter_acc *acc, uint64_t touched[METER_BINS / 64]);
+/* Moves a meter's counters into vm's sparse form (bins ascending, counts capped at 65535) and
+ * leaves acc zeroed again. A caller that reads acc itself instead must zero what it read
+ * (count, hit, total) the same way. */
+void meter_acc_store(struct meter_acc *acc, struct fc_vector_meter *vm);
 /* Runs every meter over the session into v (meter set name and version included). */
 void meter_measure(const struct meter_session *s, struct fc_vector *v);
 /* True when v was made by this build's meter set. */
@@ -40,5 +46,10 @@ enum vector_take { VECTOR_SKIP, VECTOR_READY, VECTOR_MALFORMED, VECTOR_OTHER_SET
  * vector of another meter set (why set; its sample, if it follows, is measured instead). */
 enum vector_take vector_source_take(struct vector_source *src, const struct fc_record *rec, struct fc_vector *v,
                                     const char **why);
+
+/* The first half of vector_source_take for a sample record: VECTOR_READY when src->sample
+ * holds a sample to measure (for a caller that runs the meters its own way), VECTOR_SKIP
+ * when its vector came just before, or VECTOR_MALFORMED (why set). */
+enum vector_take vector_source_read_sample(struct vector_source *src, const struct fc_record *rec, const char **why);
 
 #endif

@@ -23,6 +23,7 @@ samples=(
     "rdp RDP rdp"
     "shadowsocks Shadowsocks shadowsocks"
     "vmess VMess vmess"
+    "obfs4 obfs4 obfs4"
     "stratum Stratum stratum"
 )
 
