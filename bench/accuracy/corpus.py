@@ -58,6 +58,16 @@ def stream_of(path, bindir):
     return subprocess.run(cmd, shell=True, check=True, stdout=subprocess.PIPE).stdout
 
 
+
+def cached_stream(corpus_dir, f, bindir, cache):
+    """stream_of for corpus file f, kept in the cache folder between runs."""
+    cpath = os.path.join(cache, f.replace("/", "_") + ".fcs")
+    if os.path.exists(cpath):
+        return open(cpath, "rb").read()
+    buf = stream_of(os.path.join(corpus_dir, f), bindir)
+    open(cpath, "wb").write(buf)
+    return buf
+
 def vectors_of(buf):
     """(endpoint key, vector record, raw bytes) for every vector record of a stream."""
     for obj, raw in fcstream.records(buf):

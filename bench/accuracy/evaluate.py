@@ -77,12 +77,7 @@ def load_flows(corpus_dir, bindir, cache, in_set=True):
     os.makedirs(cache, exist_ok=True)
     flows, missed, headers = [], [], {}
     for f, rows in sorted(corpus.rows_by_file(corpus_dir, in_set).items()):
-        cpath = os.path.join(cache, f.replace("/", "_") + ".fcs")
-        if os.path.exists(cpath):
-            buf = open(cpath, "rb").read()
-        else:
-            buf = corpus.stream_of(os.path.join(corpus_dir, f), bindir)
-            open(cpath, "wb").write(buf)
+        buf = corpus.cached_stream(corpus_dir, f, bindir, cache)
         headers[f] = next(fcstream.records(buf))[1] if buf else b""
         matched, miss = corpus.match(rows, corpus.vectors_of(buf))
         missed += miss

@@ -56,12 +56,7 @@ def load_mining(corpus_dir, bindir, cache):
         by_file.setdefault(row["file"], []).append(row)
     flows = []
     for f, rows in sorted(by_file.items()):
-        cpath = os.path.join(cache, f.replace("/", "_") + ".fcs")
-        if os.path.exists(cpath):
-            buf = open(cpath, "rb").read()
-        else:
-            buf = corpus.stream_of(os.path.join(corpus_dir, f), bindir)
-            open(cpath, "wb").write(buf)
+        buf = corpus.cached_stream(corpus_dir, f, bindir, cache)
         matched, _ = corpus.match(rows, corpus.vectors_of(buf))
         for row, obj, raw in matched:
             flows.append(E.Flow(f, MINING_MODEL, obj["proto"], [fcstream.sparse_bins(b) for b in obj["bins"]], raw,

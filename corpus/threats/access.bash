@@ -116,6 +116,43 @@ http {
 CFG
 }
 
+# access_web_path: a page or file of the web site, as a URL path.
+access_web_path() {
+    local what
+    what=$(pick page page page file)$(rand 1 8)
+    case $what in page*) echo "$what.html" ;; file*) echo "$what.bin" ;; esac
+}
+
+# access_user_agent: the user agent of one browser or curl.
+access_user_agent() {
+    pick 'Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0' curl/7.88.1 \
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36'
+}
+
+# access_socks_session N: 1-4 fetches from the web site, with think times, through one of N
+# SOCKS5 proxies listening on the client's 127.0.0.1:1080+k (Shadowsocks, VMess).
+access_socks_session() {
+    local k=$((RANDOM % $1)) n path
+    for ((n = $(rand 1 4); n > 0; n--)); do
+        path=$(access_web_path)
+        in_cli timeout 30 curl -s -o /dev/null --socks5-hostname "127.0.0.1:$((1080 + k))" \
+            -A "$(access_user_agent)" "http://127.0.0.1:8080/$path"
+        sleep "$(rand 0 2).$(rand 0 9)"
+    done
+}
+
+# access_take_slot: a slot number 0-7 held by this session (a folder made atomically in
+# $ACCESS_WORK, removed by the session when it ends), for X display numbers of its own, away
+# from those of other sessions and generators: two X servers picking their numbers at the
+# same moment with -displayfd were seen to meet.
+access_take_slot() {
+    local k
+    while :; do
+        for k in 0 1 2 3 4 5 6 7; do mkdir "$ACCESS_WORK/slot.$k" 2>/dev/null && { echo $k; return; }; done
+        sleep 0.2
+    done
+}
+
 access_type() {
     [ -f "$ACCESS_WORK/type.exp" ] || cat > "$ACCESS_WORK/type.exp" <<'EXP'
 set timeout 10

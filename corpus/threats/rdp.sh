@@ -30,18 +30,11 @@ bg_srv xrdp -n -c "$W/xrdp.ini" >/dev/null 2>&1
 wait_tcp_port 3389 || exit 1
 capture_start "$ACCESS_OUT/rdp-$FC_BATCH.pcap" "tcp port 3389"
 
-take_slot() {
-    local k
-    while :; do
-        for k in 0 1 2 3 4 5 6 7; do mkdir "$W/slot.$k" 2>/dev/null && { echo $k; return; }; done
-        sleep 0.2
-    done
-}
 X_BASE=$((420 + ($$ % 50) * 20))
 
 session() {
     local slot d xvfb viewer secs t
-    slot=$(take_slot) d=$((X_BASE + slot))
+    slot=$(access_take_slot) d=$((X_BASE + slot))
     in_cli Xvfb ":$d" -screen 0 1920x1200x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
     for t in $(seq 300); do DISPLAY=:$d in_cli xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
     secs=$(rand 6 18)

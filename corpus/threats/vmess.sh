@@ -65,17 +65,7 @@ wait_tcp_port 8080 && wait_tcp_port 10086 && wait_tcp_port 10087 || exit 1
 sleep 2
 capture_start "$ACCESS_OUT/vmess-$FC_BATCH.pcap" "tcp portrange 10086-10087"
 
-session() {
-    local k=$((RANDOM % ${#CLIENTS[@]})) n r what
-    for ((n = $(rand 1 4); n > 0; n--)); do
-        what=$(pick page page page file)$(rand 1 8)
-        case $what in page*) what=$what.html ;; file*) what=$what.bin ;; esac
-        in_cli timeout 30 curl -s -o /dev/null --socks5-hostname "127.0.0.1:$((1080 + k))" \
-            -A "$(pick 'Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0' curl/7.88.1 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36')" \
-            "http://127.0.0.1:8080/$what"
-        sleep "$(rand 0 2).$(rand 0 9)"
-    done
-}
+session() { access_socks_session ${#CLIENTS[@]}; }
 
 run_sessions 4 session
 capture_stop

@@ -19,16 +19,7 @@ echo fc-vnc-pw | vncpasswd -f > "$W/passwd" || exit 3
 netns_up
 capture_start "$ACCESS_OUT/vnc-$FC_BATCH.pcap" "tcp portrange 5901-5999"
 
-# Each running session holds a slot (a folder made atomically) that gives it two X display
-# numbers of its own, away from those of other generators: two X servers picking their
-# numbers at the same moment with -displayfd were seen to meet
-take_slot() {
-    local k
-    while :; do
-        for k in 0 1 2 3 4 5 6 7; do mkdir "$W/slot.$k" 2>/dev/null && { echo $k; return; }; done
-        sleep 0.2
-    done
-}
+# Each running session's slot (access_take_slot) gives it two X display numbers of its own
 X_BASE=$((400 + ($$ % 50) * 20))
 
 # start_x NS DISPLAY X-SERVER ARGS...: starts an X server, prints its PID once it accepts
@@ -47,7 +38,7 @@ start_x() {
 session() {
     local i=$1 port=$((5900 + $1 % 99 + 1)) slot sd cd pids=() viewer secs t
     local sec=$(pick VncAuth VncAuth None)
-    slot=$(take_slot) sd=$((X_BASE + 2 * slot)) cd=$((X_BASE + 2 * slot + 1))
+    slot=$(access_take_slot) sd=$((X_BASE + 2 * slot)) cd=$((X_BASE + 2 * slot + 1))
     pids+=($(start_x "$NETNS_SRV" $sd Xvnc -geometry "$(pick 800x600 1024x768 1280x720 1280x1024 1440x900)" \
         -depth "$(pick 16 24 24)" -rfbport $port -interface "$NETNS_SRV_IP" -SecurityTypes $sec \
         -PasswordFile "$W/passwd" -AlwaysShared)) || { rmdir "$W/slot.$slot"; return; }
