@@ -44,19 +44,22 @@ static void set_payload(struct fc_decoded *d, const struct l4_area *l4, size_t h
 
 /* ---- transport decoders: one per protocol, listed in l4_decoders[] ---- */
 
+/* The fixed headers are taken whole (one bounds check) and read at their offsets. */
+#define TCP_FIXED_FIELDS 16 /* ports, sequence, ack, offset, flags, window */
+
 static enum fc_decode_status decode_tcp(struct fc_decoded *d, const struct l4_area *l4)
 {
     struct fc_cursor c = fc_cursor_make(l4->data, l4->captured);
-    d->sport = fc_cursor_be16(&c);
-    d->dport = fc_cursor_be16(&c);
-    d->seq = fc_cursor_be32(&c);
-    d->ack = fc_cursor_be32(&c);
-    uint8_t offset_byte = fc_cursor_u8(&c);
-    d->tcp_flags = fc_cursor_u8(&c);
-    d->window = fc_cursor_be16(&c);
-    if (!fc_cursor_ok(&c))
+    const uint8_t *h = fc_cursor_take(&c, TCP_FIXED_FIELDS);
+    if (!h)
         return FC_DEC_BAD_L4;
-    size_t header = (size_t)(offset_byte >> 4) * 4;
+    d->sport = fc_be16(h);
+    d->dport = fc_be16(h + 2);
+    d->seq = fc_be32(h + 4);
+    d->ack = fc_be32(h + 8);
+    d->tcp_flags = h[13];
+    d->window = fc_be16(h + 14);
+    size_t header = (size_t)(h[12] >> 4) * 4;
     if (header < 20 || header > l4->declared)
         return FC_DEC_BAD_L4;
     /* Options cut off by the capture are fine: ports, flags and sequence are all known. */
@@ -141,18 +144,15 @@ static enum fc_decode_status decode_l4(struct fc_decoded *d, const struct l4_are
 static enum fc_decode_status decode_ipv4(const uint8_t *data, size_t len, struct fc_decoded *d)
 {
     struct fc_cursor c = fc_cursor_make(data, len);
-    uint8_t ver_ihl = fc_cursor_u8(&c);
-    fc_cursor_skip(&c, 1); /* DSCP/ECN */
-    uint16_t total = fc_cursor_be16(&c);
-    uint16_t id = fc_cursor_be16(&c);
-    uint16_t frag = fc_cursor_be16(&c);
-    fc_cursor_skip(&c, 1); /* TTL */
-    d->proto = fc_cursor_u8(&c);
-    fc_cursor_skip(&c, 2); /* checksum */
-    const uint8_t *src = fc_cursor_take(&c, 4);
-    const uint8_t *dst = fc_cursor_take(&c, 4);
-    if (!fc_cursor_ok(&c) || ver_ihl >> 4 != 4)
+    const uint8_t *h = fc_cursor_take(&c, IPV4_MIN_HEADER);
+    if (!h || h[0] >> 4 != 4)
         return FC_DEC_BAD_IP;
+    uint8_t ver_ihl = h[0];
+    uint16_t total = fc_be16(h + 2);
+    uint16_t id = fc_be16(h + 4);
+    uint16_t frag = fc_be16(h + 6);
+    d->proto = h[9];
+    const uint8_t *src = h + 12, *dst = h + 16;
     size_t header = (size_t)(ver_ihl & 0x0f) * 4;
     /* Total length 0 is what TCP segmentation offload leaves in captures taken on
      * the sender: the datagram is then everything captured. */

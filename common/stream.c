@@ -35,7 +35,9 @@ void fc_grow_pipe(int fd)
 
 /* ---- reader ---- */
 
-/* Makes room for at least READ_CHUNK more bytes, keeping the unread part. */
+/* Makes room for at least READ_CHUNK more bytes, keeping the unread part. Two chunks are
+ * enough to start with (the unread tail is less than a record): every byte of the buffer
+ * is touched, and fresh memory costs more than the odd extra memmove. */
 static void reader_make_room(struct fc_reader *r)
 {
     if (r->start > 0 && (r->start == r->end || r->cap - r->end < READ_CHUNK)) {
@@ -45,7 +47,7 @@ static void reader_make_room(struct fc_reader *r)
         r->start = 0;
     }
     if (r->cap - r->end < READ_CHUNK) {
-        r->cap = r->cap ? r->cap * 2 : 4 * READ_CHUNK;
+        r->cap = r->cap ? r->cap * 2 : 2 * READ_CHUNK;
         r->buf = fc_xrealloc(r->buf, r->cap);
     }
 }
@@ -357,17 +359,50 @@ void fc_reader_close(struct fc_reader *r)
 
 /* ---- writer ---- */
 
-static int writer_append(void *data, const char *bytes, size_t len)
+void fc_writer_reserve(struct fc_writer *w, size_t more)
 {
-    struct fc_writer *w = data;
-    if (w->cap - w->len < len) {
-        size_t need = w->len + len;
-        while (w->cap < need)
-            w->cap = w->cap ? w->cap * 2 : 2 * WRITE_FLUSH_AT;
-        w->buf = fc_xrealloc(w->buf, w->cap);
+    size_t need = w->len + more;
+    if (w->cap >= need)
+        return;
+    while (w->cap < need)
+        w->cap = w->cap ? w->cap * 2 : 2 * WRITE_FLUSH_AT;
+    w->buf = fc_xrealloc(w->buf, w->cap);
+}
+
+/* Most pieces are a few bytes (a type byte, a number): copied without a call to memcpy. */
+static void copy_small(uint8_t *to, const uint8_t *from, size_t len)
+{
+    if (len >= 8) {
+        memcpy(to, from, 8);
+        memcpy(to + len - 8, from + len - 8, 8);
+    } else if (len >= 4) {
+        memcpy(to, from, 4);
+        memcpy(to + len - 4, from + len - 4, 4);
+    } else if (len > 0) {
+        to[0] = from[0];
+        if (len > 1)
+            memcpy(to + len - 2, from + len - 2, 2);
     }
-    memcpy(w->buf + w->len, bytes, len);
+}
+
+/* Out of line, so fc_writer_append's common case needs no stack frame. */
+__attribute__((noinline)) static int append_after_growing(struct fc_writer *w, const char *bytes, size_t len)
+{
+    fc_writer_reserve(w, len);
+    return fc_writer_append(w, bytes, len);
+}
+
+int fc_writer_append(void *writer, const char *bytes, size_t len)
+{
+    struct fc_writer *w = writer;
+    if (w->cap - w->len < len)
+        return append_after_growing(w, bytes, len);
+    uint8_t *to = w->buf + w->len;
     w->len += len;
+    if (len <= 16)
+        copy_small(to, (const uint8_t *)bytes, len);
+    else
+        memcpy(to, bytes, len);
     return 0;
 }
 
@@ -380,7 +415,7 @@ void fc_writer_open(struct fc_writer *w, int fd, const char *name)
     w->fd = fd;
     w->name = name;
     fc_grow_pipe(fd);
-    msgpack_packer_init(&w->pk, w, writer_append);
+    msgpack_packer_init(&w->pk, w, fc_writer_append);
 }
 
 static void pack_stages(struct fc_writer *w, const msgpack_object *old, int argc, char **argv)
@@ -458,7 +493,7 @@ void fc_writer_header(struct fc_writer *w, const struct fc_stream_header *from, 
 
 void fc_writer_raw(struct fc_writer *w, const void *bytes, size_t len)
 {
-    writer_append(w, bytes, len);
+    fc_writer_append(w, bytes, len);
     fc_writer_record_done(w);
 }
 
@@ -490,32 +525,7 @@ void fc_writer_close(struct fc_writer *w)
     w->buf = NULL;
 }
 
-/* ---- pack and read helpers ---- */
-
-void fc_pack_str(msgpack_packer *pk, const char *s)
-{
-    size_t n = strlen(s);
-    msgpack_pack_str(pk, n);
-    msgpack_pack_str_body(pk, s, n);
-}
-
-void fc_pack_kv_str(msgpack_packer *pk, const char *key, const char *val)
-{
-    fc_pack_str(pk, key);
-    fc_pack_str(pk, val);
-}
-
-void fc_pack_kv_uint(msgpack_packer *pk, const char *key, uint64_t val)
-{
-    fc_pack_str(pk, key);
-    msgpack_pack_uint64(pk, val);
-}
-
-void fc_pack_kv_int(msgpack_packer *pk, const char *key, int64_t val)
-{
-    fc_pack_str(pk, key);
-    msgpack_pack_int64(pk, val);
-}
+/* ---- read helpers ---- */
 
 /* The search for each key starts after the last one found: a table in the order the
  * writer packs the fields hits at once, nearly always. */

@@ -17,7 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "bytes.h"
 #include "mpscan.h"
 
 #define FC_MAX_RECORD (64u << 20) /* larger records are refused as damaged input */
@@ -108,11 +110,194 @@ void fc_writer_record_done(struct fc_writer *w);
 void fc_writer_flush(struct fc_writer *w);
 void fc_writer_close(struct fc_writer *w);
 
-/* Pack helpers used by every stage. */
-void fc_pack_str(msgpack_packer *pk, const char *s);
-void fc_pack_kv_str(msgpack_packer *pk, const char *key, const char *val);
-void fc_pack_kv_uint(msgpack_packer *pk, const char *key, uint64_t val);
-void fc_pack_kv_int(msgpack_packer *pk, const char *key, int64_t val);
+/*
+ * Pack helpers used by every stage. Records are hundreds of small pieces (a key, a number),
+ * and msgpack-c hands each piece to the writer through a callback, so these write a whole
+ * key-value pair straight into the writer's buffer when the packer is an fc_writer's, with
+ * the same bytes msgpack-c would pack. They are always inlined because keys are string
+ * literals (record.h): their length and bytes are then known when compiling, and the key
+ * becomes a few stores. Other packers get msgpack-c's way.
+ */
+#define FC_PACK_INLINE static inline __attribute__((always_inline))
+/* The callback of a writer's packer (msgpack-c calls it for every piece). */
+int fc_writer_append(void *writer, const char *bytes, size_t len);
+/* Grows the writer's buffer to hold `more` bytes after its end. */
+void fc_writer_reserve(struct fc_writer *w, size_t more);
+
+/* Where up to n bytes can be written straight into the writer's buffer; fc_writer_done ends it. */
+FC_PACK_INLINE uint8_t *fc_writer_room(struct fc_writer *w, size_t n)
+{
+    if (w->cap - w->len < n)
+        fc_writer_reserve(w, n);
+    return w->buf + w->len;
+}
+
+/* Ends a write that fc_writer_room started: `end` is one past the last byte written. */
+FC_PACK_INLINE void fc_writer_done(struct fc_writer *w, const uint8_t *end) { w->len = (size_t)(end - w->buf); }
+
+/* The same for a packer: NULL when pk does not pack into an fc_writer. */
+FC_PACK_INLINE uint8_t *fc_pack_room(msgpack_packer *pk, size_t n)
+{
+    return pk->callback == fc_writer_append ? fc_writer_room(pk->data, n) : NULL;
+}
+
+FC_PACK_INLINE void fc_pack_done(msgpack_packer *pk, const uint8_t *end) { fc_writer_done(pk->data, end); }
+
+/* msgpack encodings, as msgpack-c chooses them (the shortest); each returns the end. */
+#define FC_MP_MAX_UINT 9
+static inline uint8_t *fc_mp_put_uint(uint8_t *at, uint64_t v)
+{
+    if (v < 0x80) {
+        at[0] = (uint8_t)v;
+        return at + 1;
+    }
+    if (v < 0x100) {
+        at[0] = 0xcc;
+        at[1] = (uint8_t)v;
+        return at + 2;
+    }
+    if (v < 0x10000) {
+        at[0] = 0xcd;
+        fc_put_be16(at + 1, (uint16_t)v);
+        return at + 3;
+    }
+    if (v < 0x100000000ull) {
+        at[0] = 0xce;
+        fc_put_be32(at + 1, (uint32_t)v);
+        return at + 5;
+    }
+    at[0] = 0xcf;
+    fc_put_be64(at + 1, v);
+    return at + 9;
+}
+
+static inline uint8_t *fc_mp_put_int(uint8_t *at, int64_t v)
+{
+    if (v >= 0)
+        return fc_mp_put_uint(at, (uint64_t)v);
+    if (v >= -32) {
+        at[0] = (uint8_t)v;
+        return at + 1;
+    }
+    if (v >= -128) {
+        at[0] = 0xd0;
+        at[1] = (uint8_t)v;
+        return at + 2;
+    }
+    if (v >= -32768) {
+        at[0] = 0xd1;
+        fc_put_be16(at + 1, (uint16_t)v);
+        return at + 3;
+    }
+    if (v >= INT32_MIN) {
+        at[0] = 0xd2;
+        fc_put_be32(at + 1, (uint32_t)v);
+        return at + 5;
+    }
+    at[0] = 0xd3;
+    fc_put_be64(at + 1, (uint64_t)v);
+    return at + 9;
+}
+
+#define FC_MP_MAX_STR_HEAD 5
+FC_PACK_INLINE uint8_t *fc_mp_put_str(uint8_t *at, const char *s, size_t n)
+{
+    if (n < 32) {
+        *at++ = (uint8_t)(0xa0 | n);
+    } else if (n < 0x100) {
+        *at++ = 0xd9;
+        *at++ = (uint8_t)n;
+    } else if (n < 0x10000) {
+        *at++ = 0xda;
+        fc_put_be16(at, (uint16_t)n);
+        at += 2;
+    } else {
+        *at++ = 0xdb;
+        fc_put_be32(at, (uint32_t)n);
+        at += 4;
+    }
+    memcpy(at, s, n);
+    return at + n;
+}
+
+#define FC_MP_MAX_HEAD 5 /* of an array or bin */
+FC_PACK_INLINE uint8_t *fc_mp_put_array(uint8_t *at, uint32_t n)
+{
+    if (n < 16) {
+        at[0] = (uint8_t)(0x90 | n);
+        return at + 1;
+    }
+    if (n < 0x10000) {
+        at[0] = 0xdc;
+        fc_put_be16(at + 1, (uint16_t)n);
+        return at + 3;
+    }
+    at[0] = 0xdd;
+    fc_put_be32(at + 1, n);
+    return at + 5;
+}
+
+FC_PACK_INLINE uint8_t *fc_mp_put_bin(uint8_t *at, const void *bytes, uint32_t n)
+{
+    if (n < 0x100) {
+        *at++ = 0xc4;
+        *at++ = (uint8_t)n;
+    } else if (n < 0x10000) {
+        *at++ = 0xc5;
+        fc_put_be16(at, (uint16_t)n);
+        at += 2;
+    } else {
+        *at++ = 0xc6;
+        fc_put_be32(at, n);
+        at += 4;
+    }
+    if (n)
+        memcpy(at, bytes, n);
+    return at + n;
+}
+
+FC_PACK_INLINE void fc_pack_str_n(msgpack_packer *pk, const char *s, size_t n)
+{
+    uint8_t *at = fc_pack_room(pk, FC_MP_MAX_STR_HEAD + n);
+    if (at) {
+        fc_pack_done(pk, fc_mp_put_str(at, s, n));
+        return;
+    }
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, s, n);
+}
+
+FC_PACK_INLINE void fc_pack_str(msgpack_packer *pk, const char *s) { fc_pack_str_n(pk, s, strlen(s)); }
+
+FC_PACK_INLINE void fc_pack_kv_str(msgpack_packer *pk, const char *key, const char *val)
+{
+    fc_pack_str(pk, key);
+    fc_pack_str(pk, val);
+}
+
+FC_PACK_INLINE void fc_pack_kv_uint(msgpack_packer *pk, const char *key, uint64_t val)
+{
+    size_t n = strlen(key);
+    uint8_t *at = fc_pack_room(pk, FC_MP_MAX_STR_HEAD + n + FC_MP_MAX_UINT);
+    if (at) {
+        fc_pack_done(pk, fc_mp_put_uint(fc_mp_put_str(at, key, n), val));
+        return;
+    }
+    fc_pack_str_n(pk, key, n);
+    msgpack_pack_uint64(pk, val);
+}
+
+FC_PACK_INLINE void fc_pack_kv_int(msgpack_packer *pk, const char *key, int64_t val)
+{
+    size_t n = strlen(key);
+    uint8_t *at = fc_pack_room(pk, FC_MP_MAX_STR_HEAD + n + FC_MP_MAX_UINT);
+    if (at) {
+        fc_pack_done(pk, fc_mp_put_int(fc_mp_put_str(at, key, n), val));
+        return;
+    }
+    fc_pack_str_n(pk, key, n);
+    msgpack_pack_int64(pk, val);
+}
 
 /* Read helpers over decoded maps: find a key, read typed values. */
 const msgpack_object *fc_map_get(const msgpack_object *map, const char *key);

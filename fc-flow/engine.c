@@ -35,6 +35,7 @@ void engine_init(struct engine *e, const struct engine_options *opt, struct fc_w
     e->opt = *opt;
     e->out = out;
     flow_table_init(&e->table, opt->max_flows);
+    e->expiry_due_us = INT64_MIN; /* look at the first packet */
     sample_pool_init(&e->samples, &opt->sample);
     e->frags = fragments_new();
 }
@@ -107,8 +108,26 @@ static void flush_if_due(struct engine *e)
     e->next_flush_us = add_saturating(e->next_flush_us, step);
 }
 
+/* The earliest time any LRU head can time out: until the clock passes it, or a head
+ * changes, no flow is due. A head's end only grows while it stays the head, so the time
+ * stays a lower bound. */
+static int64_t earliest_expiry(const struct engine *e)
+{
+    int64_t due = INT64_MAX;
+    for (int c = 0; c < TC_COUNT; c++) {
+        uint32_t head = e->table.lru_head[c];
+        if (head) {
+            int64_t t = add_saturating(flow_at(&e->table, head)->end_us, (uint64_t)e->opt.timeout_us[c]);
+            due = t < due ? t : due;
+        }
+    }
+    return due;
+}
+
 static void expire_idle(struct engine *e)
 {
+    if (e->clock_us <= e->expiry_due_us && e->table.head_changes == e->expiry_head_changes)
+        return;
     for (int c = 0; c < TC_COUNT; c++)
         for (;;) {
             uint32_t head = e->table.lru_head[c];
@@ -119,6 +138,8 @@ static void expire_idle(struct engine *e)
                 break;
             end_flow(e, head, FC_REASON_TIMEOUT);
         }
+    e->expiry_due_us = earliest_expiry(e);
+    e->expiry_head_changes = e->table.head_changes;
 }
 
 void engine_wall_clock(struct engine *e, int64_t now_us)

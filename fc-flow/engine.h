@@ -41,6 +41,8 @@ struct engine {
     bool wall_anchored;             /* a clock record came since the last packet: */
     int64_t anchor_wall_us, anchor_clock_us; /* its wall time, and clock_us then */
     int64_t next_flush_us;          /* with opt.flush_us: when the next flush is due */
+    int64_t expiry_due_us;          /* no flow can be idle too long before the clock passes this, */
+    uint64_t expiry_head_changes;   /* while the table's head_changes is still this */
     uint64_t next_id;
     struct engine_counters count;
 };
@@ -74,10 +76,30 @@ bool flow_account(struct flow *f, int dir, const struct fc_decoded *d, enum fc_d
                   const struct fc_packet *p);
 /* Counts a later fragment (no transport header) in flow f. */
 void flow_account_fragment(struct flow *f, int dir, const struct fc_decoded *d, const struct fc_packet *p);
-/* TCP: FIN from both sides or a RST. */
-bool flow_is_closed(const struct flow *f);
+/* TCP: FIN from both sides or a RST. (Inline: asked for every packet.) */
+static inline bool flow_is_closed(const struct flow *f)
+{
+    if (f->proto != 6)
+        return false;
+    uint8_t a = f->side_bits[0], b = f->side_bits[1];
+    return ((a | b) & SB_RST) || ((a & SB_FIN) && (b & SB_FIN));
+}
+
 /* Which timeout class a flow belongs in now. */
-enum timeout_class flow_timeout_class(const struct flow *f);
+static inline enum timeout_class flow_timeout_class(const struct flow *f)
+{
+    switch (f->proto) {
+    case 6:
+        return flow_is_closed(f) ? TC_CLOSED : TC_TCP;
+    case 17:
+        return TC_UDP;
+    case 1:
+    case 58:
+        return TC_ICMP;
+    default:
+        return TC_OTHER;
+    }
+}
 
 /* flow_output.c */
 /* Fills the exchange struct; `reason` as given (callers decide it). */

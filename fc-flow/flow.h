@@ -105,6 +105,4 @@ struct flow_key {
     uint16_t sport, dport;
 };
 
-static inline int addr_len(uint8_t ipv) { return ipv == 6 ? 16 : 4; }
-
 #endif

@@ -1,5 +1,4 @@
 /* \summary: turns fc-flow's compact flow into the exchange struct of flow and sample records */
-#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
@@ -81,6 +80,8 @@ void flow_export(const struct flow *f, enum fc_flow_reason reason, struct fc_flo
     history_text(f, history);
     if (f->proto == 6 || f->proto == 17)
         memcpy(out->history, history, sizeof history);
-    snprintf(out->conn_state, sizeof out->conn_state, "%s", conn_state(f, history));
+    const char *state = conn_state(f, history);
+    size_t n = strnlen(state, sizeof out->conn_state - 1);
+    memcpy(out->conn_state, state, n); /* out was zeroed: the NUL is there */
     out->missed_bytes = missed_bytes(f);
 }

@@ -105,26 +105,3 @@ void flow_account_fragment(struct flow *f, int dir, const struct fc_decoded *d, 
     if (f->proto != 6 && f->proto != 17)
         s->payload += d->payload_len;
 }
-
-bool flow_is_closed(const struct flow *f)
-{
-    if (f->proto != 6)
-        return false;
-    uint8_t a = f->side_bits[0], b = f->side_bits[1];
-    return ((a | b) & SB_RST) || ((a & SB_FIN) && (b & SB_FIN));
-}
-
-enum timeout_class flow_timeout_class(const struct flow *f)
-{
-    switch (f->proto) {
-    case 6:
-        return flow_is_closed(f) ? TC_CLOSED : TC_TCP;
-    case 17:
-        return TC_UDP;
-    case 1:
-    case 58:
-        return TC_ICMP;
-    default:
-        return TC_OTHER;
-    }
-}

@@ -16,6 +16,8 @@ struct flow_table {
     uint32_t nbuckets, max_buckets;
     uint32_t count, max_flows;
     uint32_t lru_head[TC_COUNT], lru_tail[TC_COUNT];
+    uint64_t head_changes;      /* counts changes of any lru_head: tells a caller that
+                                 * remembers something of the heads when it is stale */
 };
 
 void flow_table_init(struct flow_table *t, uint32_t max_flows);

@@ -10,32 +10,35 @@
 /*
  * A sample exists only between a flow's first payload packet and the moment its
  * sample record is written (complete, the TCP flow closed, or the flow ended);
- * then it returns to the pool's free list. Its kept bytes live in one buffer of a
- * size class (512 bytes doubling up); a sample that outgrows its buffer moves to
- * the next class that fits and gives the old buffer back to that class's free
- * list. Buffers are allocated only while the pool warms up to the run's peak of
- * concurrent samples, never per packet after that. Buffers above the largest
- * pooled class (only with limits well beyond the defaults) go back to the system
- * on release, so a burst of them does not stay held.
+ * then it returns to the pool. All of a sample lives in one buffer of a size class
+ * (128 bytes up, two classes per doubling): a small header, then each observation
+ * followed by its kept bytes. So a short flow's sample takes one small buffer, not
+ * room for every observation it might have had, and little of a buffer is left
+ * unused: the pool's memory grows with the run's peak of concurrent samples, and
+ * memory fresh from the system is what costs most per flow (its first touch).
+ * A sample that outgrows its buffer moves to the next class that fits and
+ * gives the old buffer back to that class's free list. Buffers are allocated only
+ * while the pool warms up to that peak, never per packet after that. Buffers above
+ * the largest pooled class (only with limits well beyond the defaults) go back to
+ * the system on release, so a burst of them does not stay held.
  */
 
-#define CLASS_MIN_SHIFT 9u        /* the smallest buffer: 512 bytes */
-#define CLASS_POOLED_MAX 7u       /* classes up to 64 KB go back to their free list */
+#define CLASS_MIN 128u                           /* the smallest buffer */
+#define CLASS_POOLED_MAX (SAMPLE_POOLED_CLASSES - 1) /* classes up to 64 KB go back to their free list */
 
+/* At the start of its buffer. */
+struct sample {
+    uint64_t used;          /* bytes of the buffer in use, this header included */
+    uint32_t count;         /* observations */
+    uint8_t size_class;     /* of the buffer */
+};
+
+/* In the buffer after the header, each followed by its kept bytes and padded to 8. */
 struct observation {
     int64_t dt_us;
     uint32_t len;           /* payload length as declared by the headers */
-    uint32_t at, kept;      /* bytes in the sample's buffer */
+    uint32_t kept;          /* bytes that follow */
     uint8_t dir;
-};
-
-struct sample {
-    uint32_t count;
-    uint32_t next_free;
-    uint8_t *bytes;         /* NULL until the first kept byte */
-    uint32_t used;
-    uint8_t size_class;     /* of `bytes` */
-    struct observation obs[];
 };
 
 /* A free buffer holds the link to the next free one of its class. */
@@ -43,7 +46,16 @@ struct free_buffer {
     struct free_buffer *next;
 };
 
-static size_t class_size(unsigned c) { return (size_t)1 << (CLASS_MIN_SHIFT + c); }
+/* 128, 192, 256, 384, 512, 768, ...: a power of two, or one and a half times it */
+static size_t class_size(unsigned c)
+{
+    size_t power = (size_t)CLASS_MIN << (c / 2);
+    return c % 2 ? power + power / 2 : power;
+}
+
+static uint64_t padded(uint64_t n) { return (n + 7) & ~(uint64_t)7; }
+static uint64_t record_size(uint64_t kept) { return padded(sizeof(struct observation) + kept); }
+static const uint64_t header_size = (sizeof(struct sample) + 7) & ~(size_t)7;
 
 void sample_pool_init(struct sample_pool *p, const struct sample_limits *limits)
 {
@@ -52,80 +64,78 @@ void sample_pool_init(struct sample_pool *p, const struct sample_limits *limits)
     p->nslots = 1;
 }
 
-static void buffer_release(struct sample_pool *p, uint8_t *bytes, unsigned c)
+static void buffer_release(struct sample_pool *p, void *buffer, unsigned c)
 {
     if (c > CLASS_POOLED_MAX) {
-        free(bytes);
+        free(buffer);
         return;
     }
-    struct free_buffer *b = (struct free_buffer *)(void *)bytes;
+    struct free_buffer *b = buffer;
     b->next = p->free_buffers[c];
     p->free_buffers[c] = b;
 }
 
-static uint8_t *buffer_take(struct sample_pool *p, unsigned c)
+static void *buffer_take(struct sample_pool *p, unsigned c)
 {
-    struct free_buffer *b = p->free_buffers[c];
+    struct free_buffer *b = c <= CLASS_POOLED_MAX ? p->free_buffers[c] : NULL;
     if (!b)
         return fc_xmalloc(class_size(c));
     p->free_buffers[c] = b->next;
-    return (uint8_t *)b;
+    return b;
 }
 
 void sample_pool_free(struct sample_pool *p)
 {
-    for (uint32_t i = 1; i < p->nslots; i++) {
-        free(p->slots[i]->bytes);
+    for (uint32_t i = 1; i < p->nslots; i++)
         free(p->slots[i]);
-    }
-    for (unsigned c = 0; c < SAMPLE_CLASS_COUNT; c++)
+    for (unsigned c = 0; c <= CLASS_POOLED_MAX; c++)
         while (p->free_buffers[c]) {
             struct free_buffer *next = p->free_buffers[c]->next;
             free(p->free_buffers[c]);
             p->free_buffers[c] = next;
         }
     free(p->slots);
+    free(p->free_slots);
     memset(p, 0, sizeof *p);
 }
 
 uint32_t sample_new(struct sample_pool *p)
 {
-    uint32_t slot = p->free_list;
-    if (slot) {
-        p->free_list = p->slots[slot]->next_free;
+    uint32_t slot;
+    if (p->nfree) {
+        slot = p->free_slots[--p->nfree];
     } else {
         if (p->nslots >= p->cap) {
             p->cap = p->cap ? p->cap * 2 : 1024;
             p->slots = fc_xrealloc(p->slots, p->cap * sizeof *p->slots);
+            p->free_slots = fc_xrealloc(p->free_slots, p->cap * sizeof *p->free_slots);
         }
         slot = p->nslots++;
-        p->slots[slot] = fc_xmalloc(sizeof(struct sample) + p->limits.packets * sizeof(struct observation));
     }
-    struct sample *s = p->slots[slot];
+    struct sample *s = buffer_take(p, 0);
+    s->used = header_size;
     s->count = 0;
-    s->used = 0;
-    s->next_free = 0;
-    s->bytes = NULL;
     s->size_class = 0;
+    p->slots[slot] = s;
     return slot;
 }
 
 /* Room for `more` bytes after the used ones: the smallest class that fits. */
-static void reserve_bytes(struct sample_pool *p, struct sample *s, size_t more)
+static struct sample *reserve_bytes(struct sample_pool *p, uint32_t slot, uint64_t more)
 {
-    size_t need = s->used + more;
-    if (s->bytes && class_size(s->size_class) >= need)
-        return;
-    unsigned c = s->bytes ? s->size_class + 1u : 0u;
+    struct sample *s = p->slots[slot];
+    uint64_t need = s->used + more;
+    if (class_size(s->size_class) >= need)
+        return s;
+    unsigned c = s->size_class + 1u;
     while (class_size(c) < need)
         c++;
-    uint8_t *bytes = buffer_take(p, c);
-    if (s->bytes) {
-        memcpy(bytes, s->bytes, s->used);
-        buffer_release(p, s->bytes, s->size_class);
-    }
-    s->bytes = bytes;
-    s->size_class = (uint8_t)c;
+    struct sample *grown = buffer_take(p, c);
+    memcpy(grown, s, s->used);
+    buffer_release(p, s, s->size_class);
+    grown->size_class = (uint8_t)c;
+    p->slots[slot] = grown;
+    return grown;
 }
 
 bool sample_add(struct sample_pool *p, uint32_t slot, int dir, uint32_t payload_len, int64_t dt_us,
@@ -136,18 +146,16 @@ bool sample_add(struct sample_pool *p, uint32_t slot, int dir, uint32_t payload_
         return true;
     size_t limit = s->count < p->limits.full_packets ? p->limits.full_bytes : p->limits.bytes;
     size_t keep = captured < limit ? captured : limit;
-    if (keep)
-        reserve_bytes(p, s, keep);
-    struct observation *o = &s->obs[s->count++];
+    s = reserve_bytes(p, slot, record_size(keep));
+    struct observation *o = (struct observation *)(void *)((uint8_t *)s + s->used);
     o->dir = (uint8_t)dir;
     o->len = payload_len;
     o->dt_us = dt_us < 0 ? 0 : dt_us;
-    o->at = s->used;
     o->kept = (uint32_t)keep;
     if (keep)
-        memcpy(s->bytes + s->used, data, keep);
-    s->used += (uint32_t)keep;
-    return s->count >= p->limits.packets;
+        memcpy(o + 1, data, keep);
+    s->used += record_size(keep);
+    return ++s->count >= p->limits.packets;
 }
 
 uint32_t sample_count(const struct sample_pool *p, uint32_t slot) { return p->slots[slot]->count; }
@@ -162,15 +170,18 @@ void sample_write(const struct sample_pool *p, uint32_t slot, struct fc_writer *
     fc_pack_kv_uint(pk, FC_KEY_PAYLOAD_PKTS, s->count);
     fc_pack_str(pk, FC_KEY_OBS);
     msgpack_pack_array(pk, s->count);
+    /* [dir, len, dt_us, kept bytes], each written in one piece (stream.h) */
+    enum { OBSERVATION_MAX_HEAD = 1 + 3 * FC_MP_MAX_UINT + FC_MP_MAX_HEAD };
+    uint64_t at = header_size;
     for (uint32_t i = 0; i < s->count; i++) {
-        const struct observation *o = &s->obs[i];
-        msgpack_pack_array(pk, 4);
-        msgpack_pack_uint8(pk, o->dir);
-        msgpack_pack_uint32(pk, o->len);
-        msgpack_pack_int64(pk, o->dt_us);
-        msgpack_pack_bin(pk, o->kept);
-        if (o->kept)
-            msgpack_pack_bin_body(pk, s->bytes + o->at, o->kept);
+        const struct observation *o = (const void *)((const uint8_t *)s + at);
+        uint8_t *out = fc_writer_room(w, OBSERVATION_MAX_HEAD + o->kept);
+        out = fc_mp_put_array(out, 4);
+        out = fc_mp_put_uint(out, o->dir);
+        out = fc_mp_put_uint(out, o->len);
+        out = fc_mp_put_int(out, o->dt_us);
+        fc_writer_done(w, fc_mp_put_bin(out, o + 1, o->kept));
+        at += record_size(o->kept);
     }
     fc_writer_record_done(w);
 }
@@ -178,9 +189,7 @@ void sample_write(const struct sample_pool *p, uint32_t slot, struct fc_writer *
 void sample_release(struct sample_pool *p, uint32_t slot)
 {
     struct sample *s = p->slots[slot];
-    if (s->bytes)
-        buffer_release(p, s->bytes, s->size_class);
-    s->bytes = NULL;
-    s->next_free = p->free_list;
-    p->free_list = slot;
+    buffer_release(p, s, s->size_class);
+    p->slots[slot] = NULL;
+    p->free_slots[p->nfree++] = slot;
 }

@@ -19,14 +19,14 @@ struct sample_limits {
 struct sample;
 struct free_buffer;
 
-#define SAMPLE_CLASS_COUNT 24u  /* buffer size classes 512 bytes .. 4 GB, more than any limits ask */
+#define SAMPLE_POOLED_CLASSES 19u /* buffer size classes kept for reuse: 128 bytes .. 64 KB */
 
 struct sample_pool {
     struct sample_limits limits;
-    struct sample **slots;  /* slot 0 unused */
-    uint32_t nslots, cap;
-    uint32_t free_list;
-    struct free_buffer *free_buffers[SAMPLE_CLASS_COUNT]; /* unused byte buffers per size class */
+    struct sample **slots;  /* slot 0 unused; NULL while free */
+    uint32_t *free_slots;   /* numbers of the free slots (a stack) */
+    uint32_t nslots, nfree, cap;
+    struct free_buffer *free_buffers[SAMPLE_POOLED_CLASSES]; /* unused buffers per size class */
 };
 
 void sample_pool_init(struct sample_pool *p, const struct sample_limits *limits);

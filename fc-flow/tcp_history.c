@@ -1,7 +1,6 @@
 /* \summary: Zeek's TCP endpoint states, history letters and conn_state (FORMATS.md §5) */
 #include "tcp_history.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include "decode.h"
@@ -15,31 +14,42 @@
 
 static const char history_alphabet[] = "^SHADFRTWIQshadfrtwiq";
 
+/* Each letter's code: its place in history_alphabet plus one (other characters are 0). */
+static const uint8_t letter_codes[128] = {
+    ['^'] = 1,  ['S'] = 2,  ['H'] = 3,  ['A'] = 4,  ['D'] = 5,  ['F'] = 6,  ['R'] = 7,
+    ['T'] = 8,  ['W'] = 9,  ['I'] = 10, ['Q'] = 11, ['s'] = 12, ['h'] = 13, ['a'] = 14,
+    ['d'] = 15, ['f'] = 16, ['r'] = 17, ['t'] = 18, ['w'] = 19, ['i'] = 20, ['q'] = 21,
+};
+
 static unsigned letter_code(char c)
 {
-    const char *at = strchr(history_alphabet, c);
-    return at && c ? (unsigned)(at - history_alphabet) + 1 : 0;
+    return (unsigned char)c < sizeof letter_codes ? letter_codes[(unsigned char)c] : 0;
+}
+
+/* A letter's 5 bits never span more than two bytes, so one 16-bit window holds them
+ * (HISTORY_BYTES leaves room for the window of the last letter). */
+_Static_assert((HISTORY_MAX - 1) * 5 / 8 + 1 < HISTORY_BYTES, "history's last window must fit");
+
+static unsigned window_at(const struct flow *f, unsigned byte)
+{
+    return f->history[byte] | (unsigned)f->history[byte + 1] << 8;
 }
 
 static void history_put(struct flow *f, unsigned i, unsigned code)
 {
-    unsigned bit = i * 5;
-    for (unsigned b = 0; b < 5; b++, bit++) {
-        uint8_t mask = (uint8_t)(1u << (bit % 8));
-        if (code >> b & 1)
-            f->history[bit / 8] |= mask;
-        else
-            f->history[bit / 8] &= (uint8_t)~mask;
-    }
+    unsigned bit = i * 5, byte = bit / 8, shift = bit % 8;
+    unsigned w = (window_at(f, byte) & ~(31u << shift)) | code << shift;
+    f->history[byte] = (uint8_t)w;
+    f->history[byte + 1] = (uint8_t)(w >> 8);
 }
 
 static unsigned history_get(const struct flow *f, unsigned i)
 {
-    unsigned code = 0, bit = i * 5;
-    for (unsigned b = 0; b < 5; b++, bit++)
-        code |= (unsigned)(f->history[bit / 8] >> (bit % 8) & 1) << b;
-    return code;
+    unsigned bit = i * 5;
+    return window_at(f, bit / 8) >> (bit % 8) & 31u;
 }
+
+static char lower_case(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
 
 void history_add(struct flow *f, int dir, char letter)
 {
@@ -47,8 +57,7 @@ void history_add(struct flow *f, int dir, char letter)
         f->flags |= FF_HISTORY_FULL;
         return;
     }
-    char c = dir ? (char)tolower((unsigned char)letter) : letter;
-    history_put(f, f->history_len++, letter_code(c));
+    history_put(f, f->history_len++, letter_code(dir ? lower_case(letter) : letter));
 }
 
 void history_text(const struct flow *f, char *out)

@@ -162,6 +162,60 @@ static void cut_stream_is_damage(void)
     fclose(tmp);
 }
 
+/* The pack helpers write straight into a writer's buffer; the bytes must be msgpack-c's,
+ * which the same helpers produce for any other packer. Lengths and values at each
+ * boundary of msgpack's encodings. */
+static void pack_everything(msgpack_packer *pk)
+{
+    static const uint64_t uints[] = { 0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295u, 4294967296u, UINT64_MAX };
+    static const int64_t ints[] = { 0, 127, 128, -1, -32, -33, -128, -129, -32768, -32769,
+                                    INT32_MIN, (int64_t)INT32_MIN - 1, INT64_MIN, INT64_MAX };
+    static char text[70000];
+    memset(text, 'x', sizeof text - 1);
+    for (size_t i = 0; i < sizeof uints / sizeof uints[0]; i++)
+        fc_pack_kv_uint(pk, "u", uints[i]);
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        fc_pack_kv_int(pk, "i", ints[i]);
+    static const size_t lengths[] = { 0, 31, 32, 255, 256, 65535, 65536 };
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+        fc_pack_str_n(pk, text, lengths[i]);
+        fc_pack_kv_str(pk, "s", text + sizeof text - 1 - lengths[i]);
+    }
+}
+
+static void writer_packs_as_msgpack_c(void)
+{
+    FILE *tmp = tmpfile();
+    struct fc_writer w;
+    fc_writer_open(&w, fileno(tmp), "tmp");
+    pack_everything(&w.pk);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    pack_everything(&pk);
+    CHECK("writer_packs_helpers_as_msgpack_c", w.len == sb.size && memcmp(w.buf, sb.data, sb.size) == 0);
+
+    /* the pieces a stage writes itself (payload_sample.c): arrays and bins */
+    w.len = 0;
+    msgpack_sbuffer_clear(&sb);
+    static const uint32_t counts[] = { 0, 15, 16, 255, 256, 65535, 65536 };
+    static uint8_t bytes[65536];
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        uint8_t *at = fc_writer_room(&w, 2 * FC_MP_MAX_HEAD + counts[i]);
+        at = fc_mp_put_array(at, counts[i]);
+        fc_writer_done(&w, fc_mp_put_bin(at, bytes, counts[i]));
+        msgpack_pack_array(&pk, counts[i]);
+        msgpack_pack_bin(&pk, counts[i]);
+        msgpack_pack_bin_body(&pk, bytes, counts[i]);
+    }
+    CHECK("writer_packs_arrays_and_bins_as_msgpack_c", w.len == sb.size && memcmp(w.buf, sb.data, sb.size) == 0);
+    w.len = 0;
+    fc_writer_close(&w);
+    msgpack_sbuffer_destroy(&sb);
+    fclose(tmp);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -170,5 +224,6 @@ int main(int argc, char **argv)
     stream_round_trip();
     damaged_entries_are_refused();
     cut_stream_is_damage();
+    writer_packs_as_msgpack_c();
     UNIT_DONE();
 }
