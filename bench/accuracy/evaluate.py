@@ -244,6 +244,90 @@ def thresholds_for(flows, recipe):
     return _THRESHOLDS[key]
 
 
+# ---------------------------------------------------------------- learnt separation margins (a study)
+
+# A per-model margin learnt at training time (bench/accuracy/learnt-margin.md; not a product
+# rule: fc-train and fc-classify do not have it): for each training session of a model, its
+# out-of-fold divergence to the model over its divergence to the closest other model of its
+# transport; the model's margin is a quantile of these ratios, and a flow is named after the
+# model only when best <= factor * margin * runner-up (recipe["margin"] = (quantile, factor),
+# recipe["margin_folds"]: the folds of the out-of-fold divergences, default 10 as fc-train's).
+
+MARGIN_RATIO_MAX = 10.0  # a ratio above this (or with a zero runner-up) counts as this
+
+
+def session_ratios(flows, Dtrain, weights, folds=10):
+    """For each flow (one class, training order) with a scored meter: its out-of-fold
+    divergence to its class's model, and its divergences to the other models of its transport, closest
+    first [(d, class)] (from Dtrain: the flow's divergences to models made without its own file)."""
+    out = []
+    for fl, x, dmap in zip(flows, oof_divergences(flows, weights, folds), Dtrain):
+        if x is None:
+            continue
+        others = sorted((d, c) for c, (ds, trans) in dmap.items() if c != fl.cls and fl.proto in trans
+                        for d in [mean_div(ds, weights)] if d is not None)
+        out.append((x, others[:6]))
+    return out
+
+
+def margin_of(ratios, quantile, exclude=()):
+    """The quantile of num / closest other model (not in `exclude`); None without any."""
+    r = []
+    for x, others in ratios:
+        den = next((d for d, c in others if c not in exclude), None)
+        if den is None:
+            continue
+        r.append(min(MARGIN_RATIO_MAX, x / den) if den > 0 else MARGIN_RATIO_MAX)
+    return percentile(r, 100.0 * quantile) if r else None
+
+
+class Margins:
+    """The separation margin fc-train would give each class model of a fold (as Thresholds: the
+    class's flows of every other file; ratios recomputed only for the classes of the held-out file)."""
+
+    def __init__(self, flows, Dtrain, weights, folds=10):
+        self.weights, self.folds = weights, folds
+        self.by_class = {}
+        for fl, dm in zip(flows, Dtrain):
+            self.by_class.setdefault(fl.cls, []).append((fl, dm))
+        self.full = {c: self._ratios(v) for c, v in self.by_class.items()}
+        self.cache = {}
+
+    def _ratios(self, pairs):
+        return session_ratios([p[0] for p in pairs], [p[1] for p in pairs], self.weights, self.folds)
+
+    def ratios_without(self, file):
+        if file not in self.cache:
+            r = dict(self.full)
+            for c, v in self.by_class.items():
+                rest = [p for p in v if p[0].file != file]
+                if len(rest) != len(v):
+                    r[c] = self._ratios(rest) if rest else []
+            self.cache[file] = r
+        return self.cache[file]
+
+    def without(self, file, quantile, exclude=()):
+        out = {}
+        for c, rat in self.ratios_without(file).items():
+            if c in exclude:
+                continue
+            m = margin_of(rat, quantile, exclude)
+            if m is not None:
+                out[c] = m
+        return out
+
+
+_MARGINS = {}
+
+
+def margins_for(flows, Dtrain, recipe):
+    folds = recipe.get("margin_folds", 10)
+    key = (id(flows), tuple(recipe["weights"]), folds)
+    if key not in _MARGINS:
+        _MARGINS[key] = Margins(flows, Dtrain, recipe["weights"], folds)
+    return _MARGINS[key]
+
+
 # ---------------------------------------------------------------- recipes
 
 def mean_div(ds, weights):
@@ -275,14 +359,23 @@ def decide(cands, rule):
     return best
 
 
-def classify_all(flows, D, recipe, exclude_class=None, train=None):
+def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None):
     """Verdicts (class or None) for every flow under a recipe (weights, l4 filter, rule, models).
-    `train`: the training flows when `flows` are other test flows (for acceptance thresholds)."""
+    `train`: the training flows when `flows` are other test flows (for acceptance thresholds), and
+    `train_D` their divergences (for separation margins). recipe["not_models"]: classes left out of
+    the model set (their models are neither candidates nor margin references)."""
     w = recipe["weights"]
+    if train is None:
+        train, train_D = flows, D
+    excluded = set(recipe.get("not_models", ())) | ({exclude_class} if exclude_class else set())
     acc = None
     if recipe.get("acceptance"):
-        acc = thresholds_for(train if train is not None else flows, recipe)
+        acc = thresholds_for(train, recipe)
         factor = recipe["acceptance"][1]
+    mg = None
+    if recipe.get("margin"):
+        mg = margins_for(train, train_D, recipe)
+        m_quantile, m_factor = recipe["margin"]
     per_model = recipe.get("per_model_pct")
     own = None
     if per_model is not None:
@@ -292,12 +385,12 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None):
             if e:
                 own.setdefault(fl.cls, []).append((fl.file, mean_div(e[0], w)))
     out = []
-    thr_cache = {}
+    thr_cache, margin_cache = {}, {}
     for i, fl in enumerate(flows):
         cands = []
         for key, (ds, trans) in D[i].items():
             cls = key[0] if isinstance(key, tuple) else key
-            if cls == exclude_class:
+            if cls in excluded:
                 continue
             if recipe["l4_filter"] and fl.proto not in trans:
                 continue
@@ -308,6 +401,11 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None):
         rule = dict(recipe["rule"])
         if acc is not None:
             rule["per_model"] = {c: factor * t for c, t in acc.without(fl.file).items() if t is not None}
+        if mg is not None:
+            mkey = (fl.file, exclude_class)
+            if mkey not in margin_cache:
+                margin_cache[mkey] = {c: m_factor * m for c, m in mg.without(fl.file, m_quantile, excluded).items()}
+            rule["margin"] = margin_cache[mkey]
         if own is not None:
             if fl.file not in thr_cache:
                 thr_cache[fl.file] = {c: percentile([d for f, d in v if f != fl.file], per_model)
