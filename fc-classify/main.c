@@ -172,12 +172,13 @@ static void on_vector_or_sample(struct classifier *c, const struct fc_record *re
         struct verdict v;
         if (sample) {
             const struct meter_sample *m = &c->source.sample;
+            pending_prefetch(&c->pending, m->flow_id);
             c->vector.flow_id = m->flow_id;
             c->vector.proto = m->proto;
             c->vector.payload_pkts = m->session.n;
             /* --explain shows the session's divergences, so it always scores */
             if (c->opt.explain || !recent_find(&c->recent, m->proto, &m->session, &v)) {
-                bool measured = session_measure(&m->session, &c->session);
+                bool measured = session_measure(&m->session, c->models.by_proto[m->proto], &c->session);
                 verdict_decide_session(&c->models, &c->opt, m->proto, m->session.n, &c->session, measured, &v);
                 if (!c->opt.explain)
                     recent_keep(&c->recent, &v);

@@ -18,19 +18,22 @@
 #include "verdict.h"
 
 #define RECENT_SLOTS 2048
-#define RECENT_KEY_MAX 768            /* longer descriptions are not kept */
+#define RECENT_KEY_MAX 16384          /* longer descriptions are not kept (a default sample's is
+                                         at most about 4 KiB; most are far shorter) */
 
 struct recent_slot {
     uint64_t hash;
     uint32_t key_len;                 /* 0 = empty */
+    uint32_t key_cap;                 /* bytes allocated at key, grown to the longest kept here */
     struct verdict verdict;
-    uint8_t key[RECENT_KEY_MAX];
+    uint8_t *key;
 };
 
 struct recent {
     struct recent_slot *slot;         /* RECENT_SLOTS, direct-mapped by hash */
-    uint8_t key[RECENT_KEY_MAX];      /* the session being looked up */
-    uint32_t key_len;                 /* 0 = too long to keep */
+    const struct meter_session *session; /* the session last looked up (recent_keep's) */
+    uint8_t proto;
+    uint32_t key_len;                 /* its description's length; 0 = too long to keep */
     uint64_t hash;
     uint64_t hits;
 };
@@ -39,7 +42,8 @@ void recent_init(struct recent *r);
 void recent_free(struct recent *r);
 /* Describes the session; true with *out set when an identical one was kept. */
 bool recent_find(struct recent *r, uint8_t proto, const struct meter_session *s, struct verdict *out);
-/* Keeps v as the verdict of the session recent_find was last asked about. */
+/* Keeps v as the verdict of the session recent_find was last asked about (its observations
+ * must still be where they were). */
 void recent_keep(struct recent *r, const struct verdict *v);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../fc-feat/meters/measure.h"
+#include "huge.h"
 #include "xalloc.h"
 
 #define BINS 256.0
@@ -67,6 +68,8 @@ void candidates_free(struct candidates *c)
     free(c->log_q);
     free(c->sum_log_q);
     free(c->divergence);
+    free(c->share_keys);
+    free(c->shares);
     memset(c, 0, sizeof *c);
 }
 
@@ -136,10 +139,22 @@ static inline double prep_bin(const struct meter_prep *mp, double self, uint32_t
     return self + e->p * e->log2_p;
 }
 
-static void prep_end(const struct meter_prep *mp, double self, struct session_meter *sm)
+/* What scoring needs of one meter of the session, derived from its counts. */
+struct meter_weights {
+    double weight[256];      /* P_i - P_u for each touched bin */
+    double p_u;
+    double self;             /* sum_touched P_i log2 P_i + (256 - T) P_u log2 P_u */
+};
+
+static void weigh_meter(const struct session_meter *sm, struct meter_weights *w)
 {
-    sm->p_u = mp->p_u;
-    sm->self = self;
+    struct meter_prep mp;
+    prep_begin(&mp, sm->n, sm->total);
+    double self = mp.self; /* a local: no store per bin */
+    for (uint32_t i = 0; i < sm->n; i++)
+        self = prep_bin(&mp, self, sm->count[i], &w->weight[i]);
+    w->p_u = mp.p_u;
+    w->self = self;
 }
 
 static void session_begin(uint32_t n_meters, struct session *s)
@@ -151,22 +166,31 @@ static void session_begin(uint32_t n_meters, struct session *s)
 
 static bool meter_scored(uint32_t k) { return k < meter_count && meters[k].weight > 0; }
 
-static void session_count_meter(struct session *s, uint32_t k)
+/* The memo's slot choice: every word of the key mixed in (equality is compared in full). */
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h = (h ^ x) * 0xff51afd7ed558ccdull;
+    return h ^ h >> 29;
+}
+
+/* Meter k of s, its counts listed, joins the mean; its counts are hashed for the memo. */
+static void session_meter_done(struct session *s, uint32_t k, struct session_meter *sm)
 {
     s->n_measured++;
     s->weight_sum += meters[k].weight;
-}
-
-static void prepare_meter(const struct fc_vector_meter *vm, const uint8_t *bin, struct session_meter *sm)
-{
-    struct meter_prep mp;
-    prep_begin(&mp, vm->n, vm->total);
-    double self = mp.self; /* a local: no store per bin */
-    for (uint32_t i = 0; i < vm->n; i++)
-        self = prep_bin(&mp, self, vm->count[i], &sm->weight[i]);
-    sm->n = vm->n;
-    sm->bin = bin;
-    prep_end(&mp, self, sm);
+    /* two independent chains over the counts, eight of them a step */
+    uint64_t h = mix(0x9E3779B97F4A7C15ull, sm->total), g = mix(sm->touched[0], sm->touched[1]);
+    h = mix(mix(h, sm->touched[2]), sm->touched[3]);
+    uint32_t i = 0;
+    for (; i + 8 <= sm->n; i += 8) {
+        uint64_t x[2];
+        memcpy(x, sm->count + i, sizeof x);
+        h = mix(h, x[0]);
+        g = mix(g, x[1]);
+    }
+    for (; i < sm->n; i++)
+        h = mix(h, sm->count[i]);
+    sm->hash = mix(h, g);
 }
 
 bool session_prepare(const struct fc_vector *v, struct session *s)
@@ -178,71 +202,131 @@ bool session_prepare(const struct fc_vector *v, struct session *s)
         sm->n = 0;
         if (!vm->total || !vm->n || !meter_scored(k))
             continue;
-        session_count_meter(s, k);
-        prepare_meter(vm, vm->bin, sm);
+        sm->n = vm->n;
+        sm->total = vm->total;
+        sm->bin = vm->bin;
+        sm->count = vm->count;
+        memset(sm->touched, 0, sizeof sm->touched);
+        for (uint32_t i = 0; i < vm->n; i++) /* ascending and unique (fc_vector_unpack checks) */
+            sm->touched[vm->bin[i] / 64] |= 1ull << (vm->bin[i] % 64);
+        session_meter_done(s, k, sm);
     }
     return s->n_measured > 0;
 }
 
-/* The meter's counters in acc, prepared as they are read out; acc is left zeroed. The bins
- * are listed first, so the second loop, with the doubles, stays small. */
-static void prepare_counts(struct meter_acc *acc, struct session_meter *sm)
+/* The touched bins of acc, ascending, into bin[] and their counts into count[] (counts fit
+ * 16 bits: the total does); returns how many. */
+static uint32_t list_counts_into(const struct meter_acc *acc, uint64_t touched[METER_BINS / 64], uint8_t *bin,
+                                 uint16_t *count)
 {
-    uint64_t touched[METER_BINS / 64];
     meter_acc_touched(acc, touched);
-    uint8_t *bin = sm->own_bin;
-    for (unsigned w = 0; w < METER_BINS / 64; w++)
-        for (uint64_t bits = touched[w]; bits; bits &= bits - 1)
-            *bin++ = (uint8_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
-    uint32_t n = (uint32_t)(bin - sm->own_bin);
-    struct meter_prep mp;
-    prep_begin(&mp, n, acc->total);
-    double self = mp.self;
-    for (uint32_t i = 0; i < n; i++) {
-        unsigned b = sm->own_bin[i];
-        self = prep_bin(&mp, self, acc->count[b], &sm->weight[i]);
-        acc->count[b] = 0;
-        acc->hit[b] = 0;
-    }
-    acc->total = 0;
-    sm->n = n;
-    sm->bin = sm->own_bin;
-    prep_end(&mp, self, sm);
-}
-
-bool session_measure(const struct meter_session *obs, struct session *s)
-{
-    static struct meter_acc acc; /* zero between meters: each is read out and cleared */
-    session_begin(meter_count, s);
-    for (uint32_t k = 0; k < meter_count; k++) {
-        struct session_meter *sm = &s->meter[k];
-        sm->n = 0;
-        if (!meter_scored(k)) /* measured only to be stored, and nothing stores it here */
-            continue;
-        meters[k].measure(obs, &acc);
-        if (!acc.total)
-            continue;
-        session_count_meter(s, k);
-        if (acc.total <= UINT16_MAX) {
-            prepare_counts(&acc, sm);
-        } else { /* counts the vector would cap: take them as the vector has them */
-            struct fc_vector_meter vm;
-            meter_acc_store(&acc, &vm);
-            memcpy(sm->own_bin, vm.bin, vm.n);
-            prepare_meter(&vm, sm->own_bin, sm);
+    const uint8_t *first = bin;
+    for (unsigned w = 0; w < METER_BINS / 64; w++) {
+        const uint32_t *word_count = acc->count + 64 * w;
+        for (uint64_t bits = touched[w]; bits; bits &= bits - 1) {
+            unsigned b = (unsigned)__builtin_ctzll(bits);
+            *bin++ = (uint8_t)(64 * w + b);
+            *count++ = (uint16_t)word_count[b];
         }
     }
+    return (uint32_t)(bin - first);
+}
+
+/* The meter's counters in acc listed into sm (bins ascending); acc is left zeroed, bin by
+ * bin when few were touched, all at once otherwise. */
+static void list_counts(struct meter_acc *acc, struct session_meter *sm)
+{
+    sm->n = list_counts_into(acc, sm->touched, sm->own_bin, sm->own_count);
+    if (sm->n > METER_BINS / 8) {
+        memset(acc->count, 0, sizeof acc->count);
+    } else {
+        for (uint32_t i = 0; i < sm->n; i++)
+            acc->count[sm->own_bin[i]] = 0;
+    }
+    sm->total = acc->total;
+    acc->total = 0;
+}
+
+struct share_key;
+static size_t share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
+                         double **share);
+
+/* Meter k's counts in acc, once measured: into the session, acc zeroed again. */
+static void session_take_meter(struct session *s, uint32_t k, struct meter_acc *acc, const struct candidates *c)
+{
+    struct session_meter *sm = &s->meter[k];
+    if (!acc->total)
+        return;
+    if (acc->total <= UINT16_MAX) {
+        list_counts(acc, sm);
+    } else { /* counts the vector would cap: take them as the vector has them */
+        struct fc_vector_meter vm;
+        meter_acc_store(acc, &vm);
+        memcpy(sm->own_bin, vm.bin, vm.n);
+        memcpy(sm->own_count, vm.count, vm.n * sizeof *vm.count);
+        memset(sm->touched, 0, sizeof sm->touched);
+        for (uint32_t i = 0; i < vm.n; i++)
+            sm->touched[vm.bin[i] / 64] |= 1ull << (vm.bin[i] % 64);
+        sm->n = vm.n;
+        sm->total = vm.total;
+    }
+    sm->bin = sm->own_bin;
+    sm->count = sm->own_count;
+    session_meter_done(s, k, sm);
+#ifdef __GNUC__
+    /* Starts loading meter k's memo slot while the other meters are measured: a slot is
+     * rarely in cache, and scoring would otherwise wait for it first thing. (Not in a
+     * helper: a function doing nothing but prefetch is found to have no effect, and its
+     * calls are dropped.) */
+    if (c && c->share_keys) {
+        struct share_key *key;
+        double *share;
+        share_slot(c, k, sm->hash, &key, &share);
+        __builtin_prefetch(key);
+        __builtin_prefetch((const char *)key + 64);
+        for (size_t at = 0; at < c->stride * sizeof *share; at += 64)
+            __builtin_prefetch((const char *)share + at);
+    }
+#else
+    (void)c;
+#endif
+}
+
+/*
+ * Each meter's counts are read out only after the next meter has run: reading them at once
+ * would wait for the meter's last scattered stores to land, so two sets of counters take
+ * turns.
+ */
+bool session_measure(const struct meter_session *obs, const struct candidates *c, struct session *s)
+{
+    static struct meter_acc acc[2]; /* zero between meters: each is read out and cleared */
+    session_begin(meter_count, s);
+    uint32_t previous = UINT32_MAX, turn = 0;
+    for (uint32_t k = 0; k < meter_count; k++) {
+        s->meter[k].n = 0;
+        if (!meter_scored(k)) /* measured only to be stored, and nothing stores it here */
+            continue;
+        meters[k].measure(obs, &acc[turn]);
+        if (previous != UINT32_MAX)
+            session_take_meter(s, previous, &acc[!turn], c);
+        previous = k;
+        turn = !turn;
+    }
+    if (previous != UINT32_MAX)
+        session_take_meter(s, previous, &acc[!turn], c);
     return s->n_measured > 0;
 }
 
 double score_meter(const struct scored_model *m, const struct session *s, uint32_t k)
 {
     const struct session_meter *sm = &s->meter[k];
+    struct meter_weights w;
+    weigh_meter(sm, &w);
     const double *lq = m->log_q + (size_t)k * FC_MODEL_BINS;
     double cross = 0;
     for (uint32_t i = 0; i < sm->n; i++)
-        cross += sm->weight[i] * lq[sm->bin[i]];
-    double d = sm->self - cross - sm->p_u * m->sum_log_q[k];
+        cross += w.weight[i] * lq[sm->bin[i]];
+    double d = w.self - cross - w.p_u * m->sum_log_q[k];
     return d > 0 ? d : 0; /* rounding can give -1e-16 for a perfect match */
 }
 
@@ -258,23 +342,24 @@ double score_model(const struct scored_model *m, const struct session *s)
 /*
  * score_candidates works meter by meter and, within a meter, on blocks of candidates:
  * cross_j = sum over touched bins of weight_i * log2 Q_ij, in bin order for every j, then
- * d_j = self - cross_j - P_u * sum log2 Q_j and divergence_j += meter weight * max(d_j, 0),
- * the very operations score_meter and score_model do, in the same order, so each
- * divergence is the same double. The table's rows are padded to whole groups of four.
+ * d_j = self - cross_j - P_u * sum log2 Q_j, the meter's share max(d_j, 0), and
+ * divergence_j += meter weight * share_j: the very operations score_meter and score_model
+ * do, in the same order, so each divergence is the same double. The table's rows are
+ * padded to whole groups of four.
  */
-static void meter_block_plain(const struct session_meter *sm, const double *lq, const double *sum_lq,
-                              uint32_t stride, double weight, double *divergence)
+static void meter_block_plain(const struct session_meter *sm, const struct meter_weights *w, const double *lq,
+                              const double *sum_lq, uint32_t stride, double *share)
 {
     for (uint32_t j = 0; j < stride; j += CANDIDATE_GROUP) {
         double a[CANDIDATE_GROUP] = { 0 };
         for (uint32_t i = 0; i < sm->n; i++) {
-            const double w = sm->weight[i], *row = lq + (size_t)sm->bin[i] * stride + j;
+            const double wi = w->weight[i], *row = lq + (size_t)sm->bin[i] * stride + j;
             for (uint32_t g = 0; g < CANDIDATE_GROUP; g++)
-                a[g] += w * row[g];
+                a[g] += wi * row[g];
         }
         for (uint32_t g = 0; g < CANDIDATE_GROUP; g++) {
-            double d = sm->self - a[g] - sm->p_u * sum_lq[j + g];
-            divergence[j + g] += weight * (d > 0 ? d : 0);
+            double d = w->self - a[g] - w->p_u * sum_lq[j + g];
+            share[j + g] = d > 0 ? d : 0;
         }
     }
 }
@@ -304,25 +389,24 @@ AVX static inline v4d splat4(double x) { return (v4d){ x, x, x, x }; }
 /* Candidates [j, j + 4 * GROUPS): up to eight groups of four in registers, so each touched
  * bin's row is read once per block. */
 #define METER_BLOCK(GROUPS)                                                                     \
-    AVX static void meter_block_##GROUPS(const struct session_meter *sm, const double *lq,     \
-                                         const double *sum_lq, uint32_t stride, uint32_t j,     \
-                                         double weight, double *divergence)                     \
+    AVX static void meter_block_##GROUPS(const struct session_meter *sm, const struct meter_weights *w, \
+                                         const double *lq, const double *sum_lq, uint32_t stride, \
+                                         uint32_t j, double *share)                             \
     {                                                                                           \
         v4d acc[GROUPS] = { 0 };                                                                \
         for (uint32_t i = 0; i < sm->n; i++) {                                                  \
             const double *row = lq + (size_t)sm->bin[i] * stride + j;                           \
-            v4d w = splat4(sm->weight[i]);                                                      \
+            v4d wi = splat4(w->weight[i]);                                                      \
             _Pragma("GCC unroll 8") /* all in registers */                                      \
             for (int g = 0; g < GROUPS; g++)                                                    \
-                acc[g] += w * load4(row + 4 * g);                                               \
+                acc[g] += wi * load4(row + 4 * g);                                              \
         }                                                                                       \
-        v4d self = splat4(sm->self), p_u = splat4(sm->p_u), wt = splat4(weight);                \
+        v4d self = splat4(w->self), p_u = splat4(w->p_u);                                       \
         _Pragma("GCC unroll 8")                                                                 \
         for (int g = 0; g < GROUPS; g++) {                                                      \
             v4d d = self - acc[g] - p_u * load4(sum_lq + j + 4 * g);                            \
             v4d kept = (v4d)((v4i)d & (d > splat4(0)));                                         \
-            v4d sum = load4(divergence + j + 4 * g) + wt * kept;                                \
-            memcpy(divergence + j + 4 * g, &sum, sizeof sum);                                   \
+            memcpy(share + j + 4 * g, &kept, sizeof kept);                                      \
         }                                                                                       \
     }
 METER_BLOCK(1)
@@ -335,24 +419,25 @@ METER_BLOCK(7)
 METER_BLOCK(8)
 
 #define MAX_GROUPS 8
-static void (*const meter_block[MAX_GROUPS + 1])(const struct session_meter *, const double *, const double *,
-                                                 uint32_t, uint32_t, double, double *) = {
+static void (*const meter_block[MAX_GROUPS + 1])(const struct session_meter *, const struct meter_weights *,
+                                                 const double *, const double *, uint32_t, uint32_t, double *) = {
     NULL, meter_block_1, meter_block_2, meter_block_3, meter_block_4,
     meter_block_5, meter_block_6, meter_block_7, meter_block_8,
 };
 
-static void meter_blocks_avx(const struct session_meter *sm, const double *lq, const double *sum_lq,
-                             uint32_t stride, double weight, double *divergence)
+static void meter_blocks_avx(const struct session_meter *sm, const struct meter_weights *w, const double *lq,
+                             const double *sum_lq, uint32_t stride, double *share)
 {
     for (uint32_t j = 0; j < stride; j += 4 * MAX_GROUPS) {
         uint32_t groups = (stride - j) / 4;
-        meter_block[groups < MAX_GROUPS ? groups : MAX_GROUPS](sm, lq, sum_lq, stride, j, weight, divergence);
+        meter_block[groups < MAX_GROUPS ? groups : MAX_GROUPS](sm, w, lq, sum_lq, stride, j, share);
     }
 }
 #endif
 
-typedef void meter_blocks_fn(const struct session_meter *, const double *, const double *, uint32_t, double,
-                             double *);
+typedef void meter_blocks_fn(const struct session_meter *, const struct meter_weights *, const double *,
+                             const double *, uint32_t, double *);
+
 
 /* The widest instructions this CPU has. */
 static meter_blocks_fn *pick_meter_blocks(void)
@@ -365,20 +450,110 @@ static meter_blocks_fn *pick_meter_blocks(void)
     return meter_block_plain;
 }
 
+/* divergence_j = the weighted shares of the measured meters added in meter order, from 0. */
+typedef void shares_sum_fn(const double *const *share, uint32_t n, uint32_t stride, double *divergence);
+
+static void shares_sum_plain(const double *const *share, uint32_t n, uint32_t stride, double *divergence)
+{
+    for (uint32_t j = 0; j < stride; j++) {
+        double d = 0;
+        for (uint32_t m = 0; m < n; m++)
+            d += share[m][j];
+        divergence[j] = d;
+    }
+}
+
+#ifdef HAVE_AVX_BLOCKS
+AVX static void shares_sum_avx(const double *const *share, uint32_t n, uint32_t stride, double *divergence)
+{
+    for (uint32_t j = 0; j < stride; j += 4) {
+        v4d d = splat4(0);
+        for (uint32_t m = 0; m < n; m++)
+            d += load4(share[m] + j);
+        memcpy(divergence + j, &d, sizeof d);
+    }
+}
+#endif
+
+static shares_sum_fn *pick_shares_sum(void)
+{
+#ifdef HAVE_AVX_BLOCKS
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx"))
+        return shares_sum_avx;
+#endif
+    return shares_sum_plain;
+}
+
+/* The memo of meter shares (score.h): a slot's key, and its shares in memo_shares. */
+#define SHARE_SLOTS 256
+
+struct share_key {
+    uint64_t hash;
+    uint64_t touched[4];
+    uint32_t n, total;       /* n = 0: empty (a scored meter has touched bins) */
+    uint16_t count[256];
+};
+
+static bool share_key_matches(const struct share_key *key, const struct session_meter *sm)
+{
+    return key->hash == sm->hash && key->n == sm->n && key->total == sm->total &&
+           memcmp(key->touched, sm->touched, sizeof key->touched) == 0 &&
+           memcmp(key->count, sm->count, sm->n * sizeof *sm->count) == 0;
+}
+
+/* The memo slot of meter k's counts of hash h: its key and its shares. */
+static size_t share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
+                         double **share)
+{
+    size_t slot = (size_t)k * SHARE_SLOTS + (hash & (SHARE_SLOTS - 1));
+    *key = &c->share_keys[slot];
+    *share = c->shares + slot * c->stride;
+    return slot;
+}
+
+/* Meter k's weighted share of every candidate's divergence (meter weight * max(d_j, 0)):
+ * kept from a session met before, or scored. */
+static const double *meter_shares(struct candidates *c, uint32_t k, const struct session_meter *sm,
+                                  meter_blocks_fn *blocks)
+{
+    if (!c->share_keys) { /* the first session of this transport */
+        c->share_keys = huge_calloc((size_t)c->n_meters * SHARE_SLOTS * sizeof *c->share_keys);
+        c->shares = huge_calloc(sizeof *c->shares * c->n_meters * SHARE_SLOTS * c->stride);
+    }
+    struct share_key *key;
+    double *share;
+    share_slot(c, k, sm->hash, &key, &share);
+    if (share_key_matches(key, sm))
+        return share;
+    struct meter_weights w;
+    weigh_meter(sm, &w);
+    blocks(sm, &w, c->log_q + (size_t)k * FC_MODEL_BINS * c->stride, c->sum_log_q + (size_t)k * c->stride,
+           c->stride, share);
+    for (uint32_t j = 0; j < c->stride; j++) /* the product score_model adds, kept whole */
+        share[j] *= meters[k].weight;
+    key->hash = sm->hash;
+    memcpy(key->touched, sm->touched, sizeof key->touched);
+    key->n = sm->n;
+    key->total = sm->total;
+    memcpy(key->count, sm->count, sm->n * sizeof *sm->count);
+    return share;
+}
+
 void score_candidates(struct candidates *c, const struct session *s)
 {
     static meter_blocks_fn *blocks;
-    if (!blocks)
+    static shares_sum_fn *sum;
+    if (!blocks) {
         blocks = pick_meter_blocks();
-    for (uint32_t j = 0; j < c->stride; j++)
-        c->divergence[j] = 0;
-    for (uint32_t k = 0; k < s->n_meters && k < c->n_meters; k++) {
-        const struct session_meter *sm = &s->meter[k];
-        if (!sm->n)
-            continue;
-        blocks(sm, c->log_q + (size_t)k * FC_MODEL_BINS * c->stride, c->sum_log_q + (size_t)k * c->stride,
-               c->stride, meters[k].weight, c->divergence);
+        sum = pick_shares_sum();
     }
+    const double *share[FC_VECTOR_MAX_METERS];
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < s->n_meters && k < c->n_meters; k++)
+        if (s->meter[k].n)
+            share[n++] = meter_shares(c, k, &s->meter[k], blocks);
+    sum(share, n, c->stride, c->divergence);
     for (uint32_t j = 0; j < c->n; j++)
         c->divergence[j] /= s->weight_sum;
 }

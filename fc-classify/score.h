@@ -28,14 +28,21 @@ struct scored_model {
     double *sum_log_q;       /* [n_meters] */
 };
 
-/* One meter of the session, prepared once per session (model independent). */
+/*
+ * One meter of the session: its touched bins and their counts (model independent). What
+ * scoring derives from them (each bin's P_i - P_u, P_u, the session's own sum) and what
+ * it gives against a transport's candidates are functions of these alone, so both are
+ * kept for sessions met before (struct candidates' memo).
+ */
 struct session_meter {
     uint32_t n;              /* touched bins; 0 = no measurements or weight 0, meter left out of the mean */
+    uint32_t total;          /* sum of count[] */
     const uint8_t *bin;      /* ascending: the vector's, or own_bin when measured here */
-    double weight[256];      /* P_i - P_u for each touched bin */
-    double p_u;
-    double self;             /* sum_touched P_i log2 P_i + (256 - T) P_u log2 P_u */
+    const uint16_t *count;   /* the vector's, or own_count */
+    uint64_t touched[4];     /* the bins as a bit set (bit b % 64 of word b / 64) */
+    uint64_t hash;           /* of total, touched and count: the memo slot */
     uint8_t own_bin[256];
+    uint16_t own_count[256];
 };
 
 struct session {
@@ -50,6 +57,12 @@ struct session {
  * one contiguous pass over all candidates (independent sums the CPU runs in parallel,
  * each still added in bin order, so every divergence is the same double as
  * score_model's).
+ *
+ * A meter's share of every candidate's divergence depends on that meter's counts only,
+ * and sessions that differ somewhere often agree, meter by meter (the same request bytes
+ * in another order, the same lengths, the same first packets): the shares of recent
+ * counts are kept per meter (a memo, direct-mapped by the counts' hash, compared in
+ * full), and a meter met again is added up from them without being scored.
  */
 #define CANDIDATE_GROUP 4     /* candidates scored side by side; rows are padded to a multiple */
 
@@ -60,6 +73,8 @@ struct candidates {
     double *log_q;           /* [n_meters][256][stride], padding 0 */
     double *sum_log_q;       /* [n_meters][stride], padding 0 */
     double *divergence;      /* [stride]: score_candidates' result (padding meaningless) */
+    struct share_key *share_keys; /* the memo: [n_meters][SHARE_SLOTS], made when first needed (score.c) */
+    double *shares;          /* [n_meters][SHARE_SLOTS][stride]: each kept meter's shares */
 };
 
 void scored_model_init(struct scored_model *s, const struct fc_model *m);
@@ -78,7 +93,9 @@ bool session_prepare(const struct fc_vector *v, struct session *s);
  * their counts as they come, with no vector in between (the same session, to the bit, as
  * session_prepare of meter_measure's vector). */
 struct meter_session;
-bool session_measure(const struct meter_session *obs, struct session *s);
+/* c: the candidates the session will be scored against, or NULL (none, or not known): their
+ * memo slots are fetched while the meters run. */
+bool session_measure(const struct meter_session *obs, const struct candidates *c, struct session *s);
 /* Divergence of one meter (the session must have measurements in it). */
 double score_meter(const struct scored_model *m, const struct session *s, uint32_t k);
 /* Weighted mean divergence over the measured meters. */

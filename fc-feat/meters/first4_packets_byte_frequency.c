@@ -8,9 +8,8 @@ void meter_first4_packets_byte_frequency(const struct meter_session *s, struct m
 {
     for (uint32_t i = 0; i < s->n && i < PACKETS; i++) {
         const uint8_t *p = s->obs[i].bytes;
-        uint32_t n = s->obs[i].kept;
-        for (uint32_t k = 0; k < n; k++)
-            meter_tally(acc, (p[k] & 63u) + 64 * i);
+        uint32_t n = s->obs[i].kept, *count = acc->count + 64 * i;
+        meter_count_bytes(count, p, n, 63);
         acc->total += n;
     }
 }

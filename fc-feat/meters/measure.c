@@ -48,24 +48,30 @@ bool meter_sample_read(const msgpack_object *rec, struct meter_sample *out, cons
 }
 
 #ifdef __SSE2__
-/* The top bits of 16 hit marks. */
-static inline uint64_t marks16(const uint8_t *p)
+/* One bit per count of the 16 at p that is not 0. */
+static inline uint64_t nonzero16(const uint32_t *p)
 {
-    return (uint16_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)p));
+    const __m128i *v = (const __m128i *)(const void *)p, zero = _mm_setzero_si128();
+    /* -1 where a count is 0; signed packing keeps -1 and 0 as they are */
+    __m128i z0 = _mm_cmpeq_epi32(_mm_loadu_si128(v), zero), z1 = _mm_cmpeq_epi32(_mm_loadu_si128(v + 1), zero);
+    __m128i z2 = _mm_cmpeq_epi32(_mm_loadu_si128(v + 2), zero), z3 = _mm_cmpeq_epi32(_mm_loadu_si128(v + 3), zero);
+    __m128i lo = _mm_packs_epi32(z0, z1), hi = _mm_packs_epi32(z2, z3);
+    return (uint16_t)~_mm_movemask_epi8(_mm_packs_epi16(lo, hi));
 }
 #endif
 
-/* The hit marks gathered sixteen at a time with SSE2 (every x86-64 has it), a plain loop elsewhere. */
+/* The counts not 0 gathered sixteen at a time with SSE2 (every x86-64 has it), a plain loop elsewhere. */
 void meter_acc_touched(const struct meter_acc *acc, uint64_t out[METER_BINS / 64])
 {
-    const uint8_t *hit = acc->hit;
-    for (unsigned w = 0; w < METER_BINS / 64; w++, hit += 64) {
+    for (unsigned w = 0; w < METER_BINS / 64; w++) {
+        const uint32_t *count = acc->count + 64 * w;
 #ifdef __SSE2__
-        out[w] = marks16(hit) | marks16(hit + 16) << 16 | marks16(hit + 32) << 32 | marks16(hit + 48) << 48;
+        out[w] = nonzero16(count) | nonzero16(count + 16) << 16 | nonzero16(count + 32) << 32 |
+                 nonzero16(count + 48) << 48;
 #else
         uint64_t bits = 0;
         for (unsigned b = 0; b < 64; b++)
-            bits |= (uint64_t)(hit[b] >> 7) << b;
+            bits |= (uint64_t)(count[b] != 0) << b;
         out[w] = bits;
 #endif
     }
@@ -88,7 +94,6 @@ void meter_acc_store(struct meter_acc *acc, struct fc_vector_meter *vm)
             unsigned bin = w * 64 + (unsigned)__builtin_ctzll(bits);
             *bin_out++ = (uint8_t)bin;
             *count_out++ = (uint16_t)acc->count[bin];
-            acc->hit[bin] = 0;
         }
     }
     vm->n = (uint16_t)(bin_out - vm->bin);

@@ -27,7 +27,7 @@ bool meter_sample_read(const msgpack_object *rec, struct meter_sample *out, cons
 void meter_acc_touched(const struct meter_acc *acc, uint64_t touched[METER_BINS / 64]);
 /* Moves a meter's counters into vm's sparse form (bins ascending, counts capped at 65535) and
  * leaves acc zeroed again. A caller that reads acc itself instead must zero what it read
- * (count, hit, total) the same way. */
+ * (count, total) the same way. */
 void meter_acc_store(struct meter_acc *acc, struct fc_vector_meter *vm);
 /* Runs every meter over the session into v (meter set name and version included). */
 void meter_measure(const struct meter_session *s, struct fc_vector *v);

@@ -37,25 +37,16 @@ struct meter_session {
     uint32_t n;
 };
 
-/* A meter's counters for one session; `hit` is non-zero where a bin has a count, so the bins
- * come out in order (measure.c) from a quick scan of 256 bytes, and emitting costs one store
- * rather than the read-modify-write of a bit set. */
+/* A meter's counters for one session: a bin is touched when its count is not 0 (no count
+ * wraps round: a record is at most FC_MAX_RECORD bytes), so emitting is one addition and
+ * the touched bins are found by a vector scan of the counts (measure.c). */
 struct meter_acc {
     uint32_t count[METER_BINS];
-    uint8_t hit[METER_BINS];
     uint32_t total;
 };
 
-/* The mark of a touched bin: the top bit, which a byte-wise scan can gather in one step. */
-#define METER_HIT 0x80
-
 /* One emission without the total, for a loop that adds its emissions to a->total once. */
-static inline void meter_tally(struct meter_acc *a, unsigned bin)
-{
-    bin &= METER_BINS - 1;
-    a->count[bin]++;
-    a->hit[bin] = METER_HIT;
-}
+static inline void meter_tally(struct meter_acc *a, unsigned bin) { a->count[bin & (METER_BINS - 1)]++; }
 
 static inline void meter_emit(struct meter_acc *a, unsigned bin)
 {
@@ -66,10 +57,21 @@ static inline void meter_emit(struct meter_acc *a, unsigned bin)
 /* n emissions of one bin at once (n may be 0: the bin stays untouched). */
 static inline void meter_emit_n(struct meter_acc *a, unsigned bin, uint32_t n)
 {
-    bin &= METER_BINS - 1;
-    a->count[bin] += n;
-    a->hit[bin] |= n ? METER_HIT : 0;
+    a->count[bin & (METER_BINS - 1)] += n;
     a->total += n;
+}
+
+/* count[p[k] & mask]++ for each of the n bytes (tallies, no total), eight to a step. */
+static inline void meter_count_bytes(uint32_t *count, const uint8_t *p, uint32_t n, unsigned mask)
+{
+    const uint8_t *end = p + n; /* a pointer, not an index: no address sum per byte */
+    for (; end - p >= 8; p += 8) {
+        _Pragma("GCC unroll 8")
+        for (unsigned u = 0; u < 8; u++)
+            count[p[u] & mask]++;
+    }
+    for (; p < end; p++)
+        count[*p & mask]++;
 }
 
 typedef void meter_fn(const struct meter_session *s, struct meter_acc *acc);

@@ -183,6 +183,45 @@ static void test_verdict_rule(void)
     model_set_free(&set);
 }
 
+/* score_candidates keeps each meter's shares for counts met before (score.h): a session
+ * scored again, after another, gets the very divergences of its first scoring, and each
+ * is score_model's for that candidate, to the bit. */
+static void test_shares_memo(void)
+{
+    enum { MODELS = 10 };
+    static struct fc_vector v[3];
+    static struct session s;
+    struct model_set set;
+    make_set(&set, MODELS);
+    for (unsigned i = 0; i < MODELS; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "M%u", i);
+        random_model(&set.model[i], name, 6, 64 + 16 * i);
+    }
+    finish_set(&set);
+    struct candidates *c = set.by_proto[6];
+    random_vector(&v[0], 6, 256);
+    random_vector(&v[1], 6, 200);
+    v[2] = v[0];
+    double first[MODELS];
+    bool same = true, exact = true;
+    for (unsigned round = 0; round < 3; round++) {
+        session_prepare(&v[round], &s);
+        score_candidates(c, &s);
+        for (uint32_t j = 0; j < c->n; j++) {
+            double d = c->divergence[j];
+            exact = exact && d == score_model(&set.scored[c->model[j]], &s);
+            if (round == 0)
+                first[j] = d;
+            if (round == 2)
+                same = same && d == first[j];
+        }
+    }
+    CHECK("candidates_score_every_model_as_score_model_does", exact && c->n == MODELS);
+    CHECK("session_scored_again_from_kept_shares_is_unchanged", same);
+    model_set_free(&set);
+}
+
 static void test_pending(void)
 {
     struct pending p;
@@ -224,6 +263,7 @@ int main(void)
 {
     test_sparse_equals_dense();
     test_verdict_rule();
+    test_shares_memo();
     test_pending();
     UNIT_DONE();
 }

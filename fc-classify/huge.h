@@ -1,0 +1,12 @@
+/* \summary: zeroed memory in huge pages, for tables read at random */
+#ifndef FC_CLASSIFY_HUGE_H
+#define FC_CLASSIFY_HUGE_H
+
+#include <stddef.h>
+
+/* A zeroed block (exits on failure), in huge pages where the system gives them on request
+ * (Linux transparent huge pages): a table of a few megabytes read at random otherwise
+ * misses the TLB on nearly every read. Freed with free(). */
+void *huge_calloc(size_t size);
+
+#endif
