@@ -53,11 +53,13 @@ static const char usage_text[] =
     "                          verdict record (default 0)\n"
     "      --max-pending N     most verdicts waiting for their flow record (default 262144)\n"
     "      --keep-vectors      pass vector records (kind 4) on (default: consumed here)\n"
-    "      --drop-samples      do not pass on the sample records (kind 3) measured here\n";
+    "      --drop-samples      do not pass on the sample records (kind 3) measured here\n"
+    "      --no-verdict-records  verdicts go into the flow records only, not also into verdict\n"
+    "                          records (kind 5) as soon as they exist (alerts need those)\n";
 
 enum {
     OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE, OPT_EXPLAIN,
-    OPT_MAX_PENDING, OPT_KEEP_VECTORS, OPT_DROP_SAMPLES,
+    OPT_MAX_PENDING, OPT_KEEP_VECTORS, OPT_DROP_SAMPLES, OPT_NO_VERDICT_RECORDS,
 };
 
 static const struct option long_options[] = {
@@ -76,6 +78,7 @@ static const struct option long_options[] = {
     { "max-pending", required_argument, NULL, OPT_MAX_PENDING },
     { "keep-vectors", no_argument, NULL, OPT_KEEP_VECTORS },
     { "drop-samples", no_argument, NULL, OPT_DROP_SAMPLES },
+    { "no-verdict-records", no_argument, NULL, OPT_NO_VERDICT_RECORDS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -99,6 +102,7 @@ struct classifier {
     bool warned_other_set;
     bool keep_vectors;         /* pass vector records on (they are big; later stages need only verdicts) */
     bool drop_samples;         /* consume the samples measured here (only the Json view shows them) */
+    bool no_verdict_records;   /* verdicts in flow records only: half the bytes to fc-emit, when no alert is wanted */
     struct fc_reader reader;
     struct fc_writer writer;
 };
@@ -187,7 +191,8 @@ static void on_vector_or_sample(struct classifier *c, const struct fc_record *re
             verdict_decide(&c->models, &c->opt, &c->vector, &c->session, &v);
         }
         c->count.vectors++;
-        write_verdict_record(c, rec, &v);
+        if (!c->no_verdict_records)
+            write_verdict_record(c, rec, &v);
         pending_put(&c->pending, c->vector.flow_id, &v);
         break;
     }
@@ -263,9 +268,9 @@ static void write_stats(struct classifier *c)
     fc_info("reused: %" PRIu64 " (verdicts of samples identical to a recent one)", c->recent.hits);
 }
 
-static uint32_t parse_options(int argc, char **argv, struct model_set_options *mo, struct verdict_options *vo,
-                              bool *list, bool *keep_vectors, bool *drop_samples)
+static uint32_t parse_options(int argc, char **argv, struct model_set_options *mo, bool *list, struct classifier *cl)
 {
+    struct verdict_options *vo = &cl->opt;
     uint32_t max_pending = 262144;
     int c;
     while ((c = getopt_long(argc, argv, "hvm:", long_options, NULL)) != -1) {
@@ -285,8 +290,9 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
         case OPT_CEILING: vo->ceiling = fc_parse_number(optarg, "max-divergence", 0, 1e6); break;
         case OPT_ACCEPTANCE: vo->acceptance = fc_parse_number(optarg, "acceptance", 0, 1e6); break;
         case OPT_EXPLAIN: vo->explain = (unsigned)fc_parse_number(optarg, "explain", 0, 16); break;
-        case OPT_KEEP_VECTORS: *keep_vectors = true; break;
-        case OPT_DROP_SAMPLES: *drop_samples = true; break;
+        case OPT_KEEP_VECTORS: cl->keep_vectors = true; break;
+        case OPT_DROP_SAMPLES: cl->drop_samples = true; break;
+        case OPT_NO_VERDICT_RECORDS: cl->no_verdict_records = true; break;
         case OPT_MAX_PENDING: max_pending = (uint32_t)fc_parse_number(optarg, "max-pending", 1, 1 << 26); break;
         default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
         }
@@ -304,7 +310,7 @@ int main(int argc, char **argv)
     struct model_set_options mo = { 0 };
     c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .acceptance = 2.0, .explain = 0 };
     bool list = false;
-    uint32_t max_pending = parse_options(argc, argv, &mo, &c.opt, &list, &c.keep_vectors, &c.drop_samples);
+    uint32_t max_pending = parse_options(argc, argv, &mo, &list, &c);
     model_set_load(&c.models, &mo);
     free(mo.extra);
     if (list) {

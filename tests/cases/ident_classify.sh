@@ -71,3 +71,13 @@ check_eq classify_max_pending_keeps_every_flow "$(fc-read "$FC_DATA/demo.pcap" |
 
 run_status bash -c "fc-read '$FC_DATA/demo.pcap' | fc-flow | fc-classify --no-builtin > /dev/null"
 check_contains classify_warns_without_models "no protocol models loaded" "$ERR"
+
+# --no-verdict-records: no verdict record, and the flow records carry the same verdicts
+both=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" | fc-emit --format Json)
+lean=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" --no-verdict-records |
+       fc-emit --format Json)
+check_eq classify_no_verdict_records_has_none 0 "$(grep -c '^{"k":5,' <<<"$lean")"
+check_eq classify_no_verdict_records_same_flows "$(grep '^{"k":2,' <<<"$both" | md5sum)" \
+    "$(grep '^{"k":2,' <<<"$lean" | md5sum)"
+check_eq classify_no_verdict_records_only_verdicts_left_out "$(grep -vc '^{"k":5,' <<<"$both")" \
+    "$(sed 1d <<<"$lean" | wc -l | awk '{print $1 + 1}')"
