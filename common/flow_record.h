@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "record.h"
+#include "stream.h"
+
 struct fc_flow_side {
     uint8_t ip[16];           /* IPv4: first 4 bytes */
     uint16_t port;            /* §1 of FORMATS.md: TCP/UDP/SCTP port, ICMP type or counterpart */
@@ -59,6 +62,31 @@ void fc_flow_pack_record(msgpack_packer *pk, const struct fc_flow *f);
 /* Reads flow fields from a flow or sample record map; false (with why) if a required one
  * is missing or malformed. */
 bool fc_flow_unpack(const msgpack_object *map, struct fc_flow *f, const char **why);
+
+/*
+ * fc_map_get_many's result (out[i] = the first value of keys[i], NULL when missing; the
+ * keys distinct), faster for records: each key is compared first with the one after the last found, so a
+ * table in the order the record's writer packs its keys hits at once, without a call.
+ */
+void fc_flow_find(const msgpack_object *map, const struct fc_map_key *keys, size_t n, const msgpack_object **out);
+
+/*
+ * fc_flow_unpack in two steps, for a stage that reads other fields of the record too and
+ * finds all of them in one fc_flow_find pass: its key table starts with FC_FLOW_FIELD_KEYS
+ * (in enum fc_flow_field's order, the order fc_flow_pack_fields writes them), and the
+ * first FC_FLOW_FIELD_COUNT values found go to fc_flow_unpack_found.
+ */
+enum fc_flow_field {
+    FC_FLOW_ID, FC_FLOW_IPV, FC_FLOW_PROTO, FC_FLOW_VLAN, FC_FLOW_VLAN2, FC_FLOW_START, FC_FLOW_END,
+    FC_FLOW_ORIG, FC_FLOW_RESP, FC_FLOW_STATE, FC_FLOW_REASON, FC_FLOW_CONN_STATE, FC_FLOW_HISTORY,
+    FC_FLOW_MISSED, FC_FLOW_FIELD_COUNT
+};
+#define FC_FLOW_FIELD_KEYS                                                                              \
+    FC_MAP_KEY(FC_KEY_ID), FC_MAP_KEY(FC_KEY_IPV), FC_MAP_KEY(FC_KEY_PROTO), FC_MAP_KEY(FC_KEY_VLAN),   \
+    FC_MAP_KEY(FC_KEY_VLAN2), FC_MAP_KEY(FC_KEY_START), FC_MAP_KEY(FC_KEY_END), FC_MAP_KEY(FC_KEY_ORIG), \
+    FC_MAP_KEY(FC_KEY_RESP), FC_MAP_KEY(FC_KEY_STATE), FC_MAP_KEY(FC_KEY_REASON),                       \
+    FC_MAP_KEY(FC_KEY_CONN_STATE), FC_MAP_KEY(FC_KEY_HISTORY), FC_MAP_KEY(FC_KEY_MISSED)
+bool fc_flow_unpack_found(const msgpack_object *const v[FC_FLOW_FIELD_COUNT], struct fc_flow *f, const char **why);
 
 /* Protocols with ports per FORMATS.md §1. */
 bool fc_proto_has_ports(uint8_t proto);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,26 +50,103 @@ void fc_out_flush(struct fc_out *o)
 
 void fc_out_str(struct fc_out *o, const char *s) { fc_out_write(o, s, strlen(s)); }
 
-void fc_out_u64(struct fc_out *o, uint64_t v)
+/* "00".."99": two digits per division. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
+/* From the bit length: 1233 / 4096 is just above log10(2), so t is floor(log10(v)) or one more. */
+static unsigned decimal_digits(uint64_t v)
 {
-    char digits[20];
-    size_t n = 0;
-    do {
-        digits[sizeof digits - ++n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    fc_out_write(o, digits + sizeof digits - n, n);
+    static const uint64_t powers[20] = {
+        1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+        1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+        100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+        1000000000000000000ull, 10000000000000000000ull,
+    };
+    v |= 1; /* 0 has one digit, as 1; no power of 10 above 1 is odd, so no count changes */
+    unsigned t = (unsigned)(64 - __builtin_clzll(v)) * 1233 >> 12;
+    return t + (v >= powers[t]);
 }
 
-void fc_out_i64(struct fc_out *o, int64_t v)
+char *fc_text_u64(char *p, uint64_t v)
 {
-    if (v < 0) {
-        fc_out_char(o, '-');
-        fc_out_u64(o, 0 - (uint64_t)v);
-    } else {
-        fc_out_u64(o, (uint64_t)v);
+    if (v < 10) { /* most counters, ports aside, are small */
+        *p = (char)('0' + v);
+        return p + 1;
     }
+    char *end = p + decimal_digits(v), *q = end;
+    while (v >= 100) {
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10)
+        memcpy(q - 2, digit_pairs + 2 * v, 2);
+    else
+        q[-1] = (char)('0' + v);
+    return end;
 }
+
+char *fc_text_i64(char *p, int64_t v)
+{
+    if (v >= 0)
+        return fc_text_u64(p, (uint64_t)v);
+    *p++ = '-';
+    return fc_text_u64(p, 0 - (uint64_t)v);
+}
+
+/*
+ * d * 10^4 rounded to the nearest integer, ties to even, from d's exact binary value
+ * m * 2^e: what glibc's "%.4f" prints. 10^4 = 625 * 2^4 and m < 2^53, so m * 625
+ * fits 64 bits. False outside [0, 10^14) (and for -0, which prints its sign).
+ */
+static bool times_10000_rounded(double d, uint64_t *out)
+{
+    if (!(d >= 0 && d < 1e14) || signbit(d))
+        return false;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    int biased = (int)(bits >> 52);                   /* the sign bit is clear */
+    uint64_t m = bits & ((1ull << 52) - 1);
+    if (biased)
+        m |= 1ull << 52;
+    int e = (biased ? biased : 1) - 1075;             /* d = m * 2^e */
+    uint64_t n = m * 625;
+    int shift = -(e + 4);                             /* d * 10^4 = n / 2^shift */
+    if (shift <= 0) {
+        *out = n << -shift;                           /* < 10^18: no bits lost */
+        return true;
+    }
+    if (shift >= 64) {
+        *out = 0;                                     /* n < 2^63 <= half of 2^shift */
+        return true;
+    }
+    uint64_t q = n >> shift, rest = n & ((1ull << shift) - 1), half = 1ull << (shift - 1);
+    *out = q + (rest > half || (rest == half && (q & 1)));
+    return true;
+}
+
+/* Divergences are printed for every flow, and printf's float path was a visible share. */
+size_t fc_text_4_decimals(double d, char out[FC_DECIMALS_TEXT_MAX])
+{
+    uint64_t scaled;
+    if (!times_10000_rounded(d, &scaled)) {
+        snprintf(out, FC_DECIMALS_TEXT_MAX, "%.4f", d);
+        return strlen(out);
+    }
+    char *p = fc_text_u64(out, scaled / 10000);
+    unsigned frac = (unsigned)(scaled % 10000);
+    for (int i = 4; i > 0; i--, frac /= 10)
+        p[i] = (char)('0' + frac % 10);
+    p[0] = '.';
+    p[5] = 0;
+    return (size_t)(p + 5 - out);
+}
+
+void fc_out_u64(struct fc_out *o, uint64_t v) { fc_out_done(o, fc_text_u64(fc_out_room(o, FC_INT_TEXT_MAX), v)); }
+
+void fc_out_i64(struct fc_out *o, int64_t v) { fc_out_done(o, fc_text_i64(fc_out_room(o, FC_INT_TEXT_MAX), v)); }
 
 void fc_out_printf(struct fc_out *o, const char *fmt, ...)
 {
@@ -132,6 +210,21 @@ size_t fc_utf8_seq_len(const uint8_t *p, size_t n)
     return len;
 }
 
+/* The end of the ASCII run starting at p[i], eight bytes at a time. */
+static size_t ascii_run(const uint8_t *p, size_t i, size_t n)
+{
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        if (x & 0x8080808080808080ull)
+            break;
+        i += 8;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 void fc_out_utf8(struct fc_out *o, const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s;
@@ -139,7 +232,7 @@ void fc_out_utf8(struct fc_out *o, const char *s, size_t n)
     while (i < n) {
         size_t run = i;
         size_t len;
-        while (run < n && (len = fc_utf8_seq_len(p + run, n - run)) > 0)
+        while ((run = ascii_run(p, run, n)) < n && (len = fc_utf8_seq_len(p + run, n - run)) > 0)
             run += len;
         fc_out_write(o, p + i, run - i);
         if (run < n) {
@@ -200,8 +293,18 @@ static size_t plain_ascii_run(const uint8_t *p, size_t i, size_t n)
 void fc_out_json_str(struct fc_out *o, const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s;
+    size_t i = plain_ascii_run(p, 0, n);
+    if (i == n) { /* nearly always: copied between its quotes at once */
+        char *at = fc_out_room(o, n + 2);
+        *at++ = '"';
+        if (n) /* an empty string may come as NULL */
+            memcpy(at, s, n);
+        at[n] = '"';
+        fc_out_done(o, at + n + 1);
+        return;
+    }
     fc_out_char(o, '"');
-    size_t i = 0;
+    fc_out_write(o, p, i);
     while (i < n) {
         /* Copy the longest run that needs no change in one go; plain ASCII, nearly every
          * byte fc-emit writes, needs no UTF-8 decoding. */
@@ -231,74 +334,7 @@ void fc_json_init(struct fc_json *j, struct fc_out *out)
     j->out = out;
 }
 
-/* Before any value: the comma that separates it from the previous item at this level. */
-static void json_next(struct fc_json *j)
+void fc_json_too_deep(void)
 {
-    if (j->depth > 0) {
-        if (j->has_items[j->depth - 1])
-            fc_out_char(j->out, ',');
-        j->has_items[j->depth - 1] = true;
-    }
-}
-
-static void json_open(struct fc_json *j, char c)
-{
-    fc_out_char(j->out, c);
-    if (j->depth >= FC_JSON_MAX_DEPTH)
-        fc_die(FC_EXIT_SYSTEM, "internal error: JSON nesting deeper than %d", FC_JSON_MAX_DEPTH);
-    j->has_items[j->depth++] = false;
-}
-
-static void json_close(struct fc_json *j, char c)
-{
-    fc_out_char(j->out, c);
-    j->depth--;
-}
-
-void fc_json_obj_begin(struct fc_json *j) { json_open(j, '{'); }
-void fc_json_obj_end(struct fc_json *j) { json_close(j, '}'); }
-void fc_json_arr_begin(struct fc_json *j) { json_open(j, '['); }
-void fc_json_arr_end(struct fc_json *j) { json_close(j, ']'); }
-void fc_json_item(struct fc_json *j) { json_next(j); }
-
-void fc_json_key(struct fc_json *j, const char *key)
-{
-    json_next(j);
-    fc_out_json_str(j->out, key, strlen(key));
-    fc_out_char(j->out, ':');
-}
-
-void fc_json_kv_str(struct fc_json *j, const char *key, const char *val)
-{
-    fc_json_kv_strn(j, key, val, strlen(val));
-}
-
-void fc_json_kv_strn(struct fc_json *j, const char *key, const char *val, size_t n)
-{
-    fc_json_key(j, key);
-    fc_out_json_str(j->out, val, n);
-}
-
-void fc_json_kv_u64(struct fc_json *j, const char *key, uint64_t val)
-{
-    fc_json_key(j, key);
-    fc_out_u64(j->out, val);
-}
-
-void fc_json_kv_i64(struct fc_json *j, const char *key, int64_t val)
-{
-    fc_json_key(j, key);
-    fc_out_i64(j->out, val);
-}
-
-void fc_json_kv_bool(struct fc_json *j, const char *key, bool val)
-{
-    fc_json_key(j, key);
-    fc_out_str(j->out, val ? "true" : "false");
-}
-
-void fc_json_kv_raw(struct fc_json *j, const char *key, const char *json_text)
-{
-    fc_json_key(j, key);
-    fc_out_str(j->out, json_text);
+    fc_die(FC_EXIT_SYSTEM, "internal error: JSON nesting deeper than %d", FC_JSON_MAX_DEPTH);
 }

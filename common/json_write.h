@@ -33,25 +33,48 @@ void fc_out_grow(struct fc_out *o, size_t n);
 /* Writes everything buffered (no-op for memory buffers); dies with FC_EXIT_SYSTEM on error. */
 void fc_out_flush(struct fc_out *o);
 
-/* Inline: fc-emit calls these a few dozen times per line, mostly for a handful of bytes. */
-static inline void fc_out_write(struct fc_out *o, const void *p, size_t n)
+/*
+ * Inline: fc-emit calls these a few dozen times per line, mostly for a handful of bytes.
+ * fc_out_room and fc_out_done are the bare form: room for at most n bytes at the end of
+ * the buffer, then the end of what was written there.
+ */
+static inline char *fc_out_room(struct fc_out *o, size_t n)
 {
     if (o->cap - o->len < n)
         fc_out_grow(o, n);
-    memcpy(o->buf + o->len, p, n);
-    o->len += n;
+    return o->buf + o->len;
+}
+
+static inline void fc_out_done(struct fc_out *o, char *end)
+{
+    o->len = (size_t)(end - o->buf);
     if (o->len >= FC_OUT_FLUSH_AT && o->fd >= 0)
         fc_out_flush(o);
 }
 
+static inline void fc_out_write(struct fc_out *o, const void *p, size_t n)
+{
+    char *at = fc_out_room(o, n);
+    memcpy(at, p, n);
+    fc_out_done(o, at + n);
+}
+
 static inline void fc_out_char(struct fc_out *o, char c)
 {
-    if (o->cap - o->len < 1)
-        fc_out_grow(o, 1);
-    o->buf[o->len++] = c;
-    if (o->len >= FC_OUT_FLUSH_AT && o->fd >= 0)
-        fc_out_flush(o);
+    char *at = fc_out_room(o, 1);
+    *at = c;
+    fc_out_done(o, at + 1);
 }
+
+/* The longest decimal text of a 64-bit integer, sign included. */
+#define FC_INT_TEXT_MAX 20
+/* Write v in decimal at p; return the end. */
+char *fc_text_u64(char *p, uint64_t v);
+char *fc_text_i64(char *p, int64_t v);
+/* snprintf(out, FC_DECIMALS_TEXT_MAX, "%.4f", d), the same text, without printf for the
+ * usual values; returns its length. */
+#define FC_DECIMALS_TEXT_MAX 32
+size_t fc_text_4_decimals(double d, char out[FC_DECIMALS_TEXT_MAX]);
 
 void fc_out_str(struct fc_out *o, const char *s);
 void fc_out_u64(struct fc_out *o, uint64_t v);
@@ -76,20 +99,116 @@ struct fc_json {
 };
 
 void fc_json_init(struct fc_json *j, struct fc_out *out);
-void fc_json_obj_begin(struct fc_json *j);
-void fc_json_obj_end(struct fc_json *j);
-void fc_json_arr_begin(struct fc_json *j);
-void fc_json_arr_end(struct fc_json *j);
-/* Starts the next member of the current object ("key":) or the next array item. */
-void fc_json_key(struct fc_json *j, const char *key);
-void fc_json_item(struct fc_json *j);
+/* Dies: the formats never nest that deep. */
+_Noreturn void fc_json_too_deep(void);
 
-void fc_json_kv_str(struct fc_json *j, const char *key, const char *val);
-void fc_json_kv_strn(struct fc_json *j, const char *key, const char *val, size_t n);
-void fc_json_kv_u64(struct fc_json *j, const char *key, uint64_t val);
-void fc_json_kv_i64(struct fc_json *j, const char *key, int64_t val);
-void fc_json_kv_bool(struct fc_json *j, const char *key, bool val);
+/*
+ * The structure calls are inline, and so are the key-value calls: a line has some forty
+ * keys, and a literal key's length is then a constant. Keys are the formats' own names,
+ * plain ASCII with nothing to escape, and are copied as they are.
+ */
+
+/* Before any value: the comma that separates it from the previous item at this level. */
+static inline char *fc_json_next_at(struct fc_json *j, char *p)
+{
+    if (j->depth > 0) {
+        if (j->has_items[j->depth - 1])
+            *p++ = ',';
+        j->has_items[j->depth - 1] = true;
+    }
+    return p;
+}
+
+static inline void fc_json_open(struct fc_json *j, char c)
+{
+    fc_out_char(j->out, c);
+    if (j->depth >= FC_JSON_MAX_DEPTH)
+        fc_json_too_deep();
+    j->has_items[j->depth++] = false;
+}
+
+static inline void fc_json_close(struct fc_json *j, char c)
+{
+    fc_out_char(j->out, c);
+    j->depth--;
+}
+
+static inline void fc_json_obj_begin(struct fc_json *j) { fc_json_open(j, '{'); }
+static inline void fc_json_obj_end(struct fc_json *j) { fc_json_close(j, '}'); }
+static inline void fc_json_arr_begin(struct fc_json *j) { fc_json_open(j, '['); }
+static inline void fc_json_arr_end(struct fc_json *j) { fc_json_close(j, ']'); }
+
+/* The next array item: its comma. */
+static inline void fc_json_item(struct fc_json *j)
+{
+    fc_out_done(j->out, fc_json_next_at(j, fc_out_room(j->out, 1)));
+}
+
+/* The comma when due and "key": (a key of n bytes), with room for `value_room` more bytes after it. */
+static inline char *fc_json_key_n_at(struct fc_json *j, const char *key, size_t n, size_t value_room)
+{
+    char *p = fc_json_next_at(j, fc_out_room(j->out, n + 4 + value_room));
+    *p++ = '"';
+    memcpy(p, key, n);
+    p += n;
+    *p++ = '"';
+    *p++ = ':';
+    return p;
+}
+
+static inline char *fc_json_key_at(struct fc_json *j, const char *key, size_t value_room)
+{
+    return fc_json_key_n_at(j, key, strlen(key), value_room);
+}
+
+/* Starts the next member of the current object ("key":). */
+static inline void fc_json_key(struct fc_json *j, const char *key) { fc_out_done(j->out, fc_json_key_at(j, key, 0)); }
+
+static inline void fc_json_kv_strn(struct fc_json *j, const char *key, const char *val, size_t n)
+{
+    fc_json_key(j, key);
+    fc_out_json_str(j->out, val, n);
+}
+
+static inline void fc_json_kv_str(struct fc_json *j, const char *key, const char *val)
+{
+    fc_json_kv_strn(j, key, val, strlen(val));
+}
+
+static inline void fc_json_kv_u64(struct fc_json *j, const char *key, uint64_t val)
+{
+    fc_out_done(j->out, fc_text_u64(fc_json_key_at(j, key, FC_INT_TEXT_MAX), val));
+}
+
+static inline void fc_json_kv_i64(struct fc_json *j, const char *key, int64_t val)
+{
+    fc_out_done(j->out, fc_text_i64(fc_json_key_at(j, key, FC_INT_TEXT_MAX), val));
+}
+
+static inline void fc_json_kv_bool(struct fc_json *j, const char *key, bool val)
+{
+    char *p = fc_json_key_at(j, key, 5);
+    memcpy(p, val ? "true" : "false", 5);
+    fc_out_done(j->out, p + (val ? 4 : 5));
+}
+
+/* A string the formats made themselves (times, addresses, names from their own tables):
+ * printable ASCII without '"' or '\\', copied between its quotes unchecked. */
+static inline void fc_json_kv_plain(struct fc_json *j, const char *key, const char *val, size_t n)
+{
+    char *p = fc_json_key_at(j, key, n + 2);
+    *p++ = '"';
+    memcpy(p, val, n);
+    p += n;
+    *p++ = '"';
+    fc_out_done(j->out, p);
+}
+
 /* A value that is already valid JSON text (e.g. a number printed with its own format). */
-void fc_json_kv_raw(struct fc_json *j, const char *key, const char *json_text);
+static inline void fc_json_kv_raw(struct fc_json *j, const char *key, const char *json_text)
+{
+    fc_json_key(j, key);
+    fc_out_str(j->out, json_text);
+}
 
 #endif

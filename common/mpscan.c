@@ -216,17 +216,33 @@ static const uint8_t *decode_container(struct decode *st, const uint8_t *p, uint
     size_t n = map ? 2 * count : count;
     msgpack_object *items = arena_take(st->d, n);
     for (size_t i = 0; i < n; i++) {
-        /* most items are small ints and short strings (keys): those without a call */
-        if (p < st->end && *p <= 0x7f) {
+        /* most items are small ints, short strings (keys), unsigned ints and short bins
+         * (addresses): those without a call, exactly as decode_item takes them */
+        size_t left = (size_t)(st->end - p);
+        uint8_t h = left ? *p : 0xc1;
+        if (h <= 0x7f) {
             items[i].type = MSGPACK_OBJECT_POSITIVE_INTEGER;
             items[i].via.u64 = *p++;
-        } else if (p < st->end && (*p & 0xe0) == 0xa0 && (*p & 0x1f) && (size_t)(st->end - p) > (*p & 0x1fu)) {
-            uint32_t size = *p++ & 0x1fu;
-            st->n = p;
+        } else if ((h & 0xe0) == 0xa0 && (h & 0x1f) && left > (h & 0x1fu)) {
+            uint32_t size = h & 0x1fu;
+            st->n = ++p;
             items[i].type = MSGPACK_OBJECT_STR;
             items[i].via.str.size = size;
             items[i].via.str.ptr = (const char *)p;
             p += size;
+        } else if ((h & 0xfc) == 0xcc && left > (1u << (h & 3))) { /* uint 8, 16, 32, 64 */
+            unsigned w = 1u << (h & 3);
+            st->n = ++p;
+            items[i].type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+            items[i].via.u64 = be_uint(p, w);
+            p += w;
+        } else if (h == 0xc4 && left > 1 && p[1] && left - 2 >= p[1]) { /* bin 8, not empty */
+            uint32_t size = p[1];
+            st->n = p + 2;
+            items[i].type = MSGPACK_OBJECT_BIN;
+            items[i].via.bin.size = size;
+            items[i].via.bin.ptr = (const char *)p + 2;
+            p += 2 + size;
         } else if (!(p = decode_item(st, p, depth + 1, &items[i]))) {
             return NULL;
         }

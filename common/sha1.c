@@ -144,6 +144,12 @@ void fc_sha1_update(struct fc_sha1 *c, const void *data, size_t len)
     }
 }
 
+static void put_digest(const uint32_t h[5], uint8_t digest[FC_SHA1_LEN])
+{
+    for (int i = 0; i < 5; i++)
+        fc_put_be32(digest + 4 * i, h[i]);
+}
+
 void fc_sha1_final(struct fc_sha1 *c, uint8_t digest[FC_SHA1_LEN])
 {
     uint64_t bits = c->total * 8;
@@ -158,14 +164,26 @@ void fc_sha1_final(struct fc_sha1 *c, uint8_t digest[FC_SHA1_LEN])
     c->used = 56;
     fc_put_be64(c->block + 56, bits);
     block(c->h, c->block);
-    for (int i = 0; i < 5; i++)
-        fc_put_be32(digest + 4 * i, c->h[i]);
+    put_digest(c->h, digest);
 }
+
+/* Flow keys and Community ID tuples fit one block with their padding: hashed without
+ * the streaming state (two hashes per flow in fc-emit). */
+#define ONE_BLOCK_MAX 55
 
 void fc_sha1(const void *data, size_t len, uint8_t digest[FC_SHA1_LEN])
 {
     struct fc_sha1 c;
     fc_sha1_init(&c);
-    fc_sha1_update(&c, data, len);
-    fc_sha1_final(&c, digest);
+    if (len > ONE_BLOCK_MAX) {
+        fc_sha1_update(&c, data, len);
+        fc_sha1_final(&c, digest);
+        return;
+    }
+    memset(c.block, 0, sizeof c.block);
+    memcpy(c.block, data, len);
+    c.block[len] = 0x80;
+    fc_put_be64(c.block + 56, (uint64_t)len * 8);
+    block(c.h, c.block);
+    put_digest(c.h, digest);
 }

@@ -24,6 +24,7 @@
 #include "flow_record.h"
 #include "json_write.h"
 #include "stream.h"
+#include "time_format.h"
 
 /* A string inside the current record (valid until the next record is read). */
 struct emit_str {
@@ -54,9 +55,16 @@ struct emit_verdict {
 struct emit_flow {
     const struct fc_flow *f;
     struct emit_verdict v;
-    struct fc_flow_ids ids;
+    /* FORMATS.md §2 identifiers (fc_flow_ids' three, the uid printed from the digest by
+     * the formats that show it: emit_uid) */
+    uint64_t flow_id;
+    char community_id[FC_COMMUNITY_ID_MAX];
+    size_t community_id_len;
+    uint8_t flow_key_digest[FC_SHA1_LEN];
     char orig_ip[INET6_ADDRSTRLEN], resp_ip[INET6_ADDRSTRLEN];
+    size_t orig_ip_len, resp_ip_len;
     char divergence[32], runner_up_divergence[32]; /* "%.4f"; "" when missing */
+    size_t divergence_len, runner_up_divergence_len;
     const char *tags_joined;            /* tags joined by ';'; "" when none */
     size_t tags_joined_len;
     int64_t alert_us;                   /* verdict record's at_us (alert time), else end_us */
@@ -91,12 +99,23 @@ void emit_format_list(struct fc_out *o); /* one "  NAME  summary" line each, for
 bool emit_flow_prepare(struct emit_ctx *c, const msgpack_object *map, struct fc_flow *storage,
                        struct emit_flow *ef, const char **why);
 const char *emit_verdict_name(enum emit_verdict_kind k);
+/* The flow's Zeek uid (FORMATS.md §2). */
+void emit_uid(const struct emit_flow *ef, char out[FC_UID_LEN + 1]);
 /* TCP, UDP, SCTP: the protocols whose ports Eve prints as src_port/dest_port. */
 bool emit_has_transport_ports(const struct fc_flow *f);
 
-/* verdict.c: reads the verdict fields of a flow record. */
-bool emit_verdict_read(const msgpack_object *map, const struct fc_flow *f, struct emit_verdict *v,
-                       const char **why);
+/* verdict.c: reads the verdict fields of a flow record, found as listed here (in the order
+ * fc-classify writes them; flow_view.c finds them in the same pass as the flow fields). */
+enum emit_verdict_field {
+    V_VERDICT, V_PROTOCOL, V_MODEL, V_DIVERGENCE, V_RUNNER_UP, V_RUNNER_UP_DIVERGENCE, V_TAGS,
+    EMIT_VERDICT_FIELD_COUNT
+};
+#define EMIT_VERDICT_FIELD_KEYS                                                                         \
+    FC_MAP_KEY(FC_KEY_VERDICT), FC_MAP_KEY(FC_KEY_PROTOCOL), FC_MAP_KEY(FC_KEY_MODEL),                  \
+    FC_MAP_KEY(FC_KEY_DIVERGENCE), FC_MAP_KEY(FC_KEY_RUNNER_UP), FC_MAP_KEY(FC_KEY_RUNNER_UP_DIVERGENCE), \
+    FC_MAP_KEY(FC_KEY_TAGS)
+bool emit_verdict_read(const msgpack_object *const o[EMIT_VERDICT_FIELD_COUNT], const struct fc_flow *f,
+                       struct emit_verdict *v, const char **why);
 
 /* flow_columns.c: the 27 CSV/TSV columns (FORMATS.md §3) */
 struct column_value {
@@ -112,7 +131,15 @@ extern const struct flow_column flow_columns[];
 extern const size_t flow_column_count;
 
 /* eve_common.c: parts shared by the Eve event types */
-void eve_kv_time(struct fc_json *j, const char *key, int64_t us);
+/* A time, written in place (it needs no escaping); inline, so the key's length is a constant. */
+static inline void eve_kv_time(struct fc_json *j, const char *key, int64_t us)
+{
+    char *p = fc_json_key_at(j, key, FC_TIME_MAX + 2);
+    *p++ = '"';
+    p += fc_time_iso(us, FC_ZONE_EVE, p);
+    *p++ = '"';
+    fc_out_done(j->out, p);
+}
 void eve_endpoints(struct fc_json *j, const struct emit_flow *ef);
 void eve_app_proto(struct fc_json *j, const struct emit_flow *ef);
 void eve_metadata(struct fc_json *j, const struct emit_flow *ef);

@@ -1,6 +1,4 @@
 /* \summary: the 27 CSV/TSV columns of FORMATS.md §3, as one table of names and value functions */
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "emit.h"
@@ -16,24 +14,20 @@ static struct column_value text_or_missing(const char *p, size_t n)
 }
 static struct column_value number(uint64_t v, char buf[EMIT_COLUMN_BUF])
 {
-    snprintf(buf, EMIT_COLUMN_BUF, "%" PRIu64, v);
-    return text(buf);
+    return (struct column_value){ buf, (size_t)(fc_text_u64(buf, v) - buf) };
 }
 
 static struct column_value start_time(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
-    fc_time_iso(ef->f->start_us, FC_ZONE_CSV, buf);
-    return text(buf);
+    return (struct column_value){ buf, fc_time_iso(ef->f->start_us, FC_ZONE_CSV, buf) };
 }
 static struct column_value end_time(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
-    fc_time_iso(ef->f->end_us, FC_ZONE_CSV, buf);
-    return text(buf);
+    return (struct column_value){ buf, fc_time_iso(ef->f->end_us, FC_ZONE_CSV, buf) };
 }
 static struct column_value duration(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
-    fc_time_decimal(ef->f->end_us - ef->f->start_us, buf);
-    return text(buf);
+    return (struct column_value){ buf, fc_time_decimal(ef->f->end_us - ef->f->start_us, buf) };
 }
 static struct column_value ip_version(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
@@ -50,7 +44,7 @@ static struct column_value proto_name(const struct emit_flow *ef, char buf[EMIT_
 static struct column_value client_ip(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
     (void)buf;
-    return text(ef->orig_ip);
+    return (struct column_value){ ef->orig_ip, ef->orig_ip_len };
 }
 static struct column_value client_port(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
@@ -59,7 +53,7 @@ static struct column_value client_port(const struct emit_flow *ef, char buf[EMIT
 static struct column_value server_ip(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
     (void)buf;
-    return text(ef->resp_ip);
+    return (struct column_value){ ef->resp_ip, ef->resp_ip_len };
 }
 static struct column_value server_port(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
@@ -112,7 +106,7 @@ static struct column_value best_model(const struct emit_flow *ef, char buf[EMIT_
 static struct column_value divergence(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
     (void)buf;
-    return text_or_missing(ef->divergence, strlen(ef->divergence));
+    return text_or_missing(ef->divergence, ef->divergence_len);
 }
 static struct column_value runner_up(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
@@ -122,7 +116,7 @@ static struct column_value runner_up(const struct emit_flow *ef, char buf[EMIT_C
 static struct column_value runner_up_divergence(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
     (void)buf;
-    return text_or_missing(ef->runner_up_divergence, strlen(ef->runner_up_divergence));
+    return text_or_missing(ef->runner_up_divergence, ef->runner_up_divergence_len);
 }
 static struct column_value tags(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
@@ -132,16 +126,16 @@ static struct column_value tags(const struct emit_flow *ef, char buf[EMIT_COLUMN
 static struct column_value community_id(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
     (void)buf;
-    return text(ef->ids.community_id);
+    return (struct column_value){ ef->community_id, ef->community_id_len };
 }
 static struct column_value flow_id(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
-    return number(ef->ids.flow_id, buf);
+    return number(ef->flow_id, buf);
 }
 static struct column_value uid(const struct emit_flow *ef, char buf[EMIT_COLUMN_BUF])
 {
-    (void)buf;
-    return text(ef->ids.uid);
+    emit_uid(ef, buf);
+    return (struct column_value){ buf, FC_UID_LEN };
 }
 
 const struct flow_column flow_columns[] = {

@@ -1,4 +1,6 @@
 /* \summary: EveJsonFlow: one Suricata Eve "flow" event per flow (FORMATS.md §4); EveJson writes it too */
+#include <string.h>
+
 #include "emit.h"
 #include "formats.h"
 #include "time_format.h"
@@ -11,11 +13,11 @@ static const struct tcp_flag_name {
     { 0x10, "ack" }, { 0x20, "urg" }, { 0x40, "ecn" }, { 0x80, "cwr" },
 };
 
-static void kv_hex_flags(struct fc_json *j, const char *key, uint8_t flags)
+static inline void kv_hex_flags(struct fc_json *j, const char *key, uint8_t flags)
 {
     static const char digits[] = "0123456789abcdef";
     const char hex[2] = { digits[flags >> 4], digits[flags & 15] };
-    fc_json_kv_strn(j, key, hex, 2);
+    fc_json_kv_plain(j, key, hex, 2);
 }
 
 static void eve_flow_object(struct fc_json *j, const struct emit_flow *ef)
@@ -30,8 +32,9 @@ static void eve_flow_object(struct fc_json *j, const struct emit_flow *ef)
     eve_kv_time(j, "start", f->start_us);
     eve_kv_time(j, "end", f->end_us);
     fc_json_kv_i64(j, "age", fc_time_seconds(f->end_us) - fc_time_seconds(f->start_us));
-    fc_json_kv_str(j, "state", fc_flow_state_name(f->state));
-    fc_json_kv_str(j, "reason", fc_flow_reason_name(f->reason));
+    const char *state = fc_flow_state_name(f->state), *reason = fc_flow_reason_name(f->reason);
+    fc_json_kv_plain(j, "state", state, strlen(state));
+    fc_json_kv_plain(j, "reason", reason, strlen(reason));
     fc_json_kv_bool(j, "alerted", ef->v.alerted);
     fc_json_obj_end(j);
 }

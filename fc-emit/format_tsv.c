@@ -30,6 +30,13 @@ static void tsv_value(struct fc_out *o, const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        /* the printable ASCII run that needs no escape, at once */
+        size_t run = i;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '\\')
+            run++;
+        fc_out_write(o, p + i, run - i);
+        if ((i = run) == n)
+            break;
         char tmp[8];
         const char *esc = tsv_escape(p[i], tmp);
         size_t len;

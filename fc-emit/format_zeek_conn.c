@@ -1,4 +1,6 @@
 /* \summary: ZeekConn: one Zeek conn.log entry per flow as a JSON line (FORMATS.md §5) */
+#include <string.h>
+
 #include "emit.h"
 #include "formats.h"
 #include "proto_names.h"
@@ -15,7 +17,8 @@ static void zeek_service(struct fc_json *j, const struct emit_flow *ef)
 static void zeek_flowcarp_fields(struct fc_json *j, const struct emit_flow *ef)
 {
     const struct emit_verdict *v = &ef->v;
-    fc_json_kv_str(j, "flowcarp_verdict", emit_verdict_name(v->kind));
+    const char *verdict = emit_verdict_name(v->kind);
+    fc_json_kv_plain(j, "flowcarp_verdict", verdict, strlen(verdict));
     if (v->best.n)
         fc_json_kv_strn(j, "flowcarp_best", v->best.p, v->best.n);
     if (ef->divergence[0])
@@ -51,7 +54,7 @@ static void zeek_conn_flow(struct emit_ctx *c, const struct emit_flow *ef)
     fc_json_kv_u64(j, "resp_pkts", f->resp.pkts);
     fc_json_kv_u64(j, "resp_ip_bytes", f->resp.ip_bytes);
     fc_json_kv_u64(j, "ip_proto", f->proto);
-    fc_json_kv_str(j, "community_id", ef->ids.community_id);
+    fc_json_kv_plain(j, "community_id", ef->community_id, ef->community_id_len);
     zeek_flowcarp_fields(j, ef);
     fc_json_obj_end(j);
     fc_out_char(&c->out, '\n');

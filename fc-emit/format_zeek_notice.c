@@ -36,7 +36,7 @@ static void zeek_notice_alert(struct emit_ctx *c, const struct emit_flow *ef)
     fc_json_kv_raw(j, "actions", "[\"Notice::ACTION_LOG\"]");
     fc_json_kv_raw(j, "email_dest", "[]");
     fc_json_kv_raw(j, "suppress_for", "3600.000000");   /* Zeek's default: one hour */
-    fc_json_kv_str(j, "community_id", ef->ids.community_id);
+    fc_json_kv_plain(j, "community_id", ef->community_id, ef->community_id_len);
     fc_json_kv_strn(j, "flowcarp_protocol", ef->v.protocol.p, ef->v.protocol.n);
     if (ef->divergence[0])
         fc_json_kv_raw(j, "flowcarp_divergence", ef->divergence);

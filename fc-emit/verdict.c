@@ -12,17 +12,6 @@ static const char *const verdict_names[] = {
 
 const char *emit_verdict_name(enum emit_verdict_kind k) { return verdict_names[k]; }
 
-/* The verdict fields, in the order fc-classify writes them (one pass finds them all). */
-enum verdict_field {
-    V_VERDICT, V_PROTOCOL, V_MODEL, V_DIVERGENCE, V_RUNNER_UP, V_RUNNER_UP_DIVERGENCE, V_TAGS, V_COUNT
-};
-static const struct fc_map_key verdict_field_keys[V_COUNT] = {
-    [V_VERDICT] = FC_MAP_KEY(FC_KEY_VERDICT), [V_PROTOCOL] = FC_MAP_KEY(FC_KEY_PROTOCOL),
-    [V_MODEL] = FC_MAP_KEY(FC_KEY_MODEL), [V_DIVERGENCE] = FC_MAP_KEY(FC_KEY_DIVERGENCE),
-    [V_RUNNER_UP] = FC_MAP_KEY(FC_KEY_RUNNER_UP), [V_RUNNER_UP_DIVERGENCE] = FC_MAP_KEY(FC_KEY_RUNNER_UP_DIVERGENCE),
-    [V_TAGS] = FC_MAP_KEY(FC_KEY_TAGS),
-};
-
 /* An optional str field; false if present with another type. */
 static bool read_opt_str(const msgpack_object *o, struct emit_str *out)
 {
@@ -63,7 +52,8 @@ static int compare_str(const void *a, const void *b)
     return c ? c : (x->n > y->n) - (x->n < y->n);
 }
 
-static bool str_is(const struct emit_str *s, const char *lit)
+/* Inline, so a literal's length is a constant. */
+static inline bool str_is(const struct emit_str *s, const char *lit)
 {
     return s->n == strlen(lit) && memcmp(s->p, lit, s->n) == 0;
 }
@@ -101,20 +91,22 @@ static bool read_kind(const msgpack_object *o, const struct fc_flow *f, struct e
         v->kind = payload ? EMIT_UNKNOWN : EMIT_NO_PAYLOAD;
         return true;
     }
-    for (size_t k = 0; k < sizeof verdict_names / sizeof verdict_names[0]; k++)
-        if (fc_obj_str_eq(o, verdict_names[k])) {
+    const struct emit_str name = { o->via.str.ptr, o->type == MSGPACK_OBJECT_STR ? o->via.str.size : 0 };
+    for (size_t k = 0; k < sizeof verdict_names / sizeof verdict_names[0] && name.n; k++)
+        if (str_is(&name, verdict_names[k])) {
             v->kind = (enum emit_verdict_kind)k;
             return true;
         }
     return *why = "verdict is not identified, unknown or no_payload", false;
 }
 
-bool emit_verdict_read(const msgpack_object *map, const struct fc_flow *f, struct emit_verdict *v,
-                       const char **why)
+bool emit_verdict_read(const msgpack_object *const o[EMIT_VERDICT_FIELD_COUNT], const struct fc_flow *f,
+                       struct emit_verdict *v, const char **why)
 {
-    memset(v, 0, sizeof *v);
-    const msgpack_object *o[V_COUNT];
-    fc_map_get_many(map, verdict_field_keys, V_COUNT, o);
+    /* field by field: a memset would clear the 32 tag slots of every flow, unused but n_tags */
+    v->divergence = v->runner_up_divergence = 0;
+    v->n_tags = 0;
+    v->alerted = false;
     if (!read_kind(o[V_VERDICT], f, v, why))
         return false;
     if (!read_opt_str(o[V_PROTOCOL], &v->protocol) || !read_opt_str(o[V_MODEL], &v->best) ||

@@ -22,6 +22,27 @@ static void sha1_hex(const void *data, size_t len, char out[41])
     hex(d, sizeof d, out);
 }
 
+/* fc_sha1 hashes short messages in one padded block: the same digest as byte-by-byte
+ * streaming for every length around the one-block limit (55) and the block size. */
+static void check_sha1_one_shot_matches_streaming(void)
+{
+    uint8_t msg[130];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(i * 37 + 11);
+    bool same = true;
+    for (size_t len = 0; len <= sizeof msg; len++) {
+        uint8_t one[FC_SHA1_LEN], streamed[FC_SHA1_LEN];
+        fc_sha1(msg, len, one);
+        struct fc_sha1 c;
+        fc_sha1_init(&c);
+        for (size_t i = 0; i < len; i++)
+            fc_sha1_update(&c, msg + i, 1);
+        fc_sha1_final(&c, streamed);
+        same = same && memcmp(one, streamed, sizeof one) == 0;
+    }
+    CHECK("sha1_one_shot_matches_streaming_for_lengths_0_to_130", same);
+}
+
 static void check_sha1(void)
 {
     char out[41];
@@ -166,6 +187,7 @@ static void check_names(void)
 int main(void)
 {
     check_sha1();
+    check_sha1_one_shot_matches_streaming();
     check_worked_example();
     check_digest_edges();
     check_icmp_community_id();

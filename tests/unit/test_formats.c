@@ -1,4 +1,5 @@
 /* \summary: every fc-emit format against FORMATS.md: the §8 worked example byte for byte, alerts, quoting, missing values */
+#include <math.h>
 #include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "formats.h"
 #include "proto_names.h"
 #include "record.h"
+#include "time_format.h"
 #include "unit.h"
 #include "worked_example.h"
 
@@ -404,6 +406,77 @@ static void check_json_strings(void)
     fc_out_close(&o);
 }
 
+/* Numbers as fc-emit writes them without printf: the same text as printf, digit counts
+ * and rounding included (ties of "%.4f" go to the even digit, from the exact binary value). */
+static void check_number_text(void)
+{
+    bool ints_same = true, decimals_same = true;
+    char mine[32], libc[32];
+    uint64_t power = 1;
+    for (int k = 0; k < 20; k++, power *= 10)
+        for (int64_t d = -2; d <= 2; d++) {
+            uint64_t v = power + (uint64_t)d;
+            *fc_text_u64(mine, v) = 0;
+            snprintf(libc, sizeof libc, "%llu", (unsigned long long)v);
+            ints_same = ints_same && strcmp(mine, libc) == 0;
+            *fc_text_i64(mine, (int64_t)v) = 0;
+            snprintf(libc, sizeof libc, "%lld", (long long)(int64_t)v);
+            ints_same = ints_same && strcmp(mine, libc) == 0;
+        }
+    *fc_text_u64(mine, UINT64_MAX) = 0;
+    ints_same = ints_same && strcmp(mine, "18446744073709551615") == 0;
+    *fc_text_i64(mine, INT64_MIN) = 0;
+    ints_same = ints_same && strcmp(mine, "-9223372036854775808") == 0;
+    CHECK("integer_text_is_printf_text", ints_same);
+
+    static const double samples[] = {
+        0, -0.0, 0.0412, 0.3187, 1.3638209714652796, 0.03125, 0.09375, 0.00005, 0.00015, 2.5e-5,
+        4.9e-324, 1e-300, 99999999999999.99, 1e14, 1e300, -1.5, 123456.78905, 7.00005, 0.99995,
+    };
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        size_t n = fc_text_4_decimals(samples[i], mine);
+        snprintf(libc, sizeof libc, "%.4f", samples[i]);
+        decimals_same = decimals_same && strcmp(mine, libc) == 0 && n == strlen(libc);
+    }
+    for (int k = 0; k < 200000; k++) { /* every tie k / 20000 and its neighbours */
+        double d = k / 20000.0, near[3] = { d, nextafter(d, 0), nextafter(d, 1) };
+        for (int j = 0; j < 3; j++) {
+            fc_text_4_decimals(near[j], mine);
+            snprintf(libc, sizeof libc, "%.4f", near[j]);
+            decimals_same = decimals_same && strcmp(mine, libc) == 0;
+        }
+    }
+    CHECK("four_decimals_text_is_printf_text", decimals_same);
+}
+
+/* fc_time_iso keeps the text of the last second: times of other seconds, days and years
+ * in between, before 1970 too, still print as gmtime says. */
+static void check_time_text(void)
+{
+    static const struct {
+        int64_t us;
+        const char *iso, *decimal;
+    } times[] = {
+        { 1500000120454536, "2017-07-14T02:42:00.454536+0000", "1500000120.454536" },
+        { 1500000120000001, "2017-07-14T02:42:00.000001+0000", "1500000120.000001" },
+        { 1500000121999999, "2017-07-14T02:42:01.999999+0000", "1500000121.999999" },
+        { 1500000120454536, "2017-07-14T02:42:00.454536+0000", "1500000120.454536" },
+        { -1, "1969-12-31T23:59:59.999999+0000", "-0.000001" },
+        { 0, "1970-01-01T00:00:00.000000+0000", "0.000000" },
+        { 253402300800000000, "10000-01-01T00:00:00.000000+0000", "253402300800.000000" },
+        { 1500000120454536, "2017-07-14T02:42:00.454536+0000", "1500000120.454536" },
+    };
+    bool same = true;
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        char iso[FC_TIME_MAX], decimal[FC_TIME_MAX];
+        size_t n = fc_time_iso(times[i].us, FC_ZONE_EVE, iso);
+        size_t m = fc_time_decimal(times[i].us, decimal);
+        same = same && strcmp(iso, times[i].iso) == 0 && n == strlen(iso) && strcmp(decimal, times[i].decimal) == 0 &&
+               m == strlen(decimal);
+    }
+    CHECK("time_text_right_after_other_seconds", same);
+}
+
 /* The Json view of a header and of a record with every msgpack type. */
 static void check_json_view(void)
 {
@@ -496,6 +569,8 @@ int main(void)
     check_missing_values();
     check_icmp_and_ipv6();
     check_json_strings();
+    check_number_text();
+    check_time_text();
     check_json_view();
     check_registry();
     fc_out_close(&ctx.out);
