@@ -6,10 +6,13 @@
  * record is read by kind: flow and sample maps with fc_flow_unpack, packet batches
  * with fc_packet_decode over their bin. The reader itself (common/stream.c) exits
  * through fc_die on a bad stream header, so its framing and decoding calls are made
- * here directly. Beyond "no crash", one property is checked: a flow that unpacks
- * survives pack -> unpack -> pack byte for byte (what a re-packing stage relies on).
+ * here directly. Beyond "no crash", two properties are checked: the stages' own decoder
+ * (fc_mpdecode, what fc_reader_next uses) gives the same object as msgpack-c for every
+ * record, and a flow that unpacks survives pack -> unpack -> pack byte for byte (what a
+ * re-packing stage relies on).
  */
 #include <msgpack.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +61,24 @@ static void check_flow_round_trip(const struct fc_flow *f)
     msgpack_sbuffer_destroy(&second);
 }
 
+/* Equal objects pack to equal bytes; unlike msgpack_object_equal this also holds for a
+ * NaN, which is not equal to itself. */
+static bool same_object(const msgpack_object *a, const msgpack_object *b)
+{
+    msgpack_sbuffer sa, sb;
+    msgpack_sbuffer_init(&sa);
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pa, pb;
+    msgpack_packer_init(&pa, &sa, msgpack_sbuffer_write);
+    msgpack_packer_init(&pb, &sb, msgpack_sbuffer_write);
+    msgpack_pack_object(&pa, *a);
+    msgpack_pack_object(&pb, *b);
+    bool same = sa.size == sb.size && (sa.size == 0 || memcmp(sa.data, sb.data, sa.size) == 0);
+    msgpack_sbuffer_destroy(&sa);
+    msgpack_sbuffer_destroy(&sb);
+    return same;
+}
+
 static void read_packet_batch(const msgpack_object *rec)
 {
     const msgpack_object *bin = fc_map_get(rec, FC_KEY_BATCH);
@@ -95,6 +116,12 @@ static void read_record(const msgpack_object *rec)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static struct fc_mpdecoder decoder; /* kept between runs, as a stage keeps its own */
+    static bool decoder_ready;
+    if (!decoder_ready) {
+        fc_mpdecoder_init(&decoder);
+        decoder_ready = true;
+    }
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     size_t at = 0;
@@ -106,12 +133,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* the scanner promised an object inside the buffer */
         size_t off = 0;
         msgpack_unpack_return ret = msgpack_unpack_next(&u, (const char *)data + at, len, &off);
+        msgpack_object own;
+        bool decoded = fc_mpdecode(&decoder, data + at, len, &own);
         if (ret == MSGPACK_UNPACK_SUCCESS) {
             if (off != len) {
                 fprintf(stderr, "fc_mpscan and msgpack-c disagree on a record's length (%zu vs %zu)\n", len, off);
                 abort();
             }
-            read_record(&u.data);
+            if (!decoded || !same_object(&own, &u.data)) {
+                fprintf(stderr, "fc_mpdecode and msgpack-c disagree on a record\n");
+                abort();
+            }
+            read_record(&own);
         }
         at += len;
     }
