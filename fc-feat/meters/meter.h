@@ -64,6 +64,8 @@ static inline void meter_emit_n(struct meter_acc *a, unsigned bin, uint32_t n)
 /* count[p[k] & mask]++ for each of the n bytes (tallies, no total), eight to a step. */
 static inline void meter_count_bytes(uint32_t *count, const uint8_t *p, uint32_t n, unsigned mask)
 {
+    if (n == 0) /* p may then be NULL, and NULL + 0 is undefined */
+        return;
     const uint8_t *end = p + n; /* a pointer, not an index: no address sum per byte */
     for (; end - p >= 8; p += 8) {
         _Pragma("GCC unroll 8")
