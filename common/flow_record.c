@@ -93,68 +93,7 @@ void fc_flow_pack_record(msgpack_packer *pk, const struct fc_flow *f)
 /* ---- reading ---- */
 
 /* The keys are listed in the order fc_flow_pack_fields writes them: every later stage
- * reads some twenty fields of every flow record, found in one pass each (fc_flow_find). */
-
-/* Short keys compared without a call, in words that stay within the n bytes (the last
- * word may overlap the one before). */
-static inline bool same_key(const char *a, const char *b, uint32_t n)
-{
-    if (n >= 8) {
-        uint64_t x, y;
-        for (uint32_t i = 0; i + 8 < n; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return false;
-        }
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        uint32_t x[2], y[2];
-        memcpy(&x[0], a, 4);
-        memcpy(&x[1], a + n - 4, 4);
-        memcpy(&y[0], b, 4);
-        memcpy(&y[1], b + n - 4, 4);
-        return x[0] == y[0] && x[1] == y[1];
-    }
-    for (uint32_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
-/* A key's index in the table, or n: the one expected next first, then every one. */
-static inline size_t key_index(const msgpack_object *key, const struct fc_map_key *keys, size_t n, size_t expected)
-{
-    uint32_t len = key->via.str.size;
-    const char *name = key->via.str.ptr;
-    if (expected < n && keys[expected].len == len && same_key(name, keys[expected].name, len))
-        return expected;
-    for (size_t w = 0; w < n; w++)
-        if (keys[w].len == len && same_key(name, keys[w].name, len))
-            return w;
-    return n;
-}
-
-void fc_flow_find(const msgpack_object *map, const struct fc_map_key *keys, size_t n, const msgpack_object **out)
-{
-    memset(out, 0, n * sizeof *out);
-    if (!map || map->type != MSGPACK_OBJECT_MAP)
-        return;
-    size_t expected = 0;
-    for (uint32_t i = 0; i < map->via.map.size; i++) {
-        const msgpack_object_kv *kv = &map->via.map.ptr[i];
-        if (kv->key.type != MSGPACK_OBJECT_STR)
-            continue;
-        size_t w = key_index(&kv->key, keys, n, expected);
-        if (w < n && !out[w])
-            out[w] = &kv->val;
-        if (w < n)
-            expected = w + 1;
-    }
-}
+ * reads some twenty fields of every flow record, found in one pass each (fc_map_get_many). */
 
 static bool obj_uint_max(const msgpack_object *o, uint64_t max, uint64_t *out)
 {
@@ -193,7 +132,7 @@ static bool unpack_side(const msgpack_object *m, const struct fc_flow *f, struct
     if (!m || m->type != MSGPACK_OBJECT_MAP)
         return *why = "missing orig/resp map", false;
     const msgpack_object *v[S_COUNT];
-    fc_flow_find(m, side_keys, S_COUNT, v);
+    fc_map_get_many(m, side_keys, S_COUNT, v);
     const msgpack_object *ip = v[S_IP];
     if (!ip || ip->type != MSGPACK_OBJECT_BIN || ip->via.bin.size != ip_size(f))
         return *why = "address is not a 4- or 16-byte bin matching ipv", false;
@@ -225,7 +164,7 @@ static const struct fc_map_key flow_keys[FC_FLOW_FIELD_COUNT] = { FC_FLOW_FIELD_
 bool fc_flow_unpack(const msgpack_object *map, struct fc_flow *f, const char **why)
 {
     const msgpack_object *v[FC_FLOW_FIELD_COUNT];
-    fc_flow_find(map, flow_keys, FC_FLOW_FIELD_COUNT, v);
+    fc_map_get_many(map, flow_keys, FC_FLOW_FIELD_COUNT, v);
     return fc_flow_unpack_found(v, f, why);
 }
 

@@ -63,16 +63,10 @@ void fc_flow_pack_record(msgpack_packer *pk, const struct fc_flow *f);
  * is missing or malformed. */
 bool fc_flow_unpack(const msgpack_object *map, struct fc_flow *f, const char **why);
 
-/*
- * fc_map_get_many's result (out[i] = the first value of keys[i], NULL when missing; the
- * keys distinct), faster for records: each key is compared first with the one after the last found, so a
- * table in the order the record's writer packs its keys hits at once, without a call.
- */
-void fc_flow_find(const msgpack_object *map, const struct fc_map_key *keys, size_t n, const msgpack_object **out);
 
 /*
  * fc_flow_unpack in two steps, for a stage that reads other fields of the record too and
- * finds all of them in one fc_flow_find pass: its key table starts with FC_FLOW_FIELD_KEYS
+ * finds all of them in one fc_map_get_many pass: its key table starts with FC_FLOW_FIELD_KEYS
  * (in enum fc_flow_field's order, the order fc_flow_pack_fields writes them), and the
  * first FC_FLOW_FIELD_COUNT values found go to fc_flow_unpack_found.
  */

@@ -527,26 +527,67 @@ void fc_writer_close(struct fc_writer *w)
 
 /* ---- read helpers ---- */
 
-/* The search for each key starts after the last one found: a table in the order the
- * writer packs the fields hits at once, nearly always. */
+/* Short keys compared without a call, in words that stay within the n bytes (the last
+ * word may overlap the one before). */
+static inline bool same_key(const char *a, const char *b, uint32_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y;
+        for (uint32_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t x[2], y[2];
+        memcpy(&x[0], a, 4);
+        memcpy(&x[1], a + n - 4, 4);
+        memcpy(&y[0], b, 4);
+        memcpy(&y[1], b + n - 4, 4);
+        return x[0] == y[0] && x[1] == y[1];
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* A key's index in the table, or n: the one expected next first, then every one. */
+static inline size_t key_index(const msgpack_object *key, const struct fc_map_key *keys, size_t n, size_t expected)
+{
+    uint32_t len = key->via.str.size;
+    const char *name = key->via.str.ptr;
+    if (expected < n && keys[expected].len == len && same_key(name, keys[expected].name, len))
+        return expected;
+    for (size_t w = 0; w < n; w++)
+        if (keys[w].len == len && same_key(name, keys[w].name, len))
+            return w;
+    return n;
+}
+
+/* Each record key is compared first with the table key after the last one found: a
+ * table in the order the writer packs the fields hits at once, nearly always. */
 void fc_map_get_many(const msgpack_object *map, const struct fc_map_key *keys, size_t n, const msgpack_object **out)
 {
     memset(out, 0, n * sizeof *out);
-    if (!map || map->type != MSGPACK_OBJECT_MAP || n == 0)
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
         return;
-    size_t next = 0;
+    size_t expected = 0;
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object_kv *kv = &map->via.map.ptr[i];
         if (kv->key.type != MSGPACK_OBJECT_STR)
             continue;
-        for (size_t tried = 0, w = next; tried < n; tried++, w = w + 1 == n ? 0 : w + 1)
-            if (kv->key.via.str.size == keys[w].len && !out[w] &&
-                (keys[w].len == 0 || kv->key.via.str.ptr[0] == keys[w].name[0]) &&
-                memcmp(kv->key.via.str.ptr, keys[w].name, keys[w].len) == 0) {
-                out[w] = &kv->val;
-                next = w + 1 == n ? 0 : w + 1;
-                break;
-            }
+        size_t w = key_index(&kv->key, keys, n, expected);
+        if (w == n)
+            continue;
+        if (!out[w])
+            out[w] = &kv->val;
+        expected = w + 1;
     }
 }
 

@@ -302,8 +302,8 @@ FC_PACK_INLINE void fc_pack_kv_int(msgpack_packer *pk, const char *key, int64_t 
 /* Read helpers over decoded maps: find a key, read typed values. */
 const msgpack_object *fc_map_get(const msgpack_object *map, const char *key);
 /* Many keys in one pass over a map: out[i] = the value of keys[i] (first of each key, as
- * fc_map_get finds it; NULL when missing). Keys listed in the order records carry them are
- * found fastest. */
+ * fc_map_get finds it; NULL when missing; the table's keys distinct). Keys listed in the
+ * order records carry them are found fastest. */
 struct fc_map_key {
     const char *name;
     uint32_t len;

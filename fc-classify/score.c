@@ -193,6 +193,14 @@ static void session_meter_done(struct session *s, uint32_t k, struct session_met
     sm->hash = mix(h, g);
 }
 
+/* The bins as a bit set (bit b % 64 of word b / 64). */
+static void mark_touched(uint64_t touched[4], const uint8_t *bin, uint32_t n)
+{
+    memset(touched, 0, 4 * sizeof *touched);
+    for (uint32_t i = 0; i < n; i++)
+        touched[bin[i] / 64] |= 1ull << (bin[i] % 64);
+}
+
 bool session_prepare(const struct fc_vector *v, struct session *s)
 {
     session_begin(v->n_meters, s);
@@ -206,9 +214,7 @@ bool session_prepare(const struct fc_vector *v, struct session *s)
         sm->total = vm->total;
         sm->bin = vm->bin;
         sm->count = vm->count;
-        memset(sm->touched, 0, sizeof sm->touched);
-        for (uint32_t i = 0; i < vm->n; i++) /* ascending and unique (fc_vector_unpack checks) */
-            sm->touched[vm->bin[i] / 64] |= 1ull << (vm->bin[i] % 64);
+        mark_touched(sm->touched, vm->bin, vm->n); /* ascending and unique (fc_vector_unpack checks) */
         session_meter_done(s, k, sm);
     }
     return s->n_measured > 0;
@@ -248,8 +254,8 @@ static void list_counts(struct meter_acc *acc, struct session_meter *sm)
 }
 
 struct share_key;
-static size_t share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
-                         double **share);
+static void share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
+                       double **share);
 
 /* Meter k's counts in acc, once measured: into the session, acc zeroed again. */
 static void session_take_meter(struct session *s, uint32_t k, struct meter_acc *acc, const struct candidates *c)
@@ -264,9 +270,7 @@ static void session_take_meter(struct session *s, uint32_t k, struct meter_acc *
         meter_acc_store(acc, &vm);
         memcpy(sm->own_bin, vm.bin, vm.n);
         memcpy(sm->own_count, vm.count, vm.n * sizeof *vm.count);
-        memset(sm->touched, 0, sizeof sm->touched);
-        for (uint32_t i = 0; i < vm.n; i++)
-            sm->touched[vm.bin[i] / 64] |= 1ull << (vm.bin[i] % 64);
+        mark_touched(sm->touched, vm.bin, vm.n);
         sm->n = vm.n;
         sm->total = vm.total;
     }
@@ -503,13 +507,12 @@ static bool share_key_matches(const struct share_key *key, const struct session_
 }
 
 /* The memo slot of meter k's counts of hash h: its key and its shares. */
-static size_t share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
-                         double **share)
+static void share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
+                       double **share)
 {
     size_t slot = (size_t)k * SHARE_SLOTS + (hash & (SHARE_SLOTS - 1));
     *key = &c->share_keys[slot];
     *share = c->shares + slot * c->stride;
-    return slot;
 }
 
 /* Meter k's weighted share of every candidate's divergence (meter weight * max(d_j, 0)):

@@ -64,7 +64,7 @@ static void join_tags(struct emit_ctx *c, struct emit_flow *ef)
 /*
  * Every field read here, found in one pass over the map. The keys are listed in the order
  * the stages write them, those not read (kind, payload_pkts, used_pkts) included: then
- * every key of a record is found at the first try (fc_flow_find).
+ * every key of a record is found at the first try (fc_map_get_many).
  */
 enum record_field {
     R_KIND, R_FLOW, R_PAYLOAD_PKTS = R_FLOW + FC_FLOW_FIELD_COUNT, R_AT, R_VERDICT,
@@ -82,7 +82,7 @@ bool emit_flow_prepare(struct emit_ctx *c, const msgpack_object *map, struct fc_
                        struct emit_flow *ef, const char **why)
 {
     const msgpack_object *found[R_COUNT];
-    fc_flow_find(map, record_keys, R_COUNT, found);
+    fc_map_get_many(map, record_keys, R_COUNT, found);
     if (!fc_flow_unpack_found(found + R_FLOW, storage, why) ||
         !emit_verdict_read(found + R_VERDICT, storage, &ef->v, why))
         return false;

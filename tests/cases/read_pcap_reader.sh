@@ -179,35 +179,31 @@ for order in le be; do
 done
 
 # ---- damage: cut in a record header, cut in packet data, a caplen beyond any snaplen
+# check_damaged NAME FILE WARNING PACKETS: both readers agree, exit status 1, the warning,
+# and the packets before the damage are still emitted (by fc-read's own reader)
+check_damaged() {
+    check_eq "${1}_same_both_ways" "" "$(differ "$2")"
+    check_eq "${1}_exit_status" 1 "$(cat "$TMP/auto.rc")"
+    check_contains "${1}_warning" "$3" "$(cat "$TMP/auto.err")"
+    check_eq "${1}_packets_before_emitted" "$4" "$(entries | wc -l)"
+}
 rec5=$(python3 "$TMP/mk.py" offset "$demo" 5)
 cap5=$(python3 -c 'import struct, sys; print(struct.unpack_from("<I", open(sys.argv[1], "rb").read(), int(sys.argv[2]) + 8)[0])' "$demo" "$rec5")
 head -c $((rec5 + 10)) "$demo" > "$TMP/cut-header.pcap"
-check_eq cut_in_record_header_same_both_ways "" "$(differ "$TMP/cut-header.pcap")"
-check_eq cut_in_record_header_exit_status 1 "$(cat "$TMP/auto.rc")"
-check_contains cut_in_record_header_warning \
-    "fc-read: $TMP/cut-header.pcap: offset $rec5: truncated packet record (truncated dump file; tried to read 16 header bytes, only got 10)" \
-    "$(cat "$TMP/auto.err")"
-check_eq cut_in_record_header_packets_before_emitted 5 "$(entries | wc -l)"
+check_damaged cut_in_record_header "$TMP/cut-header.pcap" \
+    "fc-read: $TMP/cut-header.pcap: offset $rec5: truncated packet record (truncated dump file; tried to read 16 header bytes, only got 10)" 5
 check_eq cut_in_record_header_read_by_pcap_file_reader "the pcap file reader" "$(reader_of)"
 
 head -c $((rec5 + 16 + 20)) "$demo" > "$TMP/cut-data.pcap"
-check_eq cut_in_packet_data_same_both_ways "" "$(differ "$TMP/cut-data.pcap")"
-check_eq cut_in_packet_data_exit_status 1 "$(cat "$TMP/auto.rc")"
-check_contains cut_in_packet_data_warning \
-    "fc-read: $TMP/cut-data.pcap: offset $rec5: truncated packet record (truncated dump file; tried to read $cap5 captured bytes, only got 20)" \
-    "$(cat "$TMP/auto.err")"
-check_eq cut_in_packet_data_packets_before_emitted 5 "$(entries | wc -l)"
+check_damaged cut_in_packet_data "$TMP/cut-data.pcap" \
+    "fc-read: $TMP/cut-data.pcap: offset $rec5: truncated packet record (truncated dump file; tried to read $cap5 captured bytes, only got 20)" 5
 check_contains cut_in_packet_data_end_record_carries_error "offset $rec5: truncated packet record" \
     "$(fc-emit --format Json < "$TMP/auto.fcr" | jq -r 'select(.k == 6 and .event == "end") | .error')"
 
 rec3=$(python3 "$TMP/mk.py" offset "$demo" 3)
 python3 "$TMP/mk.py" "$demo" "$TMP/huge-caplen.pcap" caplen=3:262145
-check_eq caplen_beyond_262144_same_both_ways "" "$(differ "$TMP/huge-caplen.pcap")"
-check_eq caplen_beyond_262144_exit_status 1 "$(cat "$TMP/auto.rc")"
-check_contains caplen_beyond_262144_warning \
-    "fc-read: $TMP/huge-caplen.pcap: offset $rec3: damaged packet record (invalid packet capture length 262145, bigger than snaplen of 262144)" \
-    "$(cat "$TMP/auto.err")"
-check_eq caplen_beyond_262144_packets_before_emitted 3 "$(entries | wc -l)"
+check_damaged caplen_beyond_262144 "$TMP/huge-caplen.pcap" \
+    "fc-read: $TMP/huge-caplen.pcap: offset $rec3: damaged packet record (invalid packet capture length 262145, bigger than snaplen of 262144)" 3
 python3 "$TMP/mk.py" "$demo" "$TMP/huge-snaplen.pcap" snap=2147483647 caplen=3:300000
 check_eq caplen_beyond_262144_under_huge_snaplen_same_both_ways "" "$(differ "$TMP/huge-snaplen.pcap")"
 check_contains caplen_beyond_262144_under_huge_snaplen_warning \
