@@ -10,7 +10,11 @@
  * Time is the packet clock: the largest timestamp seen so far, so a capture that is
  * slightly out of order neither expires flows early nor moves time backwards. Before
  * each packet is looked up, every class's LRU head that has been idle longer than
- * its timeout is ended, so a packet after a long silence starts a new flow.
+ * its timeout is ended, so a packet after a long silence starts a new flow. Idle time
+ * is the clock's time since the flow was last touched (flow_touched_us), not since its
+ * last timestamp: when time jumps back (captures of overlapping periods read one after
+ * another), the older packets still make whole flows, which end by timeout once the
+ * clock moves on, or at the end of the input.
  * Records are written in the order flows end. A flow's sample record goes out as
  * soon as no more payload can join it: when it is complete, when the TCP flow closes
  * (FIN both ways or a RST: new data after that is not part of this connection), or
@@ -117,7 +121,7 @@ static int64_t earliest_expiry(const struct engine *e)
     for (int c = 0; c < TC_COUNT; c++) {
         uint32_t head = e->table.lru_head[c];
         if (head) {
-            int64_t t = add_saturating(flow_at(&e->table, head)->end_us, (uint64_t)e->opt.timeout_us[c]);
+            int64_t t = add_saturating(flow_touched_us(flow_at(&e->table, head)), (uint64_t)e->opt.timeout_us[c]);
             due = t < due ? t : due;
         }
     }
@@ -133,8 +137,8 @@ static void expire_idle(struct engine *e)
             uint32_t head = e->table.lru_head[c];
             if (!head)
                 break;
-            struct flow *f = flow_at(&e->table, head);
-            if (e->clock_us <= f->end_us || later_minus(e->clock_us, f->end_us) <= (uint64_t)e->opt.timeout_us[c])
+            int64_t touched = flow_touched_us(flow_at(&e->table, head));
+            if (e->clock_us <= touched || later_minus(e->clock_us, touched) <= (uint64_t)e->opt.timeout_us[c])
                 break;
             end_flow(e, head, FC_REASON_TIMEOUT);
         }
@@ -266,6 +270,16 @@ static void add_to_sample(struct engine *e, struct flow *f, int dir, const struc
     }
 }
 
+/* A packet joined the flow: it goes to the tail of its class's list, and remembers how
+ * far behind the clock its newest packet is (flow_touched_us). */
+static void touch(struct engine *e, uint32_t slot, enum timeout_class tc)
+{
+    struct flow *f = flow_at(&e->table, slot);
+    uint64_t lag = e->clock_us > f->end_us ? later_minus(e->clock_us, f->end_us) >> 10 : 0;
+    f->clock_lag = lag < UINT32_MAX ? (uint32_t)lag : UINT32_MAX;
+    flow_touch(&e->table, slot, tc);
+}
+
 static void flow_packet(struct engine *e, const struct packet_prep *pp)
 {
     const struct fc_decoded *d = &pp->d;
@@ -289,7 +303,7 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
     enum timeout_class tc = flow_timeout_class(f);
     if (tc == TC_CLOSED && f->sample)
         write_sample(e, f); /* no new payload comes after FIN both ways or a RST */
-    flow_touch(&e->table, slot, tc);
+    touch(e, slot, tc);
     if (d->is_fragment && d->more_fragments)
         fragments_remember(e->frags, d, slot, f->id, p->ts_us);
 }
@@ -306,7 +320,7 @@ static void fragment_packet(struct engine *e, const struct packet_prep *pp)
         struct flow *f = flow_at(&e->table, slot);
         int dir = memcmp(f->addr[0], d->src, 16) != 0;
         flow_account_fragment(f, dir, d, p);
-        flow_touch(&e->table, slot, flow_timeout_class(f));
+        touch(e, slot, flow_timeout_class(f));
         return;
     }
     e->count.orphan_fragments++;
@@ -316,7 +330,7 @@ static void fragment_packet(struct engine *e, const struct packet_prep *pp)
         slot = new_flow(e, &pp->k, pp->hash, false, p->ts_us, p->vlan2);
     struct flow *f = flow_at(&e->table, slot);
     flow_account_fragment(f, dir, d, p);
-    flow_touch(&e->table, slot, flow_timeout_class(f));
+    touch(e, slot, flow_timeout_class(f));
 }
 
 static bool is_keyed(enum fc_decode_status st)

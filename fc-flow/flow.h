@@ -95,7 +95,20 @@ struct flow {
     uint8_t once_seen;            /* history letters A D I Q already written, per side (HO_*) */
     uint8_t history_len;
     uint8_t history[HISTORY_BYTES];
+    uint32_t clock_lag;           /* the packet clock minus end_us when last touched, in 1024 us, saturating */
 };
+
+/*
+ * When the flow was last touched on the packet clock (the largest timestamp seen): idle
+ * timeouts count from this, not from the flow's own last timestamp, so packets older
+ * than the clock (a second capture of an earlier period read after the first) keep
+ * their flows rather than each starting a flow timed out at once. It is never later than
+ * the true time (the lag is rounded down), and equals end_us for input in time order.
+ */
+static inline int64_t flow_touched_us(const struct flow *f)
+{
+    return f->end_us + ((int64_t)f->clock_lag << 10);
+}
 
 /* The identity of the packet's flow as seen from the packet's sender. */
 struct flow_key {

@@ -224,7 +224,7 @@ uint32_t flow_least_recent(const struct flow_table *t)
     uint32_t best = FLOW_NONE;
     for (int c = 0; c < TC_COUNT; c++) {
         uint32_t s = t->lru_head[c];
-        if (s && (!best || flow_at(t, s)->end_us < flow_at(t, best)->end_us))
+        if (s && (!best || flow_touched_us(flow_at(t, s)) < flow_touched_us(flow_at(t, best))))
             best = s;
     }
     return best;

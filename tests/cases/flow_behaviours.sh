@@ -52,6 +52,22 @@ check_eq orphan_fragment_in_portless_flow '"0:0 1 220"' \
     "$(pick "$out" 'select(.k==2 and .orig.port==0) | "\(.orig.port):\(.resp.port) \(.orig.pkts) \(.orig.ip_bytes)"')"
 check_eq fragment_counters '"4 1"' "$(pick "$out" 'select(.k==7 and .stage=="fc-flow") | "\(.counters.fragments) \(.counters.orphan_fragments)"')"
 
+# Time that jumps back: a second capture of an earlier period read after the first (a
+# directory of two sensors' files) still makes whole flows, the same flows as each capture
+# alone. fc-flow once measured idle time from each flow's own last timestamp, so every
+# packet older than the clock by more than a timeout started a flow timed out at once.
+if command -v editcap >/dev/null; then
+    editcap -F pcap -t -86400 "$FC_DATA/ident_web.pcap" "$TMP/web-a-day-earlier.pcap" >/dev/null
+    # per flow: endpoints and packets each way, sorted
+    flow_set() { fc-read "$@" 2>/dev/null | fc-flow | fc-emit --format CSV |
+                 awk -F, 'NR > 1 { print $5, $7, $8, $9, $10, $11, $14 }' | sort; }
+    alone=$( { flow_set "$FC_DATA/demo.pcap"; flow_set "$TMP/web-a-day-earlier.pcap"; } | sort)
+    together=$(flow_set "$FC_DATA/demo.pcap" "$TMP/web-a-day-earlier.pcap")
+    check_eq time_jumping_back_keeps_flows_whole "$(wc -l <<<"$alone") $alone" "$(wc -l <<<"$together") $together"
+else
+    skip time_jumping_back_keeps_flows_whole "editcap (Debian wireshark-common) missing"
+fi
+
 # Samples: the retransmitted segment is left out; observations in order with direction.
 out=$(flows flow_rexmit.pcap)
 check_eq sample_leaves_out_retransmission '3 [[0,100],[0,50],[1,200]]' \
