@@ -38,6 +38,7 @@ CAPTURE_PACKAGES=(
     mosquitto mosquitto-clients
     python3-aiorpcx python3-pylsp python3-pylsp-jsonrpc   # jsonrpc.sh (also node and npm)
     iodine dns2tcp ptunnel-ng httptunnel
+    aria2 ctorrent mktorrent                      # bittorrent.sh
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils
