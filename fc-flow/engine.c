@@ -305,7 +305,7 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
         write_sample(e, f); /* no new payload comes after FIN both ways or a RST */
     touch(e, slot, tc);
     if (d->is_fragment && d->more_fragments)
-        fragments_remember(e->frags, d, slot, f->id, p->ts_us);
+        fragments_remember(e->frags, d, slot, f->id, e->clock_us); /* on the clock, as flows' idle time */
 }
 
 /* A later fragment counts in its first fragment's flow, or, when that was never seen,

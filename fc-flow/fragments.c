@@ -14,7 +14,9 @@
  * direct-mapped and fixed in size: a new datagram overwrites an old one in its
  * slot, so memory is bounded whatever a flood of fragments does; the flow number
  * stored with the slot tells whether the flow is still the same one. Entries older
- * than FRAG_LIFETIME_US (about the reassembly timeout of real stacks) are ignored.
+ * than FRAG_LIFETIME_US (about the reassembly timeout of real stacks) on the packet
+ * clock are ignored: the clock, not the fragment's timestamp, so that a capture of an
+ * earlier period read after a later one (time jumping back) still finds its fragments.
  */
 
 #define FRAG_SLOTS 4096u
@@ -25,7 +27,7 @@ struct fragment_entry {
     uint32_t frag_id;
     uint32_t slot;            /* 0 = empty */
     uint64_t flow_id;
-    int64_t ts_us;
+    int64_t clock_us;         /* the packet clock when the first fragment came */
     uint8_t ipv, proto;
 };
 
@@ -52,7 +54,7 @@ static bool entry_matches(const struct fragment_entry *e, const struct fc_decode
 }
 
 void fragments_remember(struct fragment_table *t, const struct fc_decoded *d, uint32_t slot, uint64_t flow_id,
-                        int64_t ts_us)
+                        int64_t clock_us)
 {
     struct fragment_entry *e = &t->e[entry_index(d)];
     memcpy(e->src, d->src, 16);
@@ -60,7 +62,7 @@ void fragments_remember(struct fragment_table *t, const struct fc_decoded *d, ui
     e->frag_id = d->frag_id;
     e->slot = slot;
     e->flow_id = flow_id;
-    e->ts_us = ts_us;
+    e->clock_us = clock_us;
     e->ipv = d->ipv;
     e->proto = d->proto;
 }
@@ -69,7 +71,8 @@ bool fragments_find(const struct fragment_table *t, const struct fc_decoded *d, 
                     uint64_t *flow_id)
 {
     const struct fragment_entry *e = &t->e[entry_index(d)];
-    if (!entry_matches(e, d) || now_us - e->ts_us > FRAG_LIFETIME_US)
+    /* the clock never goes back, so now_us >= clock_us: the difference fits unsigned */
+    if (!entry_matches(e, d) || (uint64_t)now_us - (uint64_t)e->clock_us > (uint64_t)FRAG_LIFETIME_US)
         return false;
     *slot = e->slot;
     *flow_id = e->flow_id;
