@@ -443,17 +443,6 @@ typedef void meter_blocks_fn(const struct session_meter *, const struct meter_we
                              const double *, uint32_t, double *);
 
 
-/* The widest instructions this CPU has. */
-static meter_blocks_fn *pick_meter_blocks(void)
-{
-#ifdef HAVE_AVX_BLOCKS
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx"))
-        return meter_blocks_avx;
-#endif
-    return meter_block_plain;
-}
-
 /* divergence_j = the weighted shares of the measured meters added in meter order, from 0. */
 typedef void shares_sum_fn(const double *const *share, uint32_t n, uint32_t stride, double *divergence);
 
@@ -479,14 +468,20 @@ AVX static void shares_sum_avx(const double *const *share, uint32_t n, uint32_t 
 }
 #endif
 
-static shares_sum_fn *pick_shares_sum(void)
+/* Scoring's two loops, in the widest instructions this CPU has. */
+struct score_kernels {
+    meter_blocks_fn *blocks;
+    shares_sum_fn *sum;
+};
+
+static struct score_kernels pick_kernels(void)
 {
 #ifdef HAVE_AVX_BLOCKS
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx"))
-        return shares_sum_avx;
+        return (struct score_kernels){ meter_blocks_avx, shares_sum_avx };
 #endif
-    return shares_sum_plain;
+    return (struct score_kernels){ meter_block_plain, shares_sum_plain };
 }
 
 /* The memo of meter shares (score.h): a slot's key, and its shares in memo_shares. */
@@ -545,18 +540,15 @@ static const double *meter_shares(struct candidates *c, uint32_t k, const struct
 
 void score_candidates(struct candidates *c, const struct session *s)
 {
-    static meter_blocks_fn *blocks;
-    static shares_sum_fn *sum;
-    if (!blocks) {
-        blocks = pick_meter_blocks();
-        sum = pick_shares_sum();
-    }
+    static struct score_kernels run;
+    if (!run.blocks)
+        run = pick_kernels();
     const double *share[FC_VECTOR_MAX_METERS];
     uint32_t n = 0;
     for (uint32_t k = 0; k < s->n_meters && k < c->n_meters; k++)
         if (s->meter[k].n)
-            share[n++] = meter_shares(c, k, &s->meter[k], blocks);
-    sum(share, n, c->stride, c->divergence);
+            share[n++] = meter_shares(c, k, &s->meter[k], run.blocks);
+    run.sum(share, n, c->stride, c->divergence);
     for (uint32_t j = 0; j < c->n; j++)
         c->divergence[j] /= s->weight_sum;
 }
