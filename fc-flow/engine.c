@@ -270,16 +270,6 @@ static void add_to_sample(struct engine *e, struct flow *f, int dir, const struc
     }
 }
 
-/* A packet joined the flow: it goes to the tail of its class's list, and remembers how
- * far behind the clock its newest packet is (flow_touched_us). */
-static void touch(struct engine *e, uint32_t slot, enum timeout_class tc)
-{
-    struct flow *f = flow_at(&e->table, slot);
-    uint64_t lag = e->clock_us > f->end_us ? later_minus(e->clock_us, f->end_us) >> 10 : 0;
-    f->clock_lag = lag < UINT32_MAX ? (uint32_t)lag : UINT32_MAX;
-    flow_touch(&e->table, slot, tc);
-}
-
 static void flow_packet(struct engine *e, const struct packet_prep *pp)
 {
     const struct fc_decoded *d = &pp->d;
@@ -303,7 +293,7 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
     enum timeout_class tc = flow_timeout_class(f);
     if (tc == TC_CLOSED && f->sample)
         write_sample(e, f); /* no new payload comes after FIN both ways or a RST */
-    touch(e, slot, tc);
+    flow_touch(&e->table, slot, tc, e->clock_us);
     if (d->is_fragment && d->more_fragments)
         fragments_remember(e->frags, d, slot, f->id, e->clock_us); /* on the clock, as flows' idle time */
 }
@@ -320,7 +310,7 @@ static void fragment_packet(struct engine *e, const struct packet_prep *pp)
         struct flow *f = flow_at(&e->table, slot);
         int dir = memcmp(f->addr[0], d->src, 16) != 0;
         flow_account_fragment(f, dir, d, p);
-        touch(e, slot, flow_timeout_class(f));
+        flow_touch(&e->table, slot, flow_timeout_class(f), e->clock_us);
         return;
     }
     e->count.orphan_fragments++;
@@ -330,7 +320,7 @@ static void fragment_packet(struct engine *e, const struct packet_prep *pp)
         slot = new_flow(e, &pp->k, pp->hash, false, p->ts_us, p->vlan2);
     struct flow *f = flow_at(&e->table, slot);
     flow_account_fragment(f, dir, d, p);
-    touch(e, slot, flow_timeout_class(f));
+    flow_touch(&e->table, slot, flow_timeout_class(f), e->clock_us);
 }
 
 static bool is_keyed(enum fc_decode_status st)

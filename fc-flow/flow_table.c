@@ -210,9 +210,11 @@ void flow_remove(struct flow_table *t, uint32_t slot)
     t->count--;
 }
 
-void flow_touch(struct flow_table *t, uint32_t slot, enum timeout_class tc)
+void flow_touch(struct flow_table *t, uint32_t slot, enum timeout_class tc, int64_t clock_us)
 {
     struct flow *f = flow_at(t, slot);
+    uint64_t lag = clock_us > f->end_us ? ((uint64_t)clock_us - (uint64_t)f->end_us) >> 10 : 0;
+    f->clock_lag = lag < UINT32_MAX ? (uint32_t)lag : UINT32_MAX;
     if (t->lru_tail[f->tclass] == slot && f->tclass == tc)
         return;
     lru_unlink(t, slot);

@@ -43,8 +43,10 @@ uint32_t flow_insert(struct flow_table *t, const struct flow_key *k, uint32_t ha
 void flow_remove(struct flow_table *t, uint32_t slot);
 static inline int flow_table_full(const struct flow_table *t) { return t->count >= t->max_flows; }
 
-/* Moves the flow to the tail (most recent end) of class tc's list. */
-void flow_touch(struct flow_table *t, uint32_t slot, enum timeout_class tc);
+/* A packet joined the flow at packet clock clock_us (never before the flow's end_us): it
+ * moves to the tail (most recent end) of class tc's list and notes how far behind the
+ * clock its newest packet is (flow_touched_us). */
+void flow_touch(struct flow_table *t, uint32_t slot, enum timeout_class tc, int64_t clock_us);
 /* The least recently active flow of all classes (for eviction), or FLOW_NONE. */
 uint32_t flow_least_recent(const struct flow_table *t);
 
