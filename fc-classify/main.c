@@ -182,7 +182,7 @@ static void on_vector_or_sample(struct classifier *c, const struct fc_record *re
             c->vector.payload_pkts = m->session.n;
             /* --explain shows the session's divergences, so it always scores */
             if (c->opt.explain || !recent_find(&c->recent, m->proto, &m->session, &v)) {
-                bool measured = session_measure(&m->session, c->models.by_proto[m->proto], &c->session);
+                bool measured = session_measure(&m->session, model_set_candidates(&c->models, m->proto), &c->session);
                 verdict_decide_session(&c->models, &c->opt, m->proto, m->session.n, &c->session, measured, &v);
                 if (!c->opt.explain)
                     recent_keep(&c->recent, &v);

@@ -195,13 +195,19 @@ void model_set_prepare(struct model_set *set)
     set->text = verdict_text_make(set);
     for (uint32_t i = 0; i < set->n; i++)
         scored_model_init(&set->scored[i], &set->model[i]);
-    for (unsigned proto = 0; proto < 256; proto++) {
+}
+
+struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
+{
+    if (!set->by_proto_made[proto]) { /* made when the first flow of the protocol comes */
         struct candidates c;
-        if (candidates_init(&c, set->scored, set->model, set->n, (uint8_t)proto)) {
+        if (candidates_init(&c, set->scored, set->model, set->n, proto)) {
             set->by_proto[proto] = fc_xmalloc(sizeof c);
             *set->by_proto[proto] = c;
         }
+        set->by_proto_made[proto] = true;
     }
+    return set->by_proto[proto];
 }
 
 void model_set_free(struct model_set *set)

@@ -13,7 +13,8 @@ struct model_set {
     struct fc_model *model;        /* sorted by name, so ties and output never depend on file order */
     char **origin;                 /* the file each came from */
     struct scored_model *scored;
-    struct candidates *by_proto[256]; /* the models trained on each IP protocol; NULL = none */
+    struct candidates *by_proto[256]; /* the models trained on each IP protocol; NULL = none, */
+    bool by_proto_made[256];          /* or not made yet (model_set_candidates) */
     struct verdict_text *text;     /* each model's verdict fields, packed (verdict.h) */
 };
 
@@ -28,9 +29,12 @@ struct model_set_options {
  * problem prints "fc-classify: FILE: what is wrong" and exits. */
 void model_set_load(struct model_set *set, const struct model_set_options *opt);
 void model_set_free(struct model_set *set);
-/* Precomputes what scoring needs (scored[], by_proto[]) for the set's models (model_set_load
- * does it; a set built by hand calls it once its models are complete). */
+/* Precomputes what scoring needs (scored[]) for the set's models (model_set_load does it; a
+ * set built by hand calls it once its models are complete). */
 void model_set_prepare(struct model_set *set);
+/* The models trained on IP protocol proto, laid out for scoring; made on the first call for
+ * the protocol, so a run pays only for the protocols it meets. NULL if no model has it. */
+struct candidates *model_set_candidates(struct model_set *set, uint8_t proto);
 /* The built-in models folder: $FLOWCARP_MODELS, else PREFIX/share/flowcarp/models beside the
  * installed binary, else the source tree's models/ when run from build/bin; NULL if none. */
 const char *find_builtin_dir(char *buf, size_t cap);

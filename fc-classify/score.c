@@ -18,8 +18,10 @@ void scored_model_init(struct scored_model *s, const struct fc_model *m)
     s->sum_log_q = fc_xmalloc(sizeof(double) * m->n_meters);
     for (uint32_t k = 0; k < m->n_meters; k++) {
         double denom = (double)m->meter[k].measurements + BINS, sum = 0;
+        /* most bins of a model are empty: their log is worked out once per meter */
+        const double lq_empty = log2(((double)0 + 1.0) / denom);
         for (unsigned b = 0; b < FC_MODEL_BINS; b++) {
-            double lq = log2(((double)m->meter[k].counts[b] + 1.0) / denom);
+            double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + 1.0) / denom) : lq_empty;
             s->log_q[k * FC_MODEL_BINS + b] = lq;
             sum += lq;
         }
@@ -48,17 +50,16 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
     c->sum_log_q = fc_xcalloc((size_t)c->n_meters * c->stride, sizeof *c->sum_log_q);
     c->divergence = fc_xmalloc(sizeof *c->divergence * c->stride);
     uint32_t j = 0;
-    for (uint32_t i = 0; i < n_models; i++) {
-        if (!fc_model_has_l4(&models[i], proto))
-            continue;
-        c->model[j] = i;
-        for (uint32_t k = 0; k < c->n_meters; k++) {
-            for (unsigned b = 0; b < FC_MODEL_BINS; b++)
-                c->log_q[((size_t)k * FC_MODEL_BINS + b) * c->stride + j] = scored[i].log_q[k * FC_MODEL_BINS + b];
-            c->sum_log_q[(size_t)k * c->stride + j] = scored[i].sum_log_q[k];
-        }
-        j++;
-    }
+    for (uint32_t i = 0; i < n_models; i++)
+        if (fc_model_has_l4(&models[i], proto))
+            c->model[j++] = i;
+    /* row by row of the transposed table, so that its writes go in order */
+    for (size_t row = 0; row < (size_t)c->n_meters * FC_MODEL_BINS; row++)
+        for (j = 0; j < c->n; j++)
+            c->log_q[row * c->stride + j] = scored[c->model[j]].log_q[row];
+    for (uint32_t k = 0; k < c->n_meters; k++)
+        for (j = 0; j < c->n; j++)
+            c->sum_log_q[(size_t)k * c->stride + j] = scored[c->model[j]].sum_log_q[k];
     return true;
 }
 
@@ -68,6 +69,7 @@ void candidates_free(struct candidates *c)
     free(c->log_q);
     free(c->sum_log_q);
     free(c->divergence);
+    free(c->share_used);
     free(c->share_keys);
     free(c->shares);
     memset(c, 0, sizeof *c);
@@ -254,8 +256,8 @@ static void list_counts(struct meter_acc *acc, struct session_meter *sm)
 }
 
 struct share_key;
-static void share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
-                       double **share);
+static size_t share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
+                         double **share);
 
 /* Meter k's counts in acc, once measured: into the session, acc zeroed again. */
 static void session_take_meter(struct session *s, uint32_t k, struct meter_acc *acc, const struct candidates *c)
@@ -490,9 +492,16 @@ static struct score_kernels pick_kernels(void)
 struct share_key {
     uint64_t hash;
     uint64_t touched[4];
-    uint32_t n, total;       /* n = 0: empty (a scored meter has touched bins) */
+    uint32_t n, total;
     uint16_t count[256];
 };
+
+/* Whether memo slot `slot` holds a key: a bit each, so that the keys (megabytes) need no
+ * zeroing and are touched only as they fill. */
+static bool share_slot_used(const struct candidates *c, size_t slot)
+{
+    return c->share_used[slot / 64] >> (slot % 64) & 1;
+}
 
 static bool share_key_matches(const struct share_key *key, const struct session_meter *sm)
 {
@@ -501,13 +510,14 @@ static bool share_key_matches(const struct share_key *key, const struct session_
            memcmp(key->count, sm->count, sm->n * sizeof *sm->count) == 0;
 }
 
-/* The memo slot of meter k's counts of hash h: its key and its shares. */
-static void share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
-                       double **share)
+/* The memo slot of meter k's counts of hash h: its number, key and shares. */
+static size_t share_slot(const struct candidates *c, uint32_t k, uint64_t hash, struct share_key **key,
+                         double **share)
 {
     size_t slot = (size_t)k * SHARE_SLOTS + (hash & (SHARE_SLOTS - 1));
     *key = &c->share_keys[slot];
     *share = c->shares + slot * c->stride;
+    return slot;
 }
 
 /* Meter k's weighted share of every candidate's divergence (meter weight * max(d_j, 0)):
@@ -515,14 +525,16 @@ static void share_slot(const struct candidates *c, uint32_t k, uint64_t hash, st
 static const double *meter_shares(struct candidates *c, uint32_t k, const struct session_meter *sm,
                                   meter_blocks_fn *blocks)
 {
-    if (!c->share_keys) { /* the first session of this transport */
-        c->share_keys = huge_calloc((size_t)c->n_meters * SHARE_SLOTS * sizeof *c->share_keys);
-        c->shares = huge_calloc(sizeof *c->shares * c->n_meters * SHARE_SLOTS * c->stride);
+    if (!c->share_keys) { /* the first session of this transport; keys and shares are read
+                             only once share_used says they were written */
+        c->share_used = fc_xcalloc(((size_t)c->n_meters * SHARE_SLOTS + 63) / 64, sizeof *c->share_used);
+        c->share_keys = huge_alloc((size_t)c->n_meters * SHARE_SLOTS * sizeof *c->share_keys);
+        c->shares = huge_alloc(sizeof *c->shares * c->n_meters * SHARE_SLOTS * c->stride);
     }
     struct share_key *key;
     double *share;
-    share_slot(c, k, sm->hash, &key, &share);
-    if (share_key_matches(key, sm))
+    size_t slot = share_slot(c, k, sm->hash, &key, &share);
+    if (share_slot_used(c, slot) && share_key_matches(key, sm))
         return share;
     struct meter_weights w;
     weigh_meter(sm, &w);
@@ -535,6 +547,7 @@ static const double *meter_shares(struct candidates *c, uint32_t k, const struct
     key->n = sm->n;
     key->total = sm->total;
     memcpy(key->count, sm->count, sm->n * sizeof *sm->count);
+    c->share_used[slot / 64] |= (uint64_t)1 << (slot % 64);
     return share;
 }
 

@@ -74,6 +74,7 @@ struct candidates {
     double *sum_log_q;       /* [n_meters][stride], padding 0 */
     double *divergence;      /* [stride]: score_candidates' result (padding meaningless) */
     struct share_key *share_keys; /* the memo: [n_meters][SHARE_SLOTS], made when first needed (score.c) */
+    uint64_t *share_used;    /* a bit per memo slot: its key is set */
     double *shares;          /* [n_meters][SHARE_SLOTS][stride]: each kept meter's shares */
 };
 

@@ -27,21 +27,21 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * fc-train learnt for it): a tight model, such as a shell's, then names only flows
  * as close as its own sessions, whatever the global ceiling allows.
  */
-void verdict_decide(const struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
+void verdict_decide(struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
                     struct session *scratch, struct verdict *out)
 {
     bool measured = session_prepare(v, scratch);
     verdict_decide_session(set, opt, v->proto, v->payload_pkts, scratch, measured, out);
 }
 
-void verdict_decide_session(const struct model_set *set, const struct verdict_options *opt, uint8_t proto,
+void verdict_decide_session(struct model_set *set, const struct verdict_options *opt, uint8_t proto,
                             uint32_t used_pkts, const struct session *s, bool measured, struct verdict *out)
 {
     out->kind = VERDICT_UNKNOWN;
     out->best = out->runner_up = VERDICT_NONE;
     out->best_divergence = out->runner_up_divergence = 0;
     out->used_pkts = used_pkts;
-    struct candidates *c = set->by_proto[proto];
+    struct candidates *c = model_set_candidates(set, proto);
     if (!measured || !c)
         return;
     score_candidates(c, s);

@@ -26,11 +26,11 @@ struct verdict {
 
 /* Scores the vector against every model trained on its transport and decides. `scratch`
  * is working space (large; reused between calls). */
-void verdict_decide(const struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
+void verdict_decide(struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
                     struct session *scratch, struct verdict *out);
 /* The same for a session prepared already; measured = what session_prepare or session_measure
  * returned. */
-void verdict_decide_session(const struct model_set *set, const struct verdict_options *opt, uint8_t proto,
+void verdict_decide_session(struct model_set *set, const struct verdict_options *opt, uint8_t proto,
                             uint32_t used_pkts, const struct session *s, bool measured, struct verdict *out);
 
 /* The verdict fields (record.h) of v: how many map entries, and packing them. */

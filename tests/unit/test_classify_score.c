@@ -199,7 +199,7 @@ static void test_shares_memo(void)
         random_model(&set.model[i], name, 6, 64 + 16 * i);
     }
     finish_set(&set);
-    struct candidates *c = set.by_proto[6];
+    struct candidates *c = model_set_candidates(&set, 6);
     random_vector(&v[0], 6, 256);
     random_vector(&v[1], 6, 200);
     v[2] = v[0];
