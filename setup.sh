@@ -39,6 +39,8 @@ CAPTURE_PACKAGES=(
     python3-aiorpcx python3-pylsp python3-pylsp-jsonrpc   # jsonrpc.sh (also node and npm)
     iodine dns2tcp ptunnel-ng httptunnel
     aria2 ctorrent mktorrent                      # bittorrent.sh
+    snmpd snmp python3-pysnmp4 rsyslog tftpd-hpa tftp-hpa atftp slapd ldap-utils python3-ldap3
+    freeradius freeradius-utils sip-tester samba smbclient
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils

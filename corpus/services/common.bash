@@ -1,15 +1,17 @@
 # corpus/services/common.bash: what every service generator shares (sourced, not run;
 # not named *.sh so that corpus/make-captures does not take it for a generator).
 #
-#   svc_begin OUTDIR        checks FC_BATCH/FC_SEED, seeds $RANDOM from FC_SEED and the
-#                           generator's name, makes a private work folder $SVC_WORK,
-#                           brings the two namespaces up (corpus/lib/netns.sh)
+#   svc_begin OUTDIR        checks FC_BATCH/FC_SEED, seeds $RANDOM and the svc_rand
+#                           sequence from FC_SEED and the generator's name, makes a private
+#                           work folder $SVC_WORK, brings the two namespaces up
+#                           (corpus/lib/netns.sh)
 #   svc_class_dir CLASS     OUTDIR/CLASS/FC_BATCH, emptied of earlier captures; echoes it
-#   svc_rand LO HI          a random integer in [LO, HI] (from the seeded $RANDOM)
-#   svc_pick WORD...        one of the words, at random
+#   svc_rand LO HI          a random integer in [LO, HI], the next of the seeded sequence
+#   svc_pick WORD...        one of the words, at random (the same sequence)
 #   svc_think               sleeps a random "think time" between sessions (0-400 ms), so
 #                           that the captures' timings are not all back-to-back
-#   svc_count_sessions PCAP prints how many TCP connections with payload PCAP holds
+#   svc_count_sessions PCAP prints how many sessions PCAP holds: TCP connections and UDP
+#                           endpoint pairs
 #   svc_end CLASS PCAP N    says how many sessions were made; fails when fewer than N
 #
 # The kernel here has no netem, so timing varies through the clients themselves: think
@@ -28,9 +30,12 @@ svc_begin() {
     : "${FC_BATCH:?FC_BATCH (b1, b2, b3) must be set}" "${FC_SEED:?FC_SEED (a number) must be set}"
     local name=${0##*/}
     # the same seed gives the same sessions; each generator draws its own sequence
-    RANDOM=$(( (FC_SEED + $(printf '%s' "$name" | cksum | cut -d' ' -f1)) % 32768 ))
+    SVC_SEED=$(( FC_SEED + $(printf '%s' "$name" | cksum | cut -d' ' -f1) ))
+    RANDOM=$(( SVC_SEED % 32768 ))
     SVC_WORK=$(mktemp -d "/tmp/fcsvc-${name%.sh}-XXXXXX")
     chmod 755 "$SVC_WORK"
+    SVC_DRAWS=$SVC_WORK/.draws
+    echo 0 > "$SVC_DRAWS"
     netns_up
     trap 'netns_down; rm -rf "$SVC_WORK"' EXIT
 }
@@ -42,15 +47,37 @@ svc_class_dir() {
     echo "$dir"
 }
 
-svc_rand() { echo $(( $1 + RANDOM % ($2 - $1 + 1) )); }
+# svc_draw: the next number (0 .. 2^31-1) of the seeded sequence. Bash gives a $( )
+# subshell a freshly seeded $RANDOM and does not advance the parent's, so $(svc_rand ..)
+# on $RANDOM would follow no seed: the draw count is kept in a file instead, and each
+# number is a hash (splitmix64's finaliser) of the seed and the count.
+svc_draw() {
+    local n x
+    n=$(< "$SVC_DRAWS")
+    echo $(( n + 1 )) > "$SVC_DRAWS"
+    x=$(( SVC_SEED * 1000003 + n * 0x9E3779B97F4A7C15 ))
+    x=$(( (x ^ ((x >> 30) & 0x3FFFFFFFF)) * 0xBF58476D1CE4E5B9 ))
+    x=$(( (x ^ ((x >> 27) & 0x1FFFFFFFFF)) * 0x94D049BB133111EB ))
+    echo $(( (x ^ ((x >> 31) & 0x1FFFFFFFF)) & 0x7FFFFFFF ))
+}
 
-svc_pick() { shift $(( RANDOM % $# )); echo "$1"; }
+svc_rand() { echo $(( $1 + $(svc_draw) % ($2 - $1 + 1) )); }
+
+svc_pick() { shift $(( $(svc_draw) % $# )); echo "$1"; }
 
 svc_think() { sleep "0.$(printf '%03d' $(( RANDOM % 400 )))"; }
 
 svc_count_sessions() {
-    # a session: a TCP connection whose handshake is in the capture and that carried payload
-    tcpdump -nn -r "$1" 'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' 2>/dev/null | wc -l
+    # a session: a TCP connection whose handshake is in the capture, or the UDP packets
+    # between one pair of address:port endpoints (either way; later IP fragments, which
+    # carry no ports, left out)
+    local tcp udp
+    tcp=$(tcpdump -nn -r "$1" 'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' 2>/dev/null | wc -l)
+    udp=$(tcpdump -nn -q -r "$1" 'udp and ip[6:2] & 0x1fff = 0' 2>/dev/null | awk '{
+        a = $3; b = $5; sub(/:$/, "", b)
+        key = (a < b) ? a " " b : b " " a
+        if (!(key in seen)) { seen[key] = 1; n++ } } END { print n + 0 }')
+    echo $(( tcp + udp ))
 }
 
 svc_end() {
