@@ -5,10 +5,10 @@
 # of `./setup.sh captures`.
 #
 # Runs each generator corpus/services/NAME.sh once as batch "t" (its own seed; never
-# training data) into a scratch folder, then keeps whole flows
-# of the capture in the order they began (a flow: all packets of one transport protocol
-# between one pair of address:port endpoints) while the file stays under LIMIT bytes
-# (default 60000), at most KEEP flows (default 10). Writes NAME.pcap here.
+# training data) into a scratch folder, then takes the capture's flows in the order they
+# began (a flow: all packets of one transport protocol between one pair of address:port
+# endpoints) and keeps each whole flow that still fits under LIMIT bytes (default 60000),
+# at most KEEP flows (default 10). Writes NAME.pcap here.
 set -u
 cd "$(dirname "$0")/../../.." || exit 3
 out=tests/data/services
