@@ -19,7 +19,7 @@ void scored_model_init(struct scored_model *s, const struct fc_model *m)
     for (uint32_t k = 0; k < m->n_meters; k++) {
         double denom = (double)m->meter[k].measurements + BINS, sum = 0;
         /* most bins of a model are empty: their log is worked out once per meter */
-        const double lq_empty = log2(((double)0 + 1.0) / denom);
+        const double lq_empty = log2(1.0 / denom);
         for (unsigned b = 0; b < FC_MODEL_BINS; b++) {
             double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + 1.0) / denom) : lq_empty;
             s->log_q[k * FC_MODEL_BINS + b] = lq;
