@@ -14,7 +14,9 @@
 #   bg_srv CMD... / bg_cli CMD...     the same in the background; stopped by netns_down
 #   capture_start FILE [FILTER]       tcpdump on the server's veth end into FILE
 #   capture_stop                      ends the capture, waiting until FILE is complete
-#   wait_tcp_port PORT                waits until something listens on PORT in the server
+#   wait_port tcp|udp PORT [NS]       waits until something listens on PORT in namespace NS
+#                                     (default the server's)
+#   wait_tcp_port PORT                wait_port tcp PORT: in the server
 #   netns_down                        stops every process started here, removes both
 #                                     namespaces (also run on exit)
 #
@@ -76,15 +78,22 @@ capture_stop() {
     NETNS_CAPTURE_PID=""
 }
 
-wait_tcp_port() {
-    local port=$1 i
+wait_port() {
+    local proto=$1 port=$2 ns=${3:-$NETNS_SRV} flag i
+    case $proto in
+    tcp) flag=t ;;
+    udp) flag=u ;;
+    *) netns_say "wait_port: tcp or udp, not '$proto'"; return 1 ;;
+    esac
     for i in $(seq 100); do
-        in_srv ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+        ip netns exec "$ns" ss -Hl${flag}n "sport = :$port" 2>/dev/null | grep -q . && return 0
         sleep 0.1
     done
-    netns_say "nothing listens on port $port after 10 s"
+    netns_say "nothing listens on $proto port $port after 10 s"
     return 1
 }
+
+wait_tcp_port() { wait_port tcp "$1"; }
 
 netns_down() {
     local p

@@ -130,11 +130,7 @@ PY
 
 # setsid: radiusd sends SIGTERM to its whole process group when it exits
 bg_srv setsid freeradius -f -d "$raddb" -l stdout >"$SVC_WORK/radiusd.log" 2>&1
-for i in $(seq 100); do
-    in_srv ss -Hlun "sport = :$acct_port" 2>/dev/null | grep -q . && break
-    sleep 0.1
-done
-in_srv ss -Hlun "sport = :$auth_port" | grep -q . || { netns_say "freeradius is not listening"; cat "$SVC_WORK/radiusd.log" >&2; exit 1; }
+wait_port udp "$auth_port" && wait_port udp "$acct_port" || { cat "$SVC_WORK/radiusd.log" >&2; exit 1; }
 capture_start "$pcap" "udp and (port $auth_port or port $acct_port)"
 
 # one session's packets, for radclient or radeapclient -f, drawn from SEED: KIND is pap,

@@ -27,17 +27,6 @@ port=5060
 dir=$(svc_class_dir SIP)
 pcap=$dir/sip-$FC_BATCH.pcap
 
-# waits until the server's SIPp has its port open (UDP or TCP)
-wait_sip_port() {
-    local kind=$1 i
-    for i in $(seq 50); do
-        in_srv ss -Hln"$kind" "sport = :$port" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    netns_say "SIPp server not listening on $port after 5 s"
-    return 1
-}
-
 # writes one session's scenarios into folder $4: uas.xml (server), uac.xml and calls.csv
 # (client, one line per call); prints the client's call count, rate period (ms), Call-ID
 # format, network condition (ok, lossy, dead) and loss percentage
@@ -657,8 +646,8 @@ for s in $(seq $sessions); do
     plan=$SVC_WORK/s$s
     mkdir -p "$plan"
     cd "$plan" || exit 1
-    transport=udp t=u1 kind=u
-    [ "$(svc_rand 1 8)" -eq 1 ] && transport=tcp t=t1 kind=t
+    transport=udp t=u1
+    [ "$(svc_rand 1 8)" -eq 1 ] && transport=tcp t=t1
     read -r calls period cid net lost < <(sip_plan "$FC_SEED" "$s" "$transport" "$plan") || { netns_say "session $s: no plan"; exit 1; }
     srvopt=() cliopt=() uas=""
     case $net in
@@ -670,7 +659,7 @@ for s in $(seq $sessions); do
     if [ "$net" != dead ]; then
         bg_srv sipp -sf "$plan/uas.xml" -t $t -i "$NETNS_SRV_IP" -p $port "${srvopt[@]}" -nd -nostdin -l 100 -deadcall_wait 2000 >/dev/null 2>&1
         uas=$!
-        wait_sip_port "$kind" || exit 1
+        wait_port "$transport" $port || exit 1
     fi
     # the client: its own local port; calls started one per rate period
     cport=$(( 10000 + s * 900 + $(svc_rand 0 899) ))

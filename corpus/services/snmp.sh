@@ -106,16 +106,7 @@ eng.transportDispatcher.runDispatcher()
 PY
 bg_cli "$SVC_PYTHON" "$SVC_WORK/trapd.py" "$cli" public "$trap_user" "$trap_pass" "$trap_ppass" "$trap_engine" "$SVC_WORK/traps.log"
 
-wait_udp_port() {   # NS PORT
-    local i
-    for i in $(seq 100); do
-        ip netns exec "$1" ss -Hlun "sport = :$2" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    netns_say "nothing listens on UDP port $2 after 10 s"
-    return 1
-}
-wait_udp_port "$NETNS_SRV" 161 && wait_udp_port "$NETNS_CLI" 162 || exit 1
+wait_port udp 161 && wait_port udp 162 "$NETNS_CLI" || exit 1
 capture_start "$pcap" "udp port 161 or udp port 162 or (udp and ip[6:2] & 0x1fff != 0)"
 
 # OIDs (numeric: Debian ships no MIB files with the tools); $ifx: the veth's ifIndex

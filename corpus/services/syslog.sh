@@ -35,8 +35,7 @@ template(name="PerHost" type="string" string="$SVC_WORK/srv/logs/%fromhost-ip%/%
 *.* action(type="omfile" dynaFile="PerHost" dirCreateMode="0755")
 EOF
 bg_srv rsyslogd -n -f "$SVC_WORK/srv/rsyslog.conf" -i "$SVC_WORK/srv/rsyslogd.pid"
-for i in $(seq 50); do in_srv ss -Hlun "sport = :$port" | grep -q . && break; sleep 0.1; done
-in_srv ss -Hlun "sport = :$port" | grep -q . || { netns_say "rsyslogd does not listen on UDP $port"; exit 1; }
+wait_port udp $port || exit 1
 capture_start "$pcap" "udp port $port"
 
 # msgs SEED KIND N FILE [prio-prefix]: N messages of KIND (one a line) into FILE; prints the

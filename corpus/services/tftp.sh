@@ -132,8 +132,7 @@ PY
 srv=$NETNS_SRV_IP
 opts=(-L -s -c -a "$srv:69" $(svc_pick "" "" "-B 1468" "-B 8192") $(svc_pick "" "-T 500000"))
 bg_srv in.tftpd "${opts[@]}" "$root"
-for i in $(seq 101); do in_srv ss -Hlun "sport = :69" | grep -q . && break; sleep 0.1; done
-[ "$i" -le 100 ] || { netns_say "in.tftpd does not listen on port 69 after 10 s"; exit 1; }
+wait_port udp 69 || exit 1
 capture_start "$pcap" "udp and host $NETNS_CLI_IP"
 
 # a file to fetch: first its kind (boot images and firmware as often as configurations), then one of that kind
