@@ -351,10 +351,19 @@ static const uint8_t *decode_item(struct decode *st, const uint8_t *p, unsigned 
     }
 }
 
-bool fc_mpdecode(struct fc_mpdecoder *d, const uint8_t *p, size_t len, msgpack_object *out)
+bool fc_mpdecode_prefix(struct fc_mpdecoder *d, const uint8_t *p, size_t avail, msgpack_object *out, size_t *len)
 {
     arena_reset(d);
-    struct decode st = { .d = d, .end = p + len, .n = NULL };
+    struct decode st = { .d = d, .end = p + avail, .n = NULL };
     const uint8_t *end = decode_item(&st, p, 0, out);
-    return end == p + len;
+    if (!end)
+        return false;
+    *len = (size_t)(end - p);
+    return true;
+}
+
+bool fc_mpdecode(struct fc_mpdecoder *d, const uint8_t *p, size_t len, msgpack_object *out)
+{
+    size_t used;
+    return fc_mpdecode_prefix(d, p, len, out, &used) && used == len;
 }

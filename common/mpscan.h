@@ -34,5 +34,9 @@ void fc_mpdecoder_free(struct fc_mpdecoder *d);
 /* False when the len bytes at p are not exactly one object, or it nests deeper than
  * msgpack-c accepts (where msgpack_unpack_next fails too). */
 bool fc_mpdecode(struct fc_mpdecoder *d, const uint8_t *p, size_t len, msgpack_object *out);
+/* Decodes the one object that starts at p and ends within avail bytes, its size in *len:
+ * framing and decoding in one pass. False when it does not end within avail, is damaged
+ * or nests too deep: fc_mpscan then tells which. */
+bool fc_mpdecode_prefix(struct fc_mpdecoder *d, const uint8_t *p, size_t avail, msgpack_object *out, size_t *len);
 
 #endif

@@ -317,28 +317,54 @@ static void flush_writer(void *w) { fc_writer_flush(w); }
 
 void fc_reader_flush_on_wait(struct fc_reader *r, struct fc_writer *w) { fc_reader_on_wait(r, flush_writer, w); }
 
+static bool reader_skips_kind(const struct fc_reader *r, int kind)
+{
+    return r->decode_mask && kind >= 0 && kind < 32 && !(r->decode_mask & (1u << kind));
+}
+
+static void record_kind_from_object(struct fc_record *rec)
+{
+    uint64_t k;
+    if (rec->obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_KIND), &k) && k < 1000)
+        rec->kind = (int)k;
+    else
+        rec->kind = -1;
+}
+
+/*
+ * The usual case, in one pass over the record's bytes: a record this stage decodes, whole
+ * in the buffer, is decoded as it is framed. False sends the caller to frame it first
+ * (it runs past the bytes read so far, is damaged, or is one this stage does not decode).
+ */
+static bool reader_decode_in_place(struct fc_reader *r, msgpack_object *obj, size_t *len)
+{
+    size_t avail = r->end - r->start;
+    const uint8_t *raw = r->buf + r->start;
+    if (avail == 0 || reader_skips_kind(r, peek_kind(raw, avail)))
+        return false;
+    return fc_mpdecode_prefix(&r->decoder, raw, avail < FC_MAX_RECORD ? avail : FC_MAX_RECORD, obj, len);
+}
+
 int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
 {
     size_t len;
-    int got = reader_frame(r, &len);
-    if (got != 1)
-        return got;
+    bool decoded = reader_decode_in_place(r, &rec->obj, &len);
+    if (!decoded) {
+        int got = reader_frame(r, &len);
+        if (got != 1)
+            return got;
+    }
     const uint8_t *raw = r->buf + r->start;
     int kind = peek_kind(raw, len);
-    if (r->decode_mask && kind >= 0 && kind < 32 && !(r->decode_mask & (1u << kind))) {
+    if (reader_skips_kind(r, kind)) {
         /* Passed on or ignored by this stage: no need to build the object. */
         rec->obj.type = MSGPACK_OBJECT_NIL;
         rec->kind = kind;
     } else {
         /* records are many: the reader's own decoder (mpscan.h), not a msgpack-c zone each */
-        if (!fc_mpdecode(&r->decoder, raw, len, &rec->obj))
+        if (!decoded && !fc_mpdecode(&r->decoder, raw, len, &rec->obj))
             return reader_undecodable(r), -1;
-        uint64_t k;
-        if (rec->obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_KIND), &k) &&
-            k < 1000)
-            rec->kind = (int)k;
-        else
-            rec->kind = -1;
+        record_kind_from_object(rec);
     }
     rec->raw = raw;
     rec->raw_len = len;

@@ -6,9 +6,11 @@
  * record is read by kind: flow and sample maps with fc_flow_unpack, packet batches
  * with fc_packet_decode over their bin. The reader itself (common/stream.c) exits
  * through fc_die on a bad stream header, so its framing and decoding calls are made
- * here directly. Beyond "no crash", two properties are checked: the stages' own decoder
+ * here directly. Beyond "no crash", these properties are checked: the stages' own decoder
  * (fc_mpdecode, what fc_reader_next uses) gives the same object as msgpack-c for every
- * record, and a flow that unpacks survives pack -> unpack -> pack byte for byte (what a
+ * record; decoding in place (fc_mpdecode_prefix on all the bytes there are, what
+ * fc_reader_next tries first) succeeds exactly when fc_mpscan frames a record msgpack-c
+ * decodes, with the same length and object; and a flow that unpacks survives pack -> unpack -> pack byte for byte (what a
  * re-packing stage relies on).
  */
 #include <msgpack.h>
@@ -126,13 +128,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msgpack_unpacked_init(&u);
     size_t at = 0;
     while (at < size) {
+        /* what fc_reader_next tries first: framing and decoding in one pass */
+        size_t avail = size - at < FUZZ_MAX_RECORD ? size - at : FUZZ_MAX_RECORD, in_place_len = 0;
+        msgpack_object in_place;
+        bool in_place_ok = fc_mpdecode_prefix(&decoder, data + at, avail, &in_place, &in_place_len);
         size_t len = 0;
-        if (fc_mpscan(data + at, size - at, FUZZ_MAX_RECORD, &len) != FC_MPSCAN_OK)
+        if (fc_mpscan(data + at, size - at, FUZZ_MAX_RECORD, &len) != FC_MPSCAN_OK) {
+            if (in_place_ok) {
+                fprintf(stderr, "fc_mpdecode_prefix decoded a record fc_mpscan does not frame\n");
+                abort();
+            }
             break;
+        }
         if (len == 0 || len > size - at)
             abort(); /* the scanner promised an object inside the buffer */
         size_t off = 0;
         msgpack_unpack_return ret = msgpack_unpack_next(&u, (const char *)data + at, len, &off);
+        if (in_place_ok != (ret == MSGPACK_UNPACK_SUCCESS) ||
+            (in_place_ok && (in_place_len != len || !same_object(&in_place, &u.data)))) {
+            fprintf(stderr, "fc_mpdecode_prefix and fc_mpscan with msgpack-c disagree on a record\n");
+            abort();
+        }
         msgpack_object own;
         bool decoded = fc_mpdecode(&decoder, data + at, len, &own);
         if (ret == MSGPACK_UNPACK_SUCCESS) {
