@@ -6,6 +6,8 @@
   cut_flows.py SRC DST --whole-flows KEEP LIMIT
       whole flows, in the order they began, each kept while it still fits under LIMIT
       bytes in all, at most KEEP of them (packets in timestamp order)
+  cut_flows.py SRC DST --smallest-flows KEEP LIMIT
+      the same, taking the flows smallest first (when most flows are large)
 
 SRC is a classic pcap written by tcpdump on a veth (Ethernet). A flow is all packets of
 one transport protocol between one pair of IPv4 address:port endpoints; other packets
@@ -45,7 +47,7 @@ def first_packets(records, n):
     return kept, len(seen), len(seen)
 
 
-def whole_flows(records, endian, keep, limit):
+def whole_flows(records, endian, keep, limit, smallest_first=False):
     flows, order = {}, []
     for r in records:
         key = flow_key(r)
@@ -53,6 +55,8 @@ def whole_flows(records, endian, keep, limit):
             flows[key] = []
             order.append(key)
         flows[key].append(r)
+    if smallest_first:
+        order = sorted(order, key=lambda k: sum(map(len, flows[k])))  # stable: ties in start order
     kept, size = [], 24
     for key in order:
         n = sum(map(len, flows[key]))
@@ -65,14 +69,14 @@ def whole_flows(records, endian, keep, limit):
 
 
 def main(argv):
-    if len(argv) < 4 or argv[3] not in ("--first-packets", "--whole-flows"):
+    if len(argv) < 4 or argv[3] not in ("--first-packets", "--whole-flows", "--smallest-flows"):
         sys.exit(__doc__)
     src, dst, mode = argv[1], argv[2], argv[3]
     header, endian, records = read_pcap(src)
     if mode == "--first-packets":
         kept, n_kept, n_flows = first_packets(records, int(argv[4]))
     else:
-        kept, n_kept, n_flows = whole_flows(records, endian, int(argv[4]), int(argv[5]))
+        kept, n_kept, n_flows = whole_flows(records, endian, int(argv[4]), int(argv[5]), mode == "--smallest-flows")
     if not kept:
         sys.exit("cut_flows: nothing of %s fits" % src)
     open(dst, "wb").write(header + b"".join(kept))
