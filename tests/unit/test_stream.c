@@ -1,7 +1,9 @@
-/* \summary: unit tests of the record stream: framing, hostile lengths, header, flow round trip */
+/* \summary: unit tests of the record stream: framing, decoding in place, hostile lengths, header, flow round trip */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "flow_record.h"
@@ -30,6 +32,31 @@ static void mpscan_frames_objects(void)
     const uint8_t ext[] = { 0xd4, 0x01, 0x02, 0xc7, 0x02, 0x05, 0xaa, 0xbb };
     CHECK("mpscan_sizes_fixext", fc_mpscan(ext, sizeof ext, 1000, &len) == FC_MPSCAN_OK && len == 3);
     CHECK("mpscan_sizes_ext8", fc_mpscan(ext + 3, 5, 1000, &len) == FC_MPSCAN_OK && len == 5);
+}
+
+/* What fc_reader_next tries first: one object decoded where it lies, its length found as it
+ * goes, and false whenever fc_mpscan would not frame it (cut, damaged) or it nests too deep. */
+static void mpdecode_prefix_decodes_in_place(void)
+{
+    struct fc_mpdecoder d;
+    fc_mpdecoder_init(&d);
+    msgpack_object o;
+    size_t len = 0;
+    const uint8_t two_records[] = { 0x81, 0xa1, 'k', 0x02, 0x81, 0xa1, 'k', 0x03 };
+    CHECK("mpdecode_prefix_takes_the_first_of_two_records",
+          fc_mpdecode_prefix(&d, two_records, sizeof two_records, &o, &len) && len == 4 &&
+              o.type == MSGPACK_OBJECT_MAP && o.via.map.size == 1 && o.via.map.ptr[0].val.via.u64 == 2);
+    CHECK("mpdecode_prefix_refuses_a_cut_record", !fc_mpdecode_prefix(&d, two_records, 3, &o, &len));
+    const uint8_t cut_bin[] = { 0xc4, 0x05, 'a', 'b' };
+    CHECK("mpdecode_prefix_refuses_a_cut_bin", !fc_mpdecode_prefix(&d, cut_bin, sizeof cut_bin, &o, &len));
+    const uint8_t never_used[] = { 0xc1 };
+    CHECK("mpdecode_prefix_refuses_0xc1", !fc_mpdecode_prefix(&d, never_used, 1, &o, &len));
+    uint8_t deep[FC_MPDECODE_MAX_DEPTH + 2];
+    memset(deep, 0x91, sizeof deep - 1);
+    deep[sizeof deep - 1] = 0xc0;
+    CHECK("mpdecode_prefix_refuses_what_nests_deeper_than_msgpack_c_allows",
+          fc_mpscan(deep, sizeof deep, 1000, &len) == FC_MPSCAN_OK && !fc_mpdecode_prefix(&d, deep, sizeof deep, &o, &len));
+    fc_mpdecoder_free(&d);
 }
 
 static struct fc_flow sample_flow(void)
@@ -162,6 +189,51 @@ static void cut_stream_is_damage(void)
     fclose(tmp);
 }
 
+/* A record that arrives in two reads: decoding in place fails on its first part, and the
+ * reader frames it once the rest is there (a writer in a child process, a pipe between). */
+static void record_across_two_reads(void)
+{
+    FILE *tmp = tmpfile();
+    int fd = fileno(tmp);
+    struct fc_writer w;
+    fc_writer_open(&w, fd, "tmp");
+    char *argv[] = { "test_stream" };
+    fc_writer_header(&w, NULL, 1, argv, NULL);
+    struct fc_flow f = sample_flow();
+    fc_flow_pack_record(&w.pk, &f);
+    fc_writer_close(&w);
+    off_t size = lseek(fd, 0, SEEK_END);
+    uint8_t *bytes = malloc((size_t)size);
+    CHECK("two_reads_stream_made", bytes && pread(fd, bytes, (size_t)size, 0) == size);
+    int p[2];
+    CHECK("two_reads_pipe", pipe(p) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(p[0]);
+        size_t half = (size_t)size - 20; /* the header and most of the flow record */
+        ssize_t a = write(p[1], bytes, half);
+        nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+        ssize_t b = write(p[1], bytes + half, (size_t)size - half);
+        _exit(a == (ssize_t)half && b == (ssize_t)((size_t)size - half) ? 0 : 1);
+    }
+    close(p[1]);
+    struct fc_reader r;
+    fc_reader_open(&r, p[0], "pipe");
+    struct fc_record rec;
+    struct fc_flow back;
+    const char *why = "";
+    CHECK("record_across_two_reads_is_read_whole", fc_reader_next(&r, &rec) == 1 && rec.kind == FC_REC_FLOW &&
+                                                       fc_flow_unpack(&rec.obj, &back, &why) && back.id == 7 &&
+                                                       back.resp.payload_bytes == 1731);
+    CHECK("record_across_two_reads_then_clean_end", fc_reader_next(&r, &rec) == 0 && !r.failed);
+    int status = 1;
+    CHECK("two_reads_writer_wrote_both_parts", waitpid(child, &status, 0) == child && status == 0);
+    fc_reader_close(&r);
+    close(p[0]);
+    free(bytes);
+    fclose(tmp);
+}
+
 /* The pack helpers write straight into a writer's buffer; the bytes must be msgpack-c's,
  * which the same helpers produce for any other packer. Lengths and values at each
  * boundary of msgpack's encodings. */
@@ -221,9 +293,11 @@ int main(int argc, char **argv)
     (void)argc;
     fc_log_init(argv[0]);
     mpscan_frames_objects();
+    mpdecode_prefix_decodes_in_place();
     stream_round_trip();
     damaged_entries_are_refused();
     cut_stream_is_damage();
+    record_across_two_reads();
     writer_packs_as_msgpack_c();
     UNIT_DONE();
 }
