@@ -167,7 +167,8 @@ static void damaged_entries_are_refused(void)
     CHECK("packet_entry_shorter_than_header_is_malformed", fc_packet_decode(&at, bin + sizeof bin, &q) == -1);
 }
 
-static void cut_stream_is_damage(void)
+/* A stream of the header and sample_flow()'s record in a temporary file; its size in *size. */
+static FILE *flow_stream_file(off_t *size)
 {
     FILE *tmp = tmpfile();
     int fd = fileno(tmp);
@@ -178,7 +179,15 @@ static void cut_stream_is_damage(void)
     struct fc_flow f = sample_flow();
     fc_flow_pack_record(&w.pk, &f);
     fc_writer_close(&w);
-    off_t size = lseek(fd, 0, SEEK_END);
+    *size = lseek(fd, 0, SEEK_END);
+    return tmp;
+}
+
+static void cut_stream_is_damage(void)
+{
+    off_t size;
+    FILE *tmp = flow_stream_file(&size);
+    int fd = fileno(tmp);
     CHECK("cut_stream_truncates", ftruncate(fd, size - 5) == 0);
     lseek(fd, 0, SEEK_SET);
     struct fc_reader r;
@@ -193,16 +202,9 @@ static void cut_stream_is_damage(void)
  * reader frames it once the rest is there (a writer in a child process, a pipe between). */
 static void record_across_two_reads(void)
 {
-    FILE *tmp = tmpfile();
+    off_t size;
+    FILE *tmp = flow_stream_file(&size);
     int fd = fileno(tmp);
-    struct fc_writer w;
-    fc_writer_open(&w, fd, "tmp");
-    char *argv[] = { "test_stream" };
-    fc_writer_header(&w, NULL, 1, argv, NULL);
-    struct fc_flow f = sample_flow();
-    fc_flow_pack_record(&w.pk, &f);
-    fc_writer_close(&w);
-    off_t size = lseek(fd, 0, SEEK_END);
     uint8_t *bytes = malloc((size_t)size);
     CHECK("two_reads_stream_made", bytes && pread(fd, bytes, (size_t)size, 0) == size);
     int p[2];
