@@ -17,9 +17,8 @@
  * unused: the pool's memory grows with the run's peak of concurrent samples, and
  * memory fresh from the system is what costs most per flow (its first touch).
  * A sample that outgrows its buffer moves to the next class that fits and
- * gives the old buffer back to that class's free list. Buffers are cut from 1 MB slabs
- * only while the pool warms up to that peak (a malloc each cost fc-flow 6 % on many
- * short flows), never per packet after that. Buffers above
+ * gives the old buffer back to that class's free list. Buffers are allocated only
+ * while the pool warms up to that peak, never per packet after that. Buffers above
  * the largest pooled class (only with limits well beyond the defaults) go back to
  * the system on release, so a burst of them does not stay held.
  */
@@ -76,31 +75,11 @@ static void buffer_release(struct sample_pool *p, void *buffer, unsigned c)
     p->free_buffers[c] = b;
 }
 
-#define SLAB_BYTES ((size_t)1 << 20)
-
-/* A fresh buffer of a pooled class; what is left of a slab too short for it is not used. */
-static void *slab_cut(struct sample_pool *p, size_t size)
-{
-    if (p->slab_left < size) {
-        struct free_buffer *slab = fc_xmalloc(SLAB_BYTES);
-        slab->next = p->slabs;
-        p->slabs = slab;
-        p->slab_at = (uint8_t *)slab + 64; /* the link, and buffers aligned as malloc's */
-        p->slab_left = SLAB_BYTES - 64;
-    }
-    void *b = p->slab_at;
-    p->slab_at += size;
-    p->slab_left -= size;
-    return b;
-}
-
 static void *buffer_take(struct sample_pool *p, unsigned c)
 {
-    if (c > CLASS_POOLED_MAX)
-        return fc_xmalloc(class_size(c));
-    struct free_buffer *b = p->free_buffers[c];
+    struct free_buffer *b = c <= CLASS_POOLED_MAX ? p->free_buffers[c] : NULL;
     if (!b)
-        return slab_cut(p, class_size(c));
+        return fc_xmalloc(class_size(c));
     p->free_buffers[c] = b->next;
     return b;
 }
@@ -108,13 +87,13 @@ static void *buffer_take(struct sample_pool *p, unsigned c)
 void sample_pool_free(struct sample_pool *p)
 {
     for (uint32_t i = 1; i < p->nslots; i++)
-        if (p->slots[i] && p->slots[i]->size_class > CLASS_POOLED_MAX)
-            free(p->slots[i]);
-    while (p->slabs) {
-        struct free_buffer *next = p->slabs->next;
-        free(p->slabs);
-        p->slabs = next;
-    }
+        free(p->slots[i]);
+    for (unsigned c = 0; c <= CLASS_POOLED_MAX; c++)
+        while (p->free_buffers[c]) {
+            struct free_buffer *next = p->free_buffers[c]->next;
+            free(p->free_buffers[c]);
+            p->free_buffers[c] = next;
+        }
     free(p->slots);
     free(p->free_slots);
     memset(p, 0, sizeof *p);

@@ -27,9 +27,6 @@ struct sample_pool {
     uint32_t *free_slots;   /* numbers of the free slots (a stack) */
     uint32_t nslots, nfree, cap;
     struct free_buffer *free_buffers[SAMPLE_POOLED_CLASSES]; /* unused buffers per size class */
-    struct free_buffer *slabs;  /* where pooled buffers are cut from, each linked by its first bytes */
-    uint8_t *slab_at;           /* the current slab's uncut rest */
-    size_t slab_left;
 };
 
 void sample_pool_init(struct sample_pool *p, const struct sample_limits *limits);
