@@ -44,7 +44,7 @@ def first_packets(records, n):
         seen[key] = seen.get(key, 0) + 1
         if seen[key] <= n:
             kept.append(r)
-    return kept, len(seen), len(seen)
+    return kept, len(seen)
 
 
 def whole_flows(records, endian, keep, limit, smallest_first=False):
@@ -65,7 +65,7 @@ def whole_flows(records, endian, keep, limit, smallest_first=False):
             size += n
     stamped = sorted(((struct.unpack(endian + "II", r[:8]), i, r) for k in kept for i, r in enumerate(flows[k])),
                      key=lambda t: (t[0], t[1]))
-    return [r for _, _, r in stamped], len(kept), len(order)
+    return [r for _, _, r in stamped], len(order), len(kept)
 
 
 def main(argv):
@@ -74,9 +74,10 @@ def main(argv):
     src, dst, mode = argv[1], argv[2], argv[3]
     header, endian, records = read_pcap(src)
     if mode == "--first-packets":
-        kept, n_kept, n_flows = first_packets(records, int(argv[4]))
+        kept, n_flows = first_packets(records, int(argv[4]))
+        n_kept = n_flows  # every flow keeps its first packets
     else:
-        kept, n_kept, n_flows = whole_flows(records, endian, int(argv[4]), int(argv[5]), mode == "--smallest-flows")
+        kept, n_flows, n_kept = whole_flows(records, endian, int(argv[4]), int(argv[5]), mode == "--smallest-flows")
     if not kept:
         sys.exit("cut_flows: nothing of %s fits" % src)
     open(dst, "wb").write(header + b"".join(kept))
