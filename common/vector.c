@@ -199,17 +199,20 @@ void fc_map_copy_pack(msgpack_packer *pk, const struct fc_map_copy *c)
         pk->callback(pk->data, (const char *)c->raw + c->run[r].at, c->run[r].len);
 }
 
+/* Keys the vector record writes itself. payload_pkts among them: the sample's says how many
+ * observations it holds, the vector's how many the meters read (at most METER_MAX_OBS). */
 static const char *const sample_only_keys[] = { FC_KEY_KIND, FC_KEY_OBS, FC_KEY_METER_SET,
-                                                FC_KEY_METER_SET_VERSION, FC_KEY_BINS };
+                                                FC_KEY_METER_SET_VERSION, FC_KEY_BINS, FC_KEY_PAYLOAD_PKTS };
 
 void fc_vector_pack_record(msgpack_packer *pk, const struct fc_record *sample, const struct fc_vector *v)
 {
     size_t n_skip = sizeof sample_only_keys / sizeof sample_only_keys[0];
     struct fc_map_copy fields;
-    msgpack_pack_map(pk, 4 + fc_map_copy_plan(&fields, &sample->obj, sample->raw, sample->raw_len,
+    msgpack_pack_map(pk, 5 + fc_map_copy_plan(&fields, &sample->obj, sample->raw, sample->raw_len,
                                               sample_only_keys, n_skip));
     fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_FEATURES);
     fc_map_copy_pack(pk, &fields);
+    fc_pack_kv_uint(pk, FC_KEY_PAYLOAD_PKTS, v->payload_pkts);
     fc_pack_kv_str(pk, FC_KEY_METER_SET, v->set);
     fc_pack_kv_uint(pk, FC_KEY_METER_SET_VERSION, v->set_version);
     fc_pack_str(pk, FC_KEY_BINS);

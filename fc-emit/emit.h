@@ -94,6 +94,10 @@ const struct emit_format *emit_format_find(const char *name);
 /* Writes the valid names, comma-separated, into a static string. */
 const char *emit_format_names(void);
 void emit_format_list(struct fc_out *o); /* one "  NAME  summary" line each, for -h */
+/* Hands one record to the format: record() when it has one, else a flow record to flow() and
+ * an alerting verdict record to alert(); a damaged flow or verdict is skipped with a warning
+ * and marks the reader failed. */
+void emit_record(struct emit_ctx *c, const struct emit_format *fmt, const struct fc_record *rec);
 
 /* flow_view.c: a flow or verdict record -> struct emit_flow; false (with why) if it is damaged. */
 bool emit_flow_prepare(struct emit_ctx *c, const msgpack_object *map, struct fc_flow *storage,

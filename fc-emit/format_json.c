@@ -10,9 +10,15 @@
  * a tagged object (bin -> {"$bin":"hex"}, ext -> {"$ext":type,"$bin":"hex"}); non-string
  * map keys become their own JSON text, as a string. Nesting depth is bounded by the
  * stream reader (msgpack-c refuses deeper objects), so plain recursion is safe.
+ *
+ * One exception keeps the text linear in the record's size: a map or array that is a key
+ * inside another key's text is written as "$map" or "$array". Each key level escapes the
+ * text of the levels below it once more, so a hostile record of nested keys would
+ * otherwise double its output per level (a 500-byte record, gigabytes). Stream records
+ * have string or integer keys.
  */
 
-static void json_view_value(struct fc_out *o, const msgpack_object *v);
+static void json_view_value(struct fc_out *o, const msgpack_object *v, bool in_key);
 
 static void json_view_hex(struct fc_out *o, const char *p, size_t n)
 {
@@ -37,20 +43,25 @@ static void json_view_float(struct fc_out *o, double d)
         fc_out_printf(o, "%.17g", d);
 }
 
-static void json_view_key(struct fc_out *o, const msgpack_object *k)
+/* A map key; in_key: the map is itself part of a key's text. */
+static void json_view_key(struct fc_out *o, const msgpack_object *k, bool in_key)
 {
     if (k->type == MSGPACK_OBJECT_STR) {
         fc_out_json_str(o, k->via.str.ptr, k->via.str.size);
         return;
     }
+    if (in_key && (k->type == MSGPACK_OBJECT_MAP || k->type == MSGPACK_OBJECT_ARRAY)) {
+        fc_out_str(o, k->type == MSGPACK_OBJECT_MAP ? "\"$map\"" : "\"$array\"");
+        return;
+    }
     struct fc_out text;
     fc_out_open(&text, -1, "key");
-    json_view_value(&text, k);
+    json_view_value(&text, k, true);
     fc_out_json_str(o, text.buf, text.len);
     fc_out_close(&text);
 }
 
-static void json_view_value(struct fc_out *o, const msgpack_object *v)
+static void json_view_value(struct fc_out *o, const msgpack_object *v, bool in_key)
 {
     switch (v->type) {
     case MSGPACK_OBJECT_NIL: fc_out_str(o, "null"); break;
@@ -75,7 +86,7 @@ static void json_view_value(struct fc_out *o, const msgpack_object *v)
         for (uint32_t i = 0; i < v->via.array.size; i++) {
             if (i)
                 fc_out_char(o, ',');
-            json_view_value(o, &v->via.array.ptr[i]);
+            json_view_value(o, &v->via.array.ptr[i], in_key);
         }
         fc_out_char(o, ']');
         break;
@@ -84,9 +95,9 @@ static void json_view_value(struct fc_out *o, const msgpack_object *v)
         for (uint32_t i = 0; i < v->via.map.size; i++) {
             if (i)
                 fc_out_char(o, ',');
-            json_view_key(o, &v->via.map.ptr[i].key);
+            json_view_key(o, &v->via.map.ptr[i].key, in_key);
             fc_out_char(o, ':');
-            json_view_value(o, &v->via.map.ptr[i].val);
+            json_view_value(o, &v->via.map.ptr[i].val, in_key);
         }
         fc_out_char(o, '}');
         break;
@@ -95,7 +106,7 @@ static void json_view_value(struct fc_out *o, const msgpack_object *v)
 
 static void json_view_line(struct fc_out *o, const msgpack_object *v)
 {
-    json_view_value(o, v);
+    json_view_value(o, v, false);
     fc_out_char(o, '\n');
 }
 

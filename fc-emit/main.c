@@ -124,36 +124,6 @@ static void parse_options(int argc, char **argv, struct emit_options *opt)
                argv[optind]);
 }
 
-/* A flow record goes to flow(); a verdict record that alerts (identified, MALICIOUS)
- * goes to alert(), at once: the verdict is made long before a C2 flow ends. */
-static void emit_flow_or_alert(struct emit_ctx *c, const struct emit_format *fmt, const struct fc_record *rec)
-{
-    void (*line)(struct emit_ctx *, const struct emit_flow *) =
-        rec->kind == FC_REC_FLOW ? fmt->flow : rec->kind == FC_REC_VERDICT ? fmt->alert : NULL;
-    if (!line)
-        return;   /* packets, samples, sources, stats; or a kind this format does not print */
-    struct fc_flow flow;
-    struct emit_flow ef;
-    const char *why = "";
-    if (!emit_flow_prepare(c, &rec->obj, &flow, &ef, &why)) {
-        fc_warn("%s: offset %llu: %s record skipped: %s", c->reader.name, (unsigned long long)rec->offset,
-                rec->kind == FC_REC_FLOW ? "flow" : "verdict", why);
-        c->reader.failed = true;
-        return;
-    }
-    emit_alert_decide(&ef.v);
-    if (rec->kind == FC_REC_FLOW || ef.v.alerted)
-        line(c, &ef);
-}
-
-static void emit_record(struct emit_ctx *c, const struct emit_format *fmt, const struct fc_record *rec)
-{
-    if (fmt->record)
-        fmt->record(c, rec);
-    else
-        emit_flow_or_alert(c, fmt, rec);
-}
-
 /*
  * Where the text goes (output.h): a file target's fc_out writes to its descriptor in large
  * blocks; a network target's fc_out only collects, and complete lines are handed to the

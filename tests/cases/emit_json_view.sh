@@ -21,6 +21,23 @@ check_eq json_view_flow_record_is_lossless '[1500000120000000,1500000120454536,"
 if jq -c . < "$TMP/flow.json" > /dev/null 2>&1; then pass json_view_flow_lines_are_valid_json
 else fail json_view_flow_lines_are_valid_json "jq cannot parse the output"; fi
 
+# A hostile record whose map keys are maps, 30 deep (the reader allows 32 levels): each key's
+# text is a string holding the next key's text, escaped once more, so shown in full it would
+# double per level (a 100-byte record, gigabytes). A map inside a key's text is shown as
+# "$map"; the line stays small.
+/usr/bin/python3 - "$FC_ROOT/bench/accuracy" "$TMP/read.fcr" "$TMP/nested-keys.fcr" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import fcstream
+header = next(fcstream.records(open(sys.argv[2], "rb").read()))[1]
+depth = 30
+nested = b"\x81" * depth + b"\x01" + b"\x01" * depth  # {{{...{1: 1}...: 1}: 1}: 1}
+open(sys.argv[3], "wb").write(header + b"\x82\xa1k\x09" + nested + b"\x01")  # {"k": 9, <nested>: 1}
+PY
+timeout -s KILL 20 fc-emit --format Json < "$TMP/nested-keys.fcr" > "$TMP/nested-keys.json"; rc=$?
+check_eq json_view_nested_keys_exits_0 0 "$rc"
+check_eq json_view_nested_keys_line '{"k":9,"{\"$map\":1}":1}' "$(sed -n 2p "$TMP/nested-keys.json")"
+
 # Megabytes of output into `head -1`: fc-emit is ended quietly by SIGPIPE (status 141).
 big=corpus/ndpi/1kxun.pcap
 if shared_or_skip json_view_into_head_ends_quietly "$big"; then
