@@ -10,8 +10,10 @@
  * (fc_mpdecode, what fc_reader_next uses) gives the same object as msgpack-c for every
  * record; decoding in place (fc_mpdecode_prefix on all the bytes there are, what
  * fc_reader_next tries first) succeeds exactly when fc_mpscan frames a record msgpack-c
- * decodes, with the same length and object; and a flow that unpacks survives pack -> unpack -> pack byte for byte (what a
- * re-packing stage relies on).
+ * decodes, with the same length and object; a flow that unpacks survives pack -> unpack ->
+ * pack byte for byte (what a re-packing stage relies on); and a map passed on less some
+ * keys from its raw bytes (fc_map_copy_plan, as fc-classify and fc-feat pass records on)
+ * is the map that packing the kept fields one by one gives.
  */
 #include <msgpack.h>
 #include <stdbool.h>
@@ -25,17 +27,24 @@
 #include "packet_batch.h"
 #include "record.h"
 #include "stream.h"
+#include "vector.h"
 
 /* Every byte a decoder points at is read into this, so ASan sees any pointer past the data. */
 static volatile uint8_t touched;
 
 #define FUZZ_MAX_RECORD (1u << 20) /* smaller than FC_MAX_RECORD: keeps each run fast */
 
-static void pack_flow(msgpack_sbuffer *sb, const struct fc_flow *f)
+/* A packer into a new memory buffer. */
+static void packer_open(msgpack_sbuffer *sb, msgpack_packer *pk)
 {
     msgpack_sbuffer_init(sb);
+    msgpack_packer_init(pk, sb, msgpack_sbuffer_write);
+}
+
+static void pack_flow(msgpack_sbuffer *sb, const struct fc_flow *f)
+{
     msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    packer_open(sb, &pk);
     fc_flow_pack_record(&pk, f);
 }
 
@@ -68,11 +77,9 @@ static void check_flow_round_trip(const struct fc_flow *f)
 static bool same_object(const msgpack_object *a, const msgpack_object *b)
 {
     msgpack_sbuffer sa, sb;
-    msgpack_sbuffer_init(&sa);
-    msgpack_sbuffer_init(&sb);
     msgpack_packer pa, pb;
-    msgpack_packer_init(&pa, &sa, msgpack_sbuffer_write);
-    msgpack_packer_init(&pb, &sb, msgpack_sbuffer_write);
+    packer_open(&sa, &pa);
+    packer_open(&sb, &pb);
     msgpack_pack_object(&pa, *a);
     msgpack_pack_object(&pb, *b);
     bool same = sa.size == sb.size && (sa.size == 0 || memcmp(sa.data, sb.data, sa.size) == 0);
@@ -96,8 +103,45 @@ static void read_packet_batch(const msgpack_object *rec)
     }
 }
 
-static void read_record(const msgpack_object *rec)
+/* A map less some keys, as stages pass records on: the raw runs fc_map_copy_plan copies
+ * must give the same map as packing the kept fields one by one (fc_pack_map_except). */
+static void check_map_copy(const msgpack_object *rec, const uint8_t *raw, size_t len)
 {
+    static const char *const skip[] = { FC_KEY_KIND, FC_KEY_OBS, FC_KEY_VERDICT, FC_KEY_PROTOCOL };
+    const size_t n_skip = sizeof skip / sizeof skip[0];
+    struct fc_map_copy plan;
+    uint32_t kept = fc_map_copy_plan(&plan, rec, raw, len, skip, n_skip);
+    if (kept != fc_map_count_except(rec, skip, n_skip)) {
+        fprintf(stderr, "fc_map_copy_plan and fc_map_count_except disagree on the fields kept\n");
+        abort();
+    }
+    msgpack_sbuffer copied, packed;
+    msgpack_packer pc, pp;
+    packer_open(&copied, &pc);
+    packer_open(&packed, &pp);
+    msgpack_pack_map(&pc, kept);
+    fc_map_copy_pack(&pc, &plan);
+    msgpack_pack_map(&pp, kept);
+    fc_pack_map_except(&pp, rec, skip, n_skip);
+    msgpack_unpacked a, b;
+    msgpack_unpacked_init(&a);
+    msgpack_unpacked_init(&b);
+    if (msgpack_unpack_next(&a, copied.data, copied.size, NULL) != MSGPACK_UNPACK_SUCCESS ||
+        msgpack_unpack_next(&b, packed.data, packed.size, NULL) != MSGPACK_UNPACK_SUCCESS ||
+        !same_object(&a.data, &b.data)) {
+        fprintf(stderr, "fc_map_copy_plan's copy and fc_pack_map_except disagree on a map\n");
+        abort();
+    }
+    msgpack_unpacked_destroy(&a);
+    msgpack_unpacked_destroy(&b);
+    msgpack_sbuffer_destroy(&copied);
+    msgpack_sbuffer_destroy(&packed);
+}
+
+static void read_record(const msgpack_object *rec, const uint8_t *raw, size_t len)
+{
+    if (rec->type == MSGPACK_OBJECT_MAP)
+        check_map_copy(rec, raw, len);
     uint64_t kind = 0;
     if (rec->type != MSGPACK_OBJECT_MAP || !fc_obj_uint(fc_map_get(rec, FC_KEY_KIND), &kind))
         return;
@@ -160,7 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fprintf(stderr, "fc_mpdecode and msgpack-c disagree on a record\n");
                 abort();
             }
-            read_record(&own);
+            read_record(&own, data + at, len);
         }
         at += len;
     }

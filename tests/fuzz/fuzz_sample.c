@@ -1,4 +1,4 @@
-/* \summary: libFuzzer harness: bytes as a payload-sample record, through the meters and the scoring */
+/* \summary: libFuzzer harness: bytes as a payload-sample or vector record, through the meters and the scoring */
 /*
  * A sample record (k = 3) comes from the stream, so from anyone: its observations' lengths,
  * bytes and count are the meters' input. The record is read as fc-feat and fc-classify read
@@ -10,7 +10,9 @@
  * give the same counts meter by meter; and scoring all candidates at once (score_candidates,
  * with its memo of meters met before: inputs repeat while fuzzing) gives every model the very
  * double that scoring it alone from the vector gives (score_model), finite and not negative.
- * The models are made up once, with varied spreads, over TCP.
+ * A vector record (k = 4) is read as fc-classify reads one (fc_vector_unpack) and, when it
+ * is of this meter set, scored both ways too. The models are made up once, with varied
+ * spreads, over TCP.
  */
 #include <math.h>
 #include <stdio.h>
@@ -145,11 +147,35 @@ static void same_scores(const struct session *measured, const struct session *pr
     }
 }
 
+/* A vector record (k = 4), as fc-classify and fc-train read fc-feat's: a refusal says why; one
+ * of this meter set is scored both ways. */
+static void check_vector_record(const msgpack_object *obj)
+{
+    static struct fc_vector vector;
+    static struct session prepared;
+    const char *why = NULL;
+    if (!fc_vector_unpack(obj, &vector, &why)) {
+        if (!why) {
+            fprintf(stderr, "fc_vector_unpack refused a vector without saying why\n");
+            abort();
+        }
+        return;
+    }
+    if (meter_set_matches(&vector) && session_prepare(&vector, &prepared))
+        same_scores(&prepared, &prepared);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     msgpack_object obj;
     if (!fc_mpdecode(&decoder, data, size, &obj))
         return 0;
+    uint64_t kind;
+    if (obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&obj, FC_KEY_KIND), &kind) &&
+        kind == FC_REC_FEATURES) {
+        check_vector_record(&obj);
+        return 0;
+    }
     static struct meter_sample sample;
     const char *why = NULL;
     if (!meter_sample_read(&obj, &sample, &why)) {
