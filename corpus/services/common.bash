@@ -20,6 +20,8 @@
 SVC_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/netns.sh
 source "$SVC_LIB/../lib/netns.sh"
+# shellcheck source=../lib/seeded.sh
+source "$SVC_LIB/../lib/seeded.sh"
 
 # The clients written in Python use Debian's interpreter and standard library only.
 SVC_PYTHON=/usr/bin/python3
@@ -34,8 +36,7 @@ svc_begin() {
     RANDOM=$(( SVC_SEED % 32768 ))
     SVC_WORK=$(mktemp -d "/tmp/fcsvc-${name%.sh}-XXXXXX")
     chmod 755 "$SVC_WORK"
-    SVC_DRAWS=$SVC_WORK/.draws
-    echo 0 > "$SVC_DRAWS"
+    seeded_start "$SVC_SEED" "$SVC_WORK/.draws"
     netns_up
     trap 'netns_down; rm -rf "$SVC_WORK"' EXIT
 }
@@ -47,23 +48,9 @@ svc_class_dir() {
     echo "$dir"
 }
 
-# svc_draw: the next number (0 .. 2^31-1) of the seeded sequence. Bash gives a $( )
-# subshell a freshly seeded $RANDOM and does not advance the parent's, so $(svc_rand ..)
-# on $RANDOM would follow no seed: the draw count is kept in a file instead, and each
-# number is a hash (splitmix64's finaliser) of the seed and the count.
-svc_draw() {
-    local n x
-    n=$(< "$SVC_DRAWS")
-    echo $(( n + 1 )) > "$SVC_DRAWS"
-    x=$(( SVC_SEED * 1000003 + n * 0x9E3779B97F4A7C15 ))
-    x=$(( (x ^ ((x >> 30) & 0x3FFFFFFFF)) * 0xBF58476D1CE4E5B9 ))
-    x=$(( (x ^ ((x >> 27) & 0x1FFFFFFFFF)) * 0x94D049BB133111EB ))
-    echo $(( (x ^ ((x >> 31) & 0x1FFFFFFFF)) & 0x7FFFFFFF ))
-}
+svc_rand() { echo $(( $1 + $(seeded_draw) % ($2 - $1 + 1) )); }
 
-svc_rand() { echo $(( $1 + $(svc_draw) % ($2 - $1 + 1) )); }
-
-svc_pick() { shift $(( $(svc_draw) % $# )); echo "$1"; }
+svc_pick() { shift $(( $(seeded_draw) % $# )); echo "$1"; }
 
 svc_think() { sleep "0.$(printf '%03d' $(( RANDOM % 400 )))"; }
 

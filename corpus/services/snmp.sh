@@ -130,8 +130,8 @@ subtrees=(
     .1.3.6.1.2.1.25.4.2.1.2 .1.3.6.1.2.1.25.5.1.1.2 .1.3.6.1.4.1.2021.4 .1.3.6.1.4.1.2021.9
     .1.3.6.1.4.1.2021.10 .1.3.6.1.4.1.2021.11 .1.3.6.1.4.1.8072.1.3.2 .1.3.6.1.6.3.10.2.1
     .1.3.6.1.6.3.15.1.2 .1.3.6.1.6.3.16.1 .1.3.6.1.2.1.92)
-some_scalars() { local n=$1 i; for i in $(seq "$n"); do echo "${scalars[RANDOM % ${#scalars[@]}]}"; done; }
-a_subtree() { echo "${subtrees[RANDOM % ${#subtrees[@]}]}"; }
+some_scalars() { local n=$1 i; for i in $(seq "$n"); do echo "${scalars[$(seeded_draw) % ${#scalars[@]}]}"; done; }
+a_subtree() { echo "${subtrees[$(seeded_draw) % ${#subtrees[@]}]}"; }
 
 # one way to authenticate, as net-snmp options: $1 = any (v1, v2c, v3) or bulk (v2c, v3)
 auth_args() {
@@ -154,7 +154,7 @@ auth_args() {
 used_ports=" "
 new_port() {
     while :; do
-        cport=$(( 32768 + (RANDOM * 32768 + RANDOM) % 28232 ))
+        cport=$(( 32768 + $(seeded_draw) % 28232 ))
         case $used_ports in *" $cport "*) ;; *) break ;; esac
     done
     used_ports+="$cport "
@@ -318,7 +318,7 @@ snmp_session() {   # KIND (1-25) SESSION
 sessions=40
 for s in $(seq $sessions); do
     # what the clients print is of no interest here; the capture is the product
-    snmp_session $(( RANDOM % 25 + 1 )) "$s" >/dev/null 2>&1
+    snmp_session $(( $(seeded_draw) % 25 + 1 )) "$s" >/dev/null 2>&1
     svc_think
 done
 capture_stop

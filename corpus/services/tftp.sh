@@ -142,7 +142,7 @@ served() { local kinds=("$@") kind of
            kind=$(svc_pick "${kinds[@]}")
            mapfile -t of < <(awk -F'\t' -v k="$kind" '$1 == k { print $2 }' "$SVC_WORK/files"); svc_pick "${of[@]}"; }
 slash() { svc_pick "" "" "/"; }   # some clients ask for /name
-missing() { svc_pick "pxelinux.cfg/01-$(printf '%02x-%02x-%02x-%02x-%02x-%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))" "boot/grubx64.efi" "SEPDEFAULT.cnf.xml" "firmware/latest.bin" "startup-config"; }
+missing() { svc_pick "pxelinux.cfg/01-$(printf '%02x-%02x-%02x-%02x-%02x-%02x' $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )))" "boot/grubx64.efi" "SEPDEFAULT.cnf.xml" "firmware/latest.bin" "startup-config"; }
 
 # client runs until the capture holds a number of sessions drawn from the seed (a run makes 2-8)
 want=$(svc_rand 34 39)
@@ -194,7 +194,7 @@ while [ "$s" -lt 40 ] && [ "$(svc_count_sessions "$pcap")" -lt "$want" ]; do
     13)    # a PXE boot: the boot ROM fetches the loader (tsize, then blksize), the loader asks for its
            # menu by MAC address, then the default menu, then the kernel or initrd; each a new client port
         bs=$(svc_pick 1456 1432 1408 1468)
-        mac=$(printf '%02x-%02x-%02x-%02x-%02x-%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+        mac=$(printf '%02x-%02x-%02x-%02x-%02x-%02x' $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )) $(( $(seeded_draw) % 256 )))
         in_cli timeout 20 atftp --option "tsize enable" --option "blksize $bs" --get -r pxelinux.0 -l "$out/f" "$srv"
         in_cli timeout 20 atftp --option "tsize enable" --option "blksize $bs" --get -r "pxelinux.cfg/01-$mac" -l "$out/f" "$srv"
         sleep "0.$(svc_rand 1 3)"

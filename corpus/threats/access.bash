@@ -7,12 +7,13 @@
 #                       and a scratch folder ACCESS_WORK (removed on exit); the number
 #                       of sessions is FC_SESSIONS if set (the short test-sample runs),
 #                       else DEFAULT_SESSIONS, in ACCESS_SESSIONS
-#   rand LO HI          a number in LO..HI from bash's RANDOM (seeded per session)
-#   pick WORD...        one of the words
+#   rand LO HI          a number in LO..HI, the next of the seeded sequence
+#                       (corpus/lib/seeded.sh: FC_SEED's, or the session's)
+#   pick WORD...        one of the words (the same sequence)
 #   run_sessions WORKERS FUNC
 #                       calls FUNC I for I in 1..ACCESS_SESSIONS, WORKERS at a time;
-#                       each session reseeds RANDOM from FC_SEED and I, so what a session
-#                       does is the same whatever the parallelism
+#                       each session has its own sequence, seeded from FC_SEED and I, so
+#                       what a session does is the same whatever the parallelism
 #   access_user         makes the local account fcremote (password in ACCESS_PASSWORD)
 #                       that the password logins (ssh, telnet, rdp) use
 #   access_commands N   N shell commands an operator might type, one a line, with
@@ -22,6 +23,9 @@
 #                       the lines of FC_CMDS (SLEEP lines are idle gaps) at a human speed
 #                       (FC_TYPE_AVG seconds a key), in a FC_ROWS x FC_COLS terminal
 #   access_done         says how many sessions the capture holds and how long it took
+
+# shellcheck source=../lib/seeded.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/seeded.sh"
 
 access_init() {
     local class=$1 outdir=$2 default=$3
@@ -35,12 +39,12 @@ access_init() {
     rm -f "$ACCESS_OUT"/*.pcap
     ACCESS_WORK=$(mktemp -d /tmp/fcgen-"$class"-XXXXXX) || exit 3
     chmod 755 "$ACCESS_WORK"
-    RANDOM=$FC_SEED
+    seeded_start "$FC_SEED" "$ACCESS_WORK/draws"
 }
 
-rand() { echo $(($1 + RANDOM % ($2 - $1 + 1))); }
+rand() { echo $(($1 + $(seeded_draw) % ($2 - $1 + 1))); }
 
-pick() { shift $((RANDOM % $#)); echo "$1"; }
+pick() { shift $(($(seeded_draw) % $#)); echo "$1"; }
 
 run_sessions() {
     local workers=$1 func=$2 i p live running=()
@@ -52,7 +56,7 @@ run_sessions() {
             [ "${#running[@]}" -lt "$workers" ] && break
             sleep 0.2
         done
-        ( RANDOM=$((FC_SEED * 1009 + i * 7)); "$func" "$i" ) &
+        ( seeded_start $((FC_SEED * 1009 + i * 7)) "$ACCESS_WORK/draws.$i"; "$func" "$i" ) &
         running+=($!)
     done
     for p in "${running[@]}"; do wait "$p" 2>/dev/null; done
@@ -86,8 +90,8 @@ ACCESS_COMMAND_POOL=(
 access_commands() {
     local n=$1 k
     for ((k = 0; k < n; k++)); do
-        echo "${ACCESS_COMMAND_POOL[RANDOM % ${#ACCESS_COMMAND_POOL[@]}]}"
-        [ $((RANDOM % 3)) -eq 0 ] && echo "SLEEP $(rand 1 4).$(rand 0 9)"
+        echo "${ACCESS_COMMAND_POOL[$(seeded_draw) % ${#ACCESS_COMMAND_POOL[@]}]}"
+        [ $(($(seeded_draw) % 3)) -eq 0 ] && echo "SLEEP $(rand 1 4).$(rand 0 9)"
     done
 }
 
@@ -132,7 +136,7 @@ access_user_agent() {
 # access_socks_session N: 1-4 fetches from the web site, with think times, through one of N
 # SOCKS5 proxies listening on the client's 127.0.0.1:1080+k (Shadowsocks, VMess).
 access_socks_session() {
-    local k=$((RANDOM % $1)) n path
+    local k=$(($(seeded_draw) % $1)) n path
     for ((n = $(rand 1 4); n > 0; n--)); do
         path=$(access_web_path)
         in_cli timeout 30 curl -s -o /dev/null --socks5-hostname "127.0.0.1:$((1080 + k))" \
@@ -183,7 +187,7 @@ sleep 0.5
 send -h "exit\r"
 expect eof
 EXP
-    FC_TYPE_SEED=$RANDOM FC_USER=${FC_USER:-$ACCESS_USER} FC_PASS=${FC_PASS:-$ACCESS_PASSWORD} \
+    FC_TYPE_SEED=$(seeded_draw) FC_USER=${FC_USER:-$ACCESS_USER} FC_PASS=${FC_PASS:-$ACCESS_PASSWORD} \
         expect -f "$ACCESS_WORK/type.exp" "$@"
 }
 

@@ -48,8 +48,7 @@ session() {
 }
 
 mal_init PingTunnel "${1:-}" 38
-RANDOM=$FC_SEED
-PT_BATCH_OPTS=(-m "$(printf '0x%08X' $((RANDOM * 65536 + RANDOM)))")
+PT_BATCH_OPTS=(-m "$(printf '0x%08X' "$(seeded_draw)")")
 in_srv sysctl -qw net.ipv4.icmp_echo_ignore_all=1
 MAL_TIMEOUT=3600 ns_start srv ptunnel-ng -v -1 "${PT_BATCH_OPTS[@]}" -c 64
 capture_start "$MAL_OUT/icmp-tunnel.pcap" icmp

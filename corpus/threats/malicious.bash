@@ -9,15 +9,17 @@
 #                       session (see mal_session_ips); the number of sessions is
 #                       FC_SESSIONS if set (the short test-sample runs), else
 #                       DEFAULT_SESSIONS, in MAL_SESSIONS
-#   rand LO HI          a number in LO..HI from bash's RANDOM (seeded per session)
+#   rand LO HI          a number in LO..HI, the next of the seeded sequence
+#                       (corpus/lib/seeded.sh: FC_SEED's, or the session's)
 #   nap_ms LO_MS HI_MS  sleeps a random duration, without starting a process (an
-#                       operator typing key by key would otherwise start two a key)
-#   pick WORD...        one of the words
+#                       operator typing key by key would otherwise start two a key):
+#                       from $RANDOM, so timings are not seeded, what is done is
+#   pick WORD...        one of the words (the seeded sequence)
 #   mal_session_ips I   sets CLI_IP and SRV_IP, the addresses session I uses
 #   run_sessions WORKERS FUNC
 #                       calls FUNC I for I in 1..MAL_SESSIONS, WORKERS at a time; each
-#                       session reseeds RANDOM from FC_SEED and I, so what a session does
-#                       is the same whatever the parallelism
+#                       session has its own sequence, seeded from FC_SEED and I, so what a
+#                       session does is the same whatever the parallelism
 #   stop_all PID...     ends the processes last started first (a tunnel's client before
 #                       its server, so the client does not reconnect in vain)
 #   mal_commands N      N shell commands an attacker might run on the victim, one a line
@@ -49,6 +51,9 @@
 # pair keeps concurrent sessions apart in every class, and lets a reader tell the
 # sessions of a capture apart by address.
 
+# shellcheck source=../lib/seeded.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/seeded.sh"
+
 mal_init() {
     local class=$1 outdir=$2 default=$3 i
     [ -n "$outdir" ] || { netns_say "usage: ${0##*/} OUTDIR (FC_BATCH, FC_SEED in the environment)"; exit 2; }
@@ -60,6 +65,7 @@ mal_init() {
     MAL_OUT=$outdir/$class/$FC_BATCH
     mkdir -p "$MAL_OUT" && MAL_OUT=$(cd "$MAL_OUT" && pwd) || exit 3
     MAL_WORK=$(mktemp -d /tmp/fcgen-mal.XXXXXX) || exit 3
+    seeded_start "$FC_SEED" "$MAL_WORK/draws"
     mkfifo "$MAL_WORK/nap" && exec {MAL_NAP_FD}<> "$MAL_WORK/nap" || exit 3
     MAL_START=$(date +%s)
     netns_up
@@ -86,14 +92,13 @@ mal_victim_files() {
     local i size
     MAL_VICTIM=$MAL_WORK/victim
     mkdir -p "$MAL_VICTIM/home" "$MAL_VICTIM/data"
-    RANDOM=$FC_SEED
     for i in 1 2 3 4 5 6; do
-        size=$(( (RANDOM % 40 + 1) * (i * i * 150) ))
+        size=$(( ($(seeded_draw) % 40 + 1) * (i * i * 150) ))
         head -c "$size" /dev/urandom > "$MAL_VICTIM/data/blob$i.bin"
         head -c "$size" /dev/urandom | base64 -w 76 > "$MAL_VICTIM/data/notes$i.txt"
     done
     cp /etc/services "$MAL_VICTIM/data/services.conf" 2>/dev/null
-    printf 'db_host=10.0.3.%d\ndb_user=app\ndb_pass=%s\n' $((RANDOM % 250)) "$(head -c 12 /dev/urandom | base64)" \
+    printf 'db_host=10.0.3.%d\ndb_user=app\ndb_pass=%s\n' $(($(seeded_draw) % 250)) "$(head -c 12 /dev/urandom | base64)" \
         > "$MAL_VICTIM/data/config.ini"
     # the victim's shells: no history written anywhere, a prompt of their own
     printf 'PS1="\\u@%s:\\w\\$ "\nHISTFILE=/dev/null\n' "$(pick web01 db-prod app3 build-07 ws-114 fileserver)" \
@@ -103,13 +108,13 @@ mal_victim_files() {
 }
 
 export MAL_WORK MAL_VICTIM
-rand() { echo $(( $1 + RANDOM % ($2 - $1 + 1) )); }
+rand() { echo $(( $1 + $(seeded_draw) % ($2 - $1 + 1) )); }
 nap_ms() {
     local ms=$(( $1 + RANDOM % ($2 - $1 + 1) )) secs
     printf -v secs '%d.%03d' $((ms / 1000)) $((ms % 1000))
     read -r -t "$secs" -u "$MAL_NAP_FD" _     # a fifo nobody writes: times out
 }
-pick() { shift $((RANDOM % $#)); echo "$1"; }
+pick() { shift $(($(seeded_draw) % $#)); echo "$1"; }
 
 run_sessions() {
     local workers=$1 func=$2 i p running pids=()
@@ -121,7 +126,8 @@ run_sessions() {
             sleep 0.2
         done
         # one retry: on a loaded machine a program may start too slowly for its session
-        ( RANDOM=$((FC_SEED * 1000 + i)); mal_session_ips "$i"; export CLI_IP SRV_IP
+        ( seeded_start $((FC_SEED * 1000 + i)) "$MAL_WORK/draws.$i"; RANDOM=$((FC_SEED * 1000 + i))
+          mal_session_ips "$i"; export CLI_IP SRV_IP
           "$func" "$i" || { netns_say "session $i: once more"; "$func" "$i"; } ||
               { netns_say "session $i: failed twice, left out"; echo "$i" >> "$MAL_WORK/failed"; } ) &
         pids+=($!)

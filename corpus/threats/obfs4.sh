@@ -70,10 +70,10 @@ capture_start "$ACCESS_OUT/obfs4-$FC_BATCH.pcap" "tcp portrange 9401-9405"
 url() { echo "http://$NETNS_SRV_IP:$1/$(access_web_path)"; }
 
 session() {
-    local k=$((RANDOM % ${#BRIDGES[@]})) port socks user pass n urls agent
+    local k=$(($(seeded_draw) % ${#BRIDGES[@]})) port socks user pass n urls agent
     read -r port socks user pass < "$W/bridge$k"
     agent=$(access_user_agent)
-    if [ $((RANDOM % 3)) -eq 0 ]; then
+    if [ $(($(seeded_draw) % 3)) -eq 0 ]; then
         # one connection, keep-alive requests at most N a minute: idle gaps inside the tunnel
         urls=()
         for ((n = $(rand 2 5); n > 0; n--)); do urls+=(-o /dev/null "$(url "$port")"); done

@@ -145,7 +145,7 @@ capture_start "$ACCESS_OUT/openvpn-$FC_BATCH.pcap" "$filter"
 # session I: one openvpn client on its own tun device fcvc<slot>
 session() {
     local i=$1 k slot dev port prot extra log pid n what try ok=0
-    k=${SERVER_PICK[RANDOM % ${#SERVER_PICK[@]}]}
+    k=${SERVER_PICK[$(seeded_draw) % ${#SERVER_PICK[@]}]}
     read -r port prot extra <<<"${SERVERS[k]}"
     local cipher tlsmax cert ping_opt exit_opt
     cipher=$(pick AES-256-GCM AES-256-GCM AES-128-GCM CHACHA20-POLY1305)

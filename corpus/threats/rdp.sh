@@ -51,7 +51,7 @@ session() {
     t=$SECONDS
     while [ $((SECONDS - t)) -lt "$secs" ]; do
         DISPLAY=:$d in_cli xdotool mousemove "$(rand 60 500)" "$(rand 60 400)" >/dev/null 2>&1
-        if [ $((RANDOM % 3)) -ne 0 ]; then
+        if [ $(($(seeded_draw) % 3)) -ne 0 ]; then
             DISPLAY=:$d in_cli timeout 8 xdotool type --delay "$(rand 30 110)" \
                 "$(access_commands 1 | head -n 1)"$'\n' >/dev/null 2>&1
         fi

@@ -102,7 +102,7 @@ session() {
     wallet=$(pick 1 3 bc1q 4)$(head -c 40 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9' | head -c "$(rand 26 40)")
     in_cli env NODE_PATH="$tools/node_modules" timeout 60 node "$W/miner.js" "$NETNS_SRV_IP" \
         "$(pick "${PORTS[@]}")" "$wallet.$(pick rig1 rig2 worker01 gpu0 cpu x)" "$(pick x x d=1024 c=BTC)" \
-        "$(rand 5 25)" "$(pick 800 1500 3000 6000)" "$RANDOM" >/dev/null 2>&1
+        "$(rand 5 25)" "$(pick 800 1500 3000 6000)" "$(seeded_draw)" >/dev/null 2>&1
 }
 
 run_sessions 6 session

@@ -41,9 +41,9 @@ done
 # each session's server interface, keys and preshared key (or none)
 SG=() CPRIV=() CPUB=() PSK=()
 for ((i = 1; i <= ACCESS_SESSIONS; i++)); do
-    SG[i]=$((RANDOM % G))
+    SG[i]=$(($(seeded_draw) % G))
     CPRIV[i]=$(wg genkey); CPUB[i]=$(wg pubkey <<<"${CPRIV[i]}")
-    PSK[i]=""; [ $((RANDOM % 3)) -eq 0 ] && PSK[i]=$(wg genpsk)
+    PSK[i]=""; [ $(($(seeded_draw) % 3)) -eq 0 ] && PSK[i]=$(wg genpsk)
 done
 
 # nginx on every tunnel address of the server (and its loopback): only the tunnel reaches it
@@ -117,9 +117,9 @@ session() {
     s=$(access_take_slot)
     dst=10.66.$g.$((1 + s)); cli=10.66.$g.$((10 + i)); dev=fwc$$-$i
     # the client's own port: a fixed ListenPort unique in the batch, or (one in three) none
-    [ $((RANDOM % 3)) -ne 0 ] && port=$((20000 + (RANDOM % 560) * 64 + i))
-    [ $((RANDOM % 7)) -eq 0 ] && { s2s=1; [ -n "$port" ] || port=$((20000 + (RANDOM % 560) * 64 + i)); }
-    [ $((RANDOM % 2)) -eq 0 ] && ka=$(pick 1 5 10 15 20 25 25 25 $(rand 1 25))
+    [ $(($(seeded_draw) % 3)) -ne 0 ] && port=$((20000 + ($(seeded_draw) % 560) * 64 + i))
+    [ $(($(seeded_draw) % 7)) -eq 0 ] && { s2s=1; [ -n "$port" ] || port=$((20000 + ($(seeded_draw) % 560) * 64 + i)); }
+    [ $(($(seeded_draw) % 2)) -eq 0 ] && ka=$(pick 1 5 10 15 20 25 25 25 $(rand 1 25))
     mtu=$(pick 1420 1420 1420 1420 1412 1400 1380 1360 1320 1280)
     case $(rand 0 19) in
     0) len=$(rand 125 140) ;;
@@ -157,11 +157,11 @@ session() {
             fi
         done
         # a last exchange before the interface goes down, sometimes
-        [ $((RANDOM % 2)) -eq 0 ] && tunnel_action ping "$dst" "$cli"
+        [ $(($(seeded_draw) % 2)) -eq 0 ] && tunnel_action ping "$dst" "$cli"
         # and in one session of two the tunnel stays up a little longer (its passive
         # keepalive answers the server's last data); otherwise it goes down at once, and the
         # server, having sent data that got no answer, retries handshakes for 90 s
-        [ $((RANDOM % 2)) -eq 0 ] && [ $LIGHT = 0 ] && sleep "$(rand 11 15).$(rand 0 9)"
+        [ $(($(seeded_draw) % 2)) -eq 0 ] && [ $LIGHT = 0 ] && sleep "$(rand 11 15).$(rand 0 9)"
     fi
     in_cli ip link del "$dev" 2>/dev/null
     for k in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
