@@ -72,8 +72,9 @@ static inline void fc_out_char(struct fc_out *o, char c)
 char *fc_text_u64(char *p, uint64_t v);
 char *fc_text_i64(char *p, int64_t v);
 /* snprintf(out, FC_DECIMALS_TEXT_MAX, "%.4f", d), the same text, without printf for the
- * usual values; returns its length. */
-#define FC_DECIMALS_TEXT_MAX 32
+ * usual values; returns its length. Room for any double: the largest has 309 digits before
+ * the point (a hostile record can carry it), then the point, 4 decimals and the NUL. */
+#define FC_DECIMALS_TEXT_MAX 320
 size_t fc_text_4_decimals(double d, char out[FC_DECIMALS_TEXT_MAX]);
 
 void fc_out_str(struct fc_out *o, const char *s);

@@ -63,7 +63,7 @@ struct emit_flow {
     uint8_t flow_key_digest[FC_SHA1_LEN];
     char orig_ip[INET6_ADDRSTRLEN], resp_ip[INET6_ADDRSTRLEN];
     size_t orig_ip_len, resp_ip_len;
-    char divergence[32], runner_up_divergence[32]; /* "%.4f"; "" when missing */
+    char divergence[FC_DECIMALS_TEXT_MAX], runner_up_divergence[FC_DECIMALS_TEXT_MAX]; /* "%.4f"; "" when missing */
     size_t divergence_len, runner_up_divergence_len;
     const char *tags_joined;            /* tags joined by ';'; "" when none */
     size_t tags_joined_len;

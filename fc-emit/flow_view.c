@@ -39,7 +39,7 @@ static size_t print_address(const struct fc_flow *f, const uint8_t *ip, char out
 }
 
 /* "%.4f"; returns its length. */
-static size_t print_divergence(bool has, double d, char out[32])
+static size_t print_divergence(bool has, double d, char out[FC_DECIMALS_TEXT_MAX])
 {
     if (!has) {
         out[0] = 0;

@@ -1,4 +1,5 @@
 /* \summary: every fc-emit format against FORMATS.md: the §8 worked example byte for byte, alerts, quoting, missing values */
+#include <float.h>
 #include <math.h>
 #include <msgpack.h>
 #include <stdio.h>
@@ -411,7 +412,7 @@ static void check_json_strings(void)
 static void check_number_text(void)
 {
     bool ints_same = true, decimals_same = true;
-    char mine[32], libc[32];
+    char mine[FC_DECIMALS_TEXT_MAX], libc[FC_DECIMALS_TEXT_MAX];
     uint64_t power = 1;
     for (int k = 0; k < 20; k++, power *= 10)
         for (int64_t d = -2; d <= 2; d++) {
@@ -432,6 +433,7 @@ static void check_number_text(void)
     static const double samples[] = {
         0, -0.0, 0.0412, 0.3187, 1.3638209714652796, 0.03125, 0.09375, 0.00005, 0.00015, 2.5e-5,
         4.9e-324, 1e-300, 99999999999999.99, 1e14, 1e300, -1.5, 123456.78905, 7.00005, 0.99995,
+        2.16188421515775670583e29, DBL_MAX, -DBL_MAX,
     };
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         size_t n = fc_text_4_decimals(samples[i], mine);
@@ -447,6 +449,10 @@ static void check_number_text(void)
         }
     }
     CHECK("four_decimals_text_is_printf_text", decimals_same);
+    /* the largest double whole: 309 digits, the point, 4 decimals (a shorter buffer cut it,
+     * and a JSON number ending in "." is not one) */
+    CHECK("four_decimals_text_of_the_largest_double_is_whole", fc_text_4_decimals(DBL_MAX, mine) == 314 &&
+                                                                 strcmp(mine + 309, ".0000") == 0);
 }
 
 /* fc_time_iso keeps the text of the last second: times of other seconds, days and years
