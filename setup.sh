@@ -41,6 +41,7 @@ CAPTURE_PACKAGES=(
     aria2 ctorrent mktorrent                      # bittorrent.sh
     snmpd snmp python3-pysnmp4 rsyslog tftpd-hpa tftp-hpa atftp slapd ldap-utils python3-ldap3
     freeradius freeradius-utils sip-tester samba smbclient
+    rsync munin munin-node                        # rsync.sh, munin.sh
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils
