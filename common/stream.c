@@ -322,13 +322,12 @@ static bool reader_skips_kind(const struct fc_reader *r, int kind)
     return r->decode_mask && kind >= 0 && kind < 32 && !(r->decode_mask & (1u << kind));
 }
 
-static void record_kind_from_object(struct fc_record *rec)
+int fc_record_kind_of(const msgpack_object *obj)
 {
     uint64_t k;
-    if (rec->obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_KIND), &k) && k < 1000)
-        rec->kind = (int)k;
-    else
-        rec->kind = -1;
+    if (obj->type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(obj, FC_KEY_KIND), &k) && k < 1000)
+        return (int)k;
+    return -1;
 }
 
 /*
@@ -364,7 +363,7 @@ int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
         /* records are many: the reader's own decoder (mpscan.h), not a msgpack-c zone each */
         if (!decoded && !fc_mpdecode(&r->decoder, raw, len, &rec->obj))
             return reader_undecodable(r), -1;
-        record_kind_from_object(rec);
+        rec->kind = fc_record_kind_of(&rec->obj);
     }
     rec->raw = raw;
     rec->raw_len = len;

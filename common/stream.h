@@ -70,6 +70,8 @@ void fc_reader_open(struct fc_reader *r, int fd, const char *name);
 void fc_reader_decode_only(struct fc_reader *r, uint32_t kind_mask);
 /* 1 = a record, 0 = clean end of stream, -1 = damaged input (already reported, r->failed set). */
 int fc_reader_next(struct fc_reader *r, struct fc_record *rec);
+/* A decoded record's kind (its FC_KEY_KIND, below 1000), or -1 when it has none. */
+int fc_record_kind_of(const msgpack_object *obj);
 /*
  * Live streams: fn(arg) runs whenever the next read would block, so a stage hands on what
  * it holds (flushes its output) instead of keeping it until its buffer fills.

@@ -64,8 +64,8 @@ static uint64_t final_flows(const uint8_t *p, size_t n)
             fprintf(stderr, "the engine wrote a record that does not decode, at offset %zu of %zu\n", at, n);
             abort();
         }
-        uint64_t kind;
-        if (rec.type != MSGPACK_OBJECT_MAP || !fc_obj_uint(fc_map_get(&rec, FC_KEY_KIND), &kind))
+        int kind = fc_record_kind_of(&rec);
+        if (kind < 0)
             abort();
         if (kind != FC_REC_FLOW)
             continue;

@@ -170,9 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msgpack_object obj;
     if (!fc_mpdecode(&decoder, data, size, &obj))
         return 0;
-    uint64_t kind;
-    if (obj.type == MSGPACK_OBJECT_MAP && fc_obj_uint(fc_map_get(&obj, FC_KEY_KIND), &kind) &&
-        kind == FC_REC_FEATURES) {
+    if (fc_record_kind_of(&obj) == FC_REC_FEATURES) {
         check_vector_record(&obj);
         return 0;
     }
