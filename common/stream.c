@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bytes.h"
+#include "huge.h"
 #include "log.h"
 #include "monotonic.h"
 #include "mpscan.h"
@@ -48,7 +49,7 @@ static void reader_make_room(struct fc_reader *r)
     }
     if (r->cap - r->end < READ_CHUNK) {
         r->cap = r->cap ? r->cap * 2 : 2 * READ_CHUNK;
-        r->buf = fc_xrealloc(r->buf, r->cap);
+        r->buf = fc_huge_realloc(r->buf, r->end, r->cap);
     }
 }
 
@@ -391,7 +392,7 @@ void fc_writer_reserve(struct fc_writer *w, size_t more)
         return;
     while (w->cap < need)
         w->cap = w->cap ? w->cap * 2 : 2 * WRITE_FLUSH_AT;
-    w->buf = fc_xrealloc(w->buf, w->cap);
+    w->buf = fc_huge_realloc(w->buf, w->len, w->cap);
 }
 
 /* Most pieces are a few bytes (a type byte, a number): copied without a call to memcpy. */

@@ -193,8 +193,7 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
 void model_set_prepare(struct model_set *set)
 {
     set->text = verdict_text_make(set);
-    for (uint32_t i = 0; i < set->n; i++)
-        scored_model_init(&set->scored[i], &set->model[i]);
+    scored_models_init(set->scored, set->model, set->n);
 }
 
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
@@ -212,8 +211,8 @@ struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
 
 void model_set_free(struct model_set *set)
 {
+    scored_models_free(set->scored, set->n);
     for (uint32_t i = 0; i < set->n; i++) {
-        scored_model_free(&set->scored[i]);
         fc_model_free(&set->model[i]);
         free(set->origin[i]);
     }

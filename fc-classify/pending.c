@@ -14,8 +14,8 @@ void pending_init(struct pending *p, uint32_t cap)
     memset(p, 0, sizeof *p);
     p->cap = cap;
     p->ring = fc_xcalloc(cap, sizeof *p->ring);
-    p->id = huge_calloc(TABLE_START * sizeof *p->id);
-    p->entry = huge_calloc(TABLE_START * sizeof *p->entry);
+    p->id = fc_huge_calloc(TABLE_START * sizeof *p->id);
+    p->entry = fc_huge_calloc(TABLE_START * sizeof *p->entry);
     p->table_mask = TABLE_START - 1;
 }
 
@@ -80,8 +80,8 @@ static void table_grow(struct pending *p)
     uint64_t *old_id = p->id;
     struct pending_entry *old_entry = p->entry;
     uint32_t old_size = p->table_mask + 1;
-    p->id = huge_calloc((size_t)old_size * 2 * sizeof *p->id);
-    p->entry = huge_calloc((size_t)old_size * 2 * sizeof *p->entry);
+    p->id = fc_huge_calloc((size_t)old_size * 2 * sizeof *p->id);
+    p->entry = fc_huge_calloc((size_t)old_size * 2 * sizeof *p->entry);
     p->table_mask = old_size * 2 - 1;
     for (uint32_t i = 0; i < old_size; i++)
         if (old_id[i]) {

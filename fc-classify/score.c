@@ -11,28 +11,39 @@
 
 #define BINS 256.0
 
-void scored_model_init(struct scored_model *s, const struct fc_model *m)
+void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n)
 {
-    s->model = m;
-    s->log_q = fc_xmalloc(sizeof(double) * FC_MODEL_BINS * m->n_meters);
-    s->sum_log_q = fc_xmalloc(sizeof(double) * m->n_meters);
-    for (uint32_t k = 0; k < m->n_meters; k++) {
-        double denom = (double)m->meter[k].measurements + BINS, sum = 0;
-        /* most bins of a model are empty: their log is worked out once per meter */
-        const double lq_empty = log2(1.0 / denom);
-        for (unsigned b = 0; b < FC_MODEL_BINS; b++) {
-            double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + 1.0) / denom) : lq_empty;
-            s->log_q[k * FC_MODEL_BINS + b] = lq;
-            sum += lq;
+    size_t meters_in_all = 0;
+    for (uint32_t i = 0; i < n; i++)
+        meters_in_all += models[i].n_meters;
+    /* one block for every model's logs: a few megabytes, in huge pages (huge.h) */
+    double *log_q = fc_huge_alloc(sizeof(double) * FC_MODEL_BINS * (meters_in_all ? meters_in_all : 1));
+    double *sum_log_q = fc_xmalloc(sizeof(double) * (meters_in_all ? meters_in_all : 1));
+    for (uint32_t i = 0; i < n; i++) {
+        const struct fc_model *m = &models[i];
+        s[i] = (struct scored_model){ .model = m, .log_q = log_q, .sum_log_q = sum_log_q };
+        log_q += (size_t)FC_MODEL_BINS * m->n_meters;
+        sum_log_q += m->n_meters;
+        for (uint32_t k = 0; k < m->n_meters; k++) {
+            double denom = (double)m->meter[k].measurements + BINS, sum = 0;
+            /* most bins of a model are empty: their log is worked out once per meter */
+            const double lq_empty = log2(1.0 / denom);
+            for (unsigned b = 0; b < FC_MODEL_BINS; b++) {
+                double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + 1.0) / denom) : lq_empty;
+                s[i].log_q[k * FC_MODEL_BINS + b] = lq;
+                sum += lq;
+            }
+            s[i].sum_log_q[k] = sum;
         }
-        s->sum_log_q[k] = sum;
     }
 }
 
-void scored_model_free(struct scored_model *s)
+void scored_models_free(struct scored_model *s, uint32_t n)
 {
-    free(s->log_q);
-    free(s->sum_log_q);
+    if (n) {
+        free(s[0].log_q);
+        free(s[0].sum_log_q);
+    }
 }
 
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
@@ -46,7 +57,7 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
     c->n_meters = models[0].n_meters; /* every model has this build's meters (checked when loaded) */
     c->stride = (c->n + CANDIDATE_GROUP - 1) / CANDIDATE_GROUP * CANDIDATE_GROUP;
     c->model = fc_xmalloc(sizeof *c->model * c->n);
-    c->log_q = fc_xcalloc((size_t)c->n_meters * FC_MODEL_BINS * c->stride, sizeof *c->log_q);
+    c->log_q = fc_huge_calloc((size_t)c->n_meters * FC_MODEL_BINS * c->stride * sizeof *c->log_q);
     c->sum_log_q = fc_xcalloc((size_t)c->n_meters * c->stride, sizeof *c->sum_log_q);
     c->divergence = fc_xmalloc(sizeof *c->divergence * c->stride);
     uint32_t j = 0;
@@ -528,8 +539,8 @@ static const double *meter_shares(struct candidates *c, uint32_t k, const struct
     if (!c->share_keys) { /* the first session of this transport; keys and shares are read
                              only once share_used says they were written */
         c->share_used = fc_xcalloc(((size_t)c->n_meters * SHARE_SLOTS + 63) / 64, sizeof *c->share_used);
-        c->share_keys = huge_alloc((size_t)c->n_meters * SHARE_SLOTS * sizeof *c->share_keys);
-        c->shares = huge_alloc(sizeof *c->shares * c->n_meters * SHARE_SLOTS * c->stride);
+        c->share_keys = fc_huge_alloc((size_t)c->n_meters * SHARE_SLOTS * sizeof *c->share_keys);
+        c->shares = fc_huge_alloc(sizeof *c->shares * c->n_meters * SHARE_SLOTS * c->stride);
     }
     struct share_key *key;
     double *share;

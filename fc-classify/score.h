@@ -78,8 +78,9 @@ struct candidates {
     double *shares;          /* [n_meters][SHARE_SLOTS][stride]: each kept meter's shares */
 };
 
-void scored_model_init(struct scored_model *s, const struct fc_model *m);
-void scored_model_free(struct scored_model *s);
+/* s[i] for models[i], i < n; their tables share one block, freed by scored_models_free. */
+void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n);
+void scored_models_free(struct scored_model *s, uint32_t n);
 /* The models of models[0..n_models) trained on IP protocol proto; false (c empty) if none. */
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
                      uint32_t n_models, uint8_t proto);

@@ -91,6 +91,17 @@ struct verdict_text {
     msgpack_sbuffer protocol, model, runner_up, tags;
 };
 
+/* The packed bytes moved to a block of their own size: an sbuffer holds 8 KB for a few
+ * dozen bytes, and a fresh page costs more than copying them (huge.h). */
+static void fit(msgpack_sbuffer *b)
+{
+    char *exact = fc_xmalloc(b->size ? b->size : 1);
+    memcpy(exact, b->data, b->size);
+    free(b->data);
+    b->data = exact;
+    b->alloc = b->size;
+}
+
 static void pack_model_text(struct verdict_text *t, const struct fc_model *m)
 {
     msgpack_packer pk;
@@ -107,6 +118,10 @@ static void pack_model_text(struct verdict_text *t, const struct fc_model *m)
     msgpack_pack_array(&pk, m->n_tags); /* sorted and unique since loading */
     for (uint32_t i = 0; i < m->n_tags; i++)
         fc_pack_str(&pk, m->tags[i]);
+    fit(&t->protocol);
+    fit(&t->model);
+    fit(&t->runner_up);
+    fit(&t->tags);
 }
 
 struct verdict_text *verdict_text_make(const struct model_set *set)

@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <inttypes.h>
-
-#include "log.h"
+#include "huge.h"
 #include "xalloc.h"
 
 /*
@@ -34,7 +32,7 @@ void flow_table_init(struct flow_table *t, uint32_t max_flows)
         maxb <<= 1;
     t->max_buckets = maxb;
     t->nbuckets = MIN_BUCKETS;
-    t->buckets = fc_xcalloc(t->nbuckets, sizeof *t->buckets);
+    t->buckets = fc_huge_calloc(t->nbuckets * sizeof *t->buckets);
 }
 
 void flow_table_free(struct flow_table *t)
@@ -111,7 +109,7 @@ uint32_t flow_lookup(const struct flow_table *t, const struct flow_key *k, uint3
 static void grow_buckets(struct flow_table *t)
 {
     uint32_t n = t->nbuckets * 2;
-    uint32_t *nb = fc_xcalloc(n, sizeof *nb);
+    uint32_t *nb = fc_huge_calloc((size_t)n * sizeof *nb);
     for (uint32_t b = 0; b < t->nbuckets; b++)
         for (uint32_t s = t->buckets[b]; s != FLOW_NONE;) {
             struct flow *f = flow_at(t, s);
@@ -135,9 +133,8 @@ static uint32_t slot_alloc(struct flow_table *t)
     uint32_t s = t->next_unused++;
     if ((s >> 16) >= t->nchunks) {
         t->chunks = fc_xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
-        t->chunks[t->nchunks] = aligned_alloc(_Alignof(struct flow), FLOW_CHUNK * sizeof(struct flow));
-        if (!t->chunks[t->nchunks])
-            fc_die(FC_EXIT_SYSTEM, "out of memory (flow table of %" PRIu32 " flows)", t->count);
+        /* in huge pages (huge.h): a chunk is megabytes, touched flow by flow as the table fills */
+        t->chunks[t->nchunks] = fc_huge_alloc(FLOW_CHUNK * sizeof(struct flow));
         t->nchunks++;
     }
     return s;

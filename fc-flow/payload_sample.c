@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "huge.h"
 #include "record.h"
 #include "xalloc.h"
 
@@ -17,14 +18,17 @@
  * unused: the pool's memory grows with the run's peak of concurrent samples, and
  * memory fresh from the system is what costs most per flow (its first touch).
  * A sample that outgrows its buffer moves to the next class that fits and
- * gives the old buffer back to that class's free list. Buffers are allocated only
- * while the pool warms up to that peak, never per packet after that. Buffers above
- * the largest pooled class (only with limits well beyond the defaults) go back to
- * the system on release, so a burst of them does not stay held.
+ * gives the old buffer back to that class's free list. Buffers are carved from 2 MB
+ * slabs in huge pages (huge.h: a 4 KB page's first touch costs more than the work on
+ * it) only while the pool warms up to that peak, never per packet after that.
+ * Buffers above the largest pooled class (only with limits well beyond the defaults)
+ * come from malloc and go back to the system on release, so a burst of them does not
+ * stay held.
  */
 
 #define CLASS_MIN 128u                           /* the smallest buffer */
 #define CLASS_POOLED_MAX (SAMPLE_POOLED_CLASSES - 1) /* classes up to 64 KB go back to their free list */
+#define SLAB_BYTES ((size_t)2 << 20)                  /* pooled buffers are carved from slabs this size */
 
 /* At the start of its buffer. */
 struct sample {
@@ -75,11 +79,29 @@ static void buffer_release(struct sample_pool *p, void *buffer, unsigned c)
     p->free_buffers[c] = b;
 }
 
+/* A new buffer of pooled class c, from the current slab or a new one (the rest of the old
+ * slab, less than the largest class, stays unused). */
+static void *buffer_carve(struct sample_pool *p, unsigned c)
+{
+    size_t size = class_size(c);
+    if (p->slab_left < size) {
+        p->slabs = fc_xrealloc(p->slabs, (p->nslabs + 1) * sizeof *p->slabs);
+        p->slabs[p->nslabs++] = p->slab_at = fc_huge_alloc(SLAB_BYTES);
+        p->slab_left = SLAB_BYTES;
+    }
+    void *b = p->slab_at;
+    p->slab_at += size;
+    p->slab_left -= size;
+    return b;
+}
+
 static void *buffer_take(struct sample_pool *p, unsigned c)
 {
-    struct free_buffer *b = c <= CLASS_POOLED_MAX ? p->free_buffers[c] : NULL;
-    if (!b)
+    if (c > CLASS_POOLED_MAX)
         return fc_xmalloc(class_size(c));
+    struct free_buffer *b = p->free_buffers[c];
+    if (!b)
+        return buffer_carve(p, c);
     p->free_buffers[c] = b->next;
     return b;
 }
@@ -87,13 +109,11 @@ static void *buffer_take(struct sample_pool *p, unsigned c)
 void sample_pool_free(struct sample_pool *p)
 {
     for (uint32_t i = 1; i < p->nslots; i++)
-        free(p->slots[i]);
-    for (unsigned c = 0; c <= CLASS_POOLED_MAX; c++)
-        while (p->free_buffers[c]) {
-            struct free_buffer *next = p->free_buffers[c]->next;
-            free(p->free_buffers[c]);
-            p->free_buffers[c] = next;
-        }
+        if (p->slots[i] && p->slots[i]->size_class > CLASS_POOLED_MAX)
+            free(p->slots[i]);
+    for (uint32_t i = 0; i < p->nslabs; i++)
+        free(p->slabs[i]);
+    free(p->slabs);
     free(p->slots);
     free(p->free_slots);
     memset(p, 0, sizeof *p);

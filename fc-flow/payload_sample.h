@@ -27,6 +27,10 @@ struct sample_pool {
     uint32_t *free_slots;   /* numbers of the free slots (a stack) */
     uint32_t nslots, nfree, cap;
     struct free_buffer *free_buffers[SAMPLE_POOLED_CLASSES]; /* unused buffers per size class */
+    uint8_t **slabs;        /* where the pooled buffers are carved from (payload_sample.c) */
+    uint32_t nslabs;
+    uint8_t *slab_at;       /* the rest of the newest slab */
+    size_t slab_left;
 };
 
 void sample_pool_init(struct sample_pool *p, const struct sample_limits *limits);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "huge.h"
 #include "input_stop.h"
 #include "log.h"
 #include "monotonic.h"
@@ -315,7 +316,7 @@ bool hub_run(struct reader *out, const struct source_arg *sources, int nsources,
 {
     struct hub h = { .sink = { &hub_ops, out->sink.filter }, .out = out, .o = o };
     h.next_source = out->next_source;
-    h.ring = fc_xmalloc(RING_BYTES);
+    h.ring = fc_huge_alloc(RING_BYTES);
     pthread_mutex_init(&h.lock, NULL);
     pthread_cond_init(&h.not_empty, NULL);
     pthread_cond_init(&h.not_full, NULL);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "huge.h"
 #include "record.h"
 #include "xalloc.h"
 
@@ -15,7 +16,7 @@ void batch_init(struct batch *b, struct fc_writer *w)
 {
     b->w = w;
     b->cap = BATCH_BUFFER;
-    b->buf = fc_xmalloc(b->cap);
+    b->buf = fc_huge_alloc(b->cap);
     b->used = 0;
     b->count = 0;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bytes.h"
+#include "huge.h"
 #include "xalloc.h"
 
 #define FILE_HEADER 24
@@ -142,7 +143,7 @@ struct pcap_file *pcap_file_open(const char *path)
     uint64_t rest = st.st_size > FILE_HEADER ? (uint64_t)st.st_size - FILE_HEADER + 1 : 1;
     rest = rest > RECORD_HEADER ? rest : RECORD_HEADER + 1;
     f->cap = rest < PCAP_FILE_BUFFER ? (size_t)rest : PCAP_FILE_BUFFER;
-    f->buf = fc_xmalloc(f->cap);
+    f->buf = fc_huge_alloc(f->cap);
     f->buf_offset = FILE_HEADER;
     return f;
 }
@@ -159,7 +160,7 @@ static ssize_t fill(struct pcap_file *f, size_t need)
 {
     if (need > f->cap) { /* the file has grown since it was opened */
         f->cap = PCAP_FILE_BUFFER;
-        f->buf = fc_xrealloc(f->buf, f->cap);
+        f->buf = fc_huge_realloc(f->buf, f->end, f->cap);
     }
     if (f->at > 0) {
         memmove(f->buf, f->buf + f->at, f->end - f->at);

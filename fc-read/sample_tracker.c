@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "huge.h"
 #include "xalloc.h"
 
 /* 2^16 slots of 20 bytes: 1.3 MB, small enough to stay in cache, which matters
@@ -39,7 +40,7 @@ struct sample_tracker *sample_tracker_new(const struct sample_limits *limits)
 {
     struct sample_tracker *t = fc_xcalloc(1, sizeof *t);
     t->limits = *limits;
-    t->slots = fc_xcalloc((size_t)1 << TRACKER_BITS, sizeof *t->slots);
+    t->slots = fc_huge_calloc(((size_t)1 << TRACKER_BITS) * sizeof *t->slots);
     t->mask = ((uint64_t)1 << TRACKER_BITS) - 1;
     return t;
 }

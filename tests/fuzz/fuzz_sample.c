@@ -66,10 +66,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    for (unsigned i = 0; i < MODELS; i++) {
+    for (unsigned i = 0; i < MODELS; i++)
         make_model(&models[i], i);
-        scored_model_init(&scored[i], &models[i]);
-    }
+    scored_models_init(scored, models, MODELS);
     if (!candidates_init(&tcp, scored, models, MODELS, 6))
         abort();
     fc_mpdecoder_init(&decoder);

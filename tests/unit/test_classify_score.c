@@ -79,7 +79,7 @@ static void test_sparse_equals_dense(void)
     for (int round = 0; round < 20; round++) {
         random_model(&m, "A", 6, 64 + round * 8);
         random_vector(&v, 6, 256);
-        scored_model_init(&sm, &m);
+        scored_models_init(&sm, &m, 1);
         session_prepare(&v, &s);
         double mean = 0, weights = 0;
         for (unsigned k = 0; k < meter_count; k++) {
@@ -93,7 +93,7 @@ static void test_sparse_equals_dense(void)
         }
         double diff = fabs(mean / weights - score_model(&sm, &s));
         worst = diff > worst ? diff : worst;
-        scored_model_free(&sm);
+        scored_models_free(&sm, 1);
         fc_model_free(&m);
     }
     CHECK("sparse_divergence_equals_dense_formula_within_1e-9", worst < 1e-9);
