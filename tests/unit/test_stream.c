@@ -1,4 +1,4 @@
-/* \summary: unit tests of the record stream: framing, decoding in place, hostile lengths, header, flow round trip */
+/* \summary: unit tests of the record stream: framing, decoding in place, hostile lengths, header, flow round trip, growth */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +290,49 @@ static void writer_packs_as_msgpack_c(void)
     fclose(tmp);
 }
 
+/* Records larger than the writer's and the reader's first buffers (512 KB, 2 MB): both
+ * grow (huge.h's realloc keeps what they hold) and every byte comes back, the records
+ * around the big one too. */
+static void records_larger_than_buffers(void)
+{
+    enum { BIG = 5u << 20 };
+    uint8_t *pattern = malloc(BIG);
+    for (uint32_t i = 0; i < BIG; i++)
+        pattern[i] = (uint8_t)(i * 2654435761u >> 24);
+    FILE *tmp = tmpfile();
+    int fd = fileno(tmp);
+    struct fc_writer w;
+    fc_writer_open(&w, fd, "tmp");
+    char *argv[] = { "test_stream" };
+    fc_writer_header(&w, NULL, 1, argv, NULL);
+    struct fc_flow f = sample_flow();
+    fc_flow_pack_record(&w.pk, &f);
+    fc_writer_record_done(&w);
+    msgpack_pack_map(&w.pk, 2);
+    fc_pack_kv_uint(&w.pk, FC_KEY_KIND, 99);
+    fc_pack_str(&w.pk, "big");
+    msgpack_pack_bin(&w.pk, BIG);
+    msgpack_pack_bin_body(&w.pk, pattern, BIG);
+    fc_writer_record_done(&w);
+    fc_flow_pack_record(&w.pk, &f);
+    fc_writer_close(&w);
+    lseek(fd, 0, SEEK_SET);
+
+    struct fc_reader r;
+    fc_reader_open(&r, fd, "tmp");
+    struct fc_record rec;
+    CHECK("big_stream_first_flow", fc_reader_next(&r, &rec) == 1 && rec.kind == FC_REC_FLOW);
+    bool big = fc_reader_next(&r, &rec) == 1 && rec.kind == 99;
+    const msgpack_object *bin = big ? fc_map_get(&rec.obj, "big") : NULL;
+    CHECK("big_record_read_whole", bin && bin->type == MSGPACK_OBJECT_BIN && bin->via.bin.size == BIG &&
+                                       memcmp(bin->via.bin.ptr, pattern, BIG) == 0);
+    CHECK("big_stream_last_flow", fc_reader_next(&r, &rec) == 1 && rec.kind == FC_REC_FLOW);
+    CHECK("big_stream_ends_cleanly", fc_reader_next(&r, &rec) == 0 && !r.failed);
+    fc_reader_close(&r);
+    fclose(tmp);
+    free(pattern);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -301,5 +344,6 @@ int main(int argc, char **argv)
     cut_stream_is_damage();
     record_across_two_reads();
     writer_packs_as_msgpack_c();
+    records_larger_than_buffers();
     UNIT_DONE();
 }
