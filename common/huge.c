@@ -6,26 +6,31 @@
 #include <sys/mman.h>
 
 #include "log.h"
-#include "xalloc.h"
+#include "sanitizer.h"
 
-#define HUGE_PAGE ((size_t)2 << 20)
+static void *aligned_block(size_t alignment, size_t size)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, alignment, size ? size : 1) != 0)
+        fc_die(FC_EXIT_SYSTEM, "out of memory (%zu bytes)", size);
+    return p;
+}
 
 void *fc_huge_alloc(size_t size)
 {
 #ifdef MADV_HUGEPAGE
     if (size < FC_HUGE_MIN)
-        return fc_xmalloc(size);
+        return aligned_block(FC_HUGE_ALIGN, size);
     /* whole huge pages: a partly used last one would fault in 4 KB pages */
-    size_t rounded = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    size_t rounded = (size + FC_HUGE_PAGE - 1) / FC_HUGE_PAGE * FC_HUGE_PAGE;
     if (rounded < size)
         fc_die(FC_EXIT_SYSTEM, "out of memory (%zu bytes)", size);
-    void *p = NULL;
-    if (posix_memalign(&p, HUGE_PAGE, rounded) != 0)
-        fc_die(FC_EXIT_SYSTEM, "out of memory (%zu bytes)", rounded);
+    char *p = aligned_block(FC_HUGE_PAGE, rounded);
     madvise(p, rounded, MADV_HUGEPAGE); /* a hint: refused, the pages stay small */
+    FC_POISON(p + size, rounded - size); /* past the block, though in its pages */
     return p;
 #else
-    return fc_xmalloc(size);
+    return aligned_block(FC_HUGE_ALIGN, size);
 #endif
 }
 

@@ -13,6 +13,8 @@
 
 void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n)
 {
+    if (!n)
+        return;
     size_t meters_in_all = 0;
     for (uint32_t i = 0; i < n; i++)
         meters_in_all += models[i].n_meters;

@@ -6,6 +6,7 @@
 
 #include "huge.h"
 #include "record.h"
+#include "sanitizer.h"
 #include "xalloc.h"
 
 /*
@@ -28,7 +29,7 @@
 
 #define CLASS_MIN 128u                           /* the smallest buffer */
 #define CLASS_POOLED_MAX (SAMPLE_POOLED_CLASSES - 1) /* classes up to 64 KB go back to their free list */
-#define SLAB_BYTES ((size_t)2 << 20)                  /* pooled buffers are carved from slabs this size */
+#define SLAB_BYTES FC_HUGE_PAGE                        /* pooled buffers are carved from slabs this size */
 
 /* At the start of its buffer. */
 struct sample {
@@ -77,6 +78,7 @@ static void buffer_release(struct sample_pool *p, void *buffer, unsigned c)
     struct free_buffer *b = buffer;
     b->next = p->free_buffers[c];
     p->free_buffers[c] = b;
+    FC_POISON((char *)buffer + sizeof *b, class_size(c) - sizeof *b); /* all but the link */
 }
 
 /* A new buffer of pooled class c, from the current slab or a new one (the rest of the old
@@ -88,10 +90,12 @@ static void *buffer_carve(struct sample_pool *p, unsigned c)
         p->slabs = fc_xrealloc(p->slabs, (p->nslabs + 1) * sizeof *p->slabs);
         p->slabs[p->nslabs++] = p->slab_at = fc_huge_alloc(SLAB_BYTES);
         p->slab_left = SLAB_BYTES;
+        FC_POISON(p->slab_at, SLAB_BYTES);
     }
     void *b = p->slab_at;
     p->slab_at += size;
     p->slab_left -= size;
+    FC_UNPOISON(b, size);
     return b;
 }
 
@@ -103,6 +107,7 @@ static void *buffer_take(struct sample_pool *p, unsigned c)
     if (!b)
         return buffer_carve(p, c);
     p->free_buffers[c] = b->next;
+    FC_UNPOISON(b, class_size(c));
     return b;
 }
 

@@ -71,6 +71,7 @@ check_eq classify_max_pending_keeps_every_flow "$(fc-read "$FC_DATA/demo.pcap" |
 
 run_status bash -c "fc-read '$FC_DATA/demo.pcap' | fc-flow | fc-classify --no-builtin > /dev/null"
 check_contains classify_warns_without_models "no protocol models loaded" "$ERR"
+check_eq classify_without_models_exits_0 0 "$RC"
 
 # --no-verdict-records: no verdict record, and the flow records carry the same verdicts
 both=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" | fc-emit --format Json)
