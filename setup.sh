@@ -42,8 +42,6 @@ CAPTURE_PACKAGES=(
     snmpd snmp python3-pysnmp4 rsyslog tftpd-hpa tftp-hpa atftp slapd ldap-utils python3-ldap3
     freeradius freeradius-utils sip-tester samba smbclient
     rsync munin munin-node                        # rsync.sh, munin.sh
-    chrony ntpsec-ntpdate sntp                    # ntp.sh (chrony replaces systemd-timesyncd)
-    krb5-kdc krb5-admin-server krb5-user          # kerberos.sh
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils
