@@ -11,6 +11,22 @@
 
 #define BINS 256.0
 
+/* One model's log2 Q_i for each meter and bin, and their sum per meter. */
+static void model_logs(const struct fc_model *m, double *log_q, double *sum_log_q)
+{
+    for (uint32_t k = 0; k < m->n_meters; k++) {
+        double denom = (double)m->meter[k].measurements + BINS, sum = 0;
+        /* most bins of a model are empty: their log is worked out once per meter */
+        const double lq_empty = log2(1.0 / denom);
+        for (unsigned b = 0; b < FC_MODEL_BINS; b++) {
+            double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + 1.0) / denom) : lq_empty;
+            log_q[k * FC_MODEL_BINS + b] = lq;
+            sum += lq;
+        }
+        sum_log_q[k] = sum;
+    }
+}
+
 void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n)
 {
     if (!n)
@@ -19,24 +35,13 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
     for (uint32_t i = 0; i < n; i++)
         meters_in_all += models[i].n_meters;
     /* one block for every model's logs: a few megabytes, in huge pages (huge.h) */
-    double *log_q = fc_huge_alloc(sizeof(double) * FC_MODEL_BINS * (meters_in_all ? meters_in_all : 1));
-    double *sum_log_q = fc_xmalloc(sizeof(double) * (meters_in_all ? meters_in_all : 1));
+    double *log_q = fc_huge_alloc(sizeof(double) * FC_MODEL_BINS * meters_in_all);
+    double *sum_log_q = fc_xmalloc(sizeof(double) * meters_in_all);
     for (uint32_t i = 0; i < n; i++) {
-        const struct fc_model *m = &models[i];
-        s[i] = (struct scored_model){ .model = m, .log_q = log_q, .sum_log_q = sum_log_q };
-        log_q += (size_t)FC_MODEL_BINS * m->n_meters;
-        sum_log_q += m->n_meters;
-        for (uint32_t k = 0; k < m->n_meters; k++) {
-            double denom = (double)m->meter[k].measurements + BINS, sum = 0;
-            /* most bins of a model are empty: their log is worked out once per meter */
-            const double lq_empty = log2(1.0 / denom);
-            for (unsigned b = 0; b < FC_MODEL_BINS; b++) {
-                double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + 1.0) / denom) : lq_empty;
-                s[i].log_q[k * FC_MODEL_BINS + b] = lq;
-                sum += lq;
-            }
-            s[i].sum_log_q[k] = sum;
-        }
+        s[i] = (struct scored_model){ .model = &models[i], .log_q = log_q, .sum_log_q = sum_log_q };
+        model_logs(&models[i], log_q, sum_log_q);
+        log_q += (size_t)FC_MODEL_BINS * models[i].n_meters;
+        sum_log_q += models[i].n_meters;
     }
 }
 

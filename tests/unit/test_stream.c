@@ -167,19 +167,26 @@ static void damaged_entries_are_refused(void)
     CHECK("packet_entry_shorter_than_header_is_malformed", fc_packet_decode(&at, bin + sizeof bin, &q) == -1);
 }
 
+/* A temporary file with w writing to it: the header and sample_flow()'s record so far. */
+static FILE *flow_stream_begin(struct fc_writer *w)
+{
+    FILE *tmp = tmpfile();
+    fc_writer_open(w, fileno(tmp), "tmp");
+    char *argv[] = { "test_stream" };
+    fc_writer_header(w, NULL, 1, argv, NULL);
+    struct fc_flow f = sample_flow();
+    fc_flow_pack_record(&w->pk, &f);
+    fc_writer_record_done(w);
+    return tmp;
+}
+
 /* A stream of the header and sample_flow()'s record in a temporary file; its size in *size. */
 static FILE *flow_stream_file(off_t *size)
 {
-    FILE *tmp = tmpfile();
-    int fd = fileno(tmp);
     struct fc_writer w;
-    fc_writer_open(&w, fd, "tmp");
-    char *argv[] = { "test_stream" };
-    fc_writer_header(&w, NULL, 1, argv, NULL);
-    struct fc_flow f = sample_flow();
-    fc_flow_pack_record(&w.pk, &f);
+    FILE *tmp = flow_stream_begin(&w);
     fc_writer_close(&w);
-    *size = lseek(fd, 0, SEEK_END);
+    *size = lseek(fileno(tmp), 0, SEEK_END);
     return tmp;
 }
 
@@ -299,21 +306,16 @@ static void records_larger_than_buffers(void)
     uint8_t *pattern = malloc(BIG);
     for (uint32_t i = 0; i < BIG; i++)
         pattern[i] = (uint8_t)(i * 2654435761u >> 24);
-    FILE *tmp = tmpfile();
-    int fd = fileno(tmp);
     struct fc_writer w;
-    fc_writer_open(&w, fd, "tmp");
-    char *argv[] = { "test_stream" };
-    fc_writer_header(&w, NULL, 1, argv, NULL);
-    struct fc_flow f = sample_flow();
-    fc_flow_pack_record(&w.pk, &f);
-    fc_writer_record_done(&w);
+    FILE *tmp = flow_stream_begin(&w);
+    int fd = fileno(tmp);
     msgpack_pack_map(&w.pk, 2);
     fc_pack_kv_uint(&w.pk, FC_KEY_KIND, 99);
     fc_pack_str(&w.pk, "big");
     msgpack_pack_bin(&w.pk, BIG);
     msgpack_pack_bin_body(&w.pk, pattern, BIG);
     fc_writer_record_done(&w);
+    struct fc_flow f = sample_flow();
     fc_flow_pack_record(&w.pk, &f);
     fc_writer_close(&w);
     lseek(fd, 0, SEEK_SET);
