@@ -142,6 +142,14 @@ bool fc_model_has_l4(const struct fc_model *m, uint8_t proto)
     return false;
 }
 
+bool fc_model_has_tag(const struct fc_model *m, const char *tag)
+{
+    for (uint32_t i = 0; i < m->n_tags; i++)
+        if (strcmp(m->tags[i], tag) == 0)
+            return true;
+    return false;
+}
+
 bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, char why[FC_MODEL_WHY])
 {
     /* written as !(in range) so that NaN fails too */

@@ -26,6 +26,7 @@
 #define FC_MODEL_NAME_MAX 200         /* bytes of a model name */
 #define FC_MODEL_MAX_TAGS 32
 #define FC_MODEL_TAG_MAX 32           /* bytes of one tag */
+#define FC_MODEL_TAG_MALICIOUS "MALICIOUS" /* the tag that makes alerts */
 #define FC_MODEL_SET_MAX 64           /* meter set and meter names, with NUL */
 #define FC_MODEL_MAX_METERS 64
 #define FC_MODEL_MAX_L4 8
@@ -102,5 +103,7 @@ bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[F
 bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, char why[FC_MODEL_WHY]);
 /* True when m was trained on IP protocol proto. */
 bool fc_model_has_l4(const struct fc_model *m, uint8_t proto);
+/* Whether the model carries the tag (upper case, as stored). */
+bool fc_model_has_tag(const struct fc_model *m, const char *tag);
 
 #endif

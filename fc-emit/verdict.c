@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "model.h"
 #include "record.h"
 
 static const char *const verdict_names[] = {
@@ -125,7 +126,7 @@ bool emit_verdict_read(const msgpack_object *const o[EMIT_VERDICT_FIELD_COUNT], 
         v->protocol = v->best; /* the accepting model is the closest one */
     }
     for (size_t i = 0; i < v->n_tags; i++)
-        if (str_is(&v->tags[i], "MALICIOUS"))
+        if (str_is(&v->tags[i], FC_MODEL_TAG_MALICIOUS))
             v->alerted = true;
     return true;
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Per-model acceptance thresholds on real traffic: fc-train learns one from its sessions'
 # out-of-fold divergences and writes it into the model file (format version 2); it
-# survives merging (the looser one wins); fc-classify names a flow after a model only
-# within the threshold times --acceptance; version 1 files (no threshold) still load;
-# a file with a hostile threshold is refused with a message naming it.
+# survives merging (the looser one wins); fc-classify names a flow after a MALICIOUS model
+# only within the threshold times --acceptance (other models are not tested); version 1
+# files (no threshold) still load; a file with a hostile threshold is refused with a
+# message naming it.
 source "$(dirname "$0")/../lib.sh"
 
 for t in fc-read fc-flow fc-feat fc-classify fc-train fc-emit; do
@@ -73,6 +74,11 @@ else fail acceptance_default_names_most_unseen_sessions "$named identified, $unk
 check_eq acceptance_tiny_factor_makes_every_flow_unknown "0 $((named + unknown))" \
     "$(identified "$TMP/test.pcap" "$TMP/rat.fcp" --acceptance 0.000001)"
 off=$(identified "$TMP/test.pcap" "$TMP/rat.fcp" --acceptance 0)
+# Only a model whose verdicts raise alerts is held to its threshold: the same sessions as
+# a model without MALICIOUS name as many flows with the tiny factor as with the test off.
+fc-train -n "Web" -t REMOTEACCESS -o "$TMP/web.fcp" < "$TMP/train.fcr" 2>/dev/null
+check_eq acceptance_applies_only_to_alerting_models "$off" \
+    "$(identified "$TMP/test.pcap" "$TMP/web.fcp" --acceptance 0.000001)"
 rewrite "$TMP/rat.fcp" "$TMP/v1.fcp" 'm["version"] = 1; del m["acceptance"]'
 check_eq acceptance_version_1_file_loads_and_is_not_tested "$off" "$(identified "$TMP/test.pcap" "$TMP/v1.fcp")"
 fc-read "$TMP/test.pcap" | fc-flow | fc-feat | fc-classify --no-builtin --model "$TMP/rat.fcp" --acceptance 0.000001 |

@@ -40,6 +40,10 @@ static void test_round_trip(void)
     CHECK_STR("model_round_trip_name", "Example RAT", back.name);
     CHECK("model_tags_upper_sorted_unique", back.n_tags == 2 && strcmp(back.tags[0], "MALICIOUS") == 0 &&
                                                 strcmp(back.tags[1], "REMOTEACCESS") == 0);
+    CHECK("model_has_tag_finds_stored_tags_only", fc_model_has_tag(&back, FC_MODEL_TAG_MALICIOUS) &&
+                                                     fc_model_has_tag(&back, "REMOTEACCESS") &&
+                                                     !fc_model_has_tag(&back, "remoteaccess") &&
+                                                     !fc_model_has_tag(&back, "MALICIOU"));
     CHECK("model_round_trip_sessions_and_transports", back.sessions == 10 && back.n_l4 == 2 && back.l4[0].proto == 6 &&
                                                           back.l4[0].sessions == 9 && back.l4[1].proto == 17);
     CHECK("model_round_trip_acceptance", back.acceptance.known && back.acceptance.quantile == 0.99 &&
