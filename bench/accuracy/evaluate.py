@@ -404,7 +404,7 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
         rule = dict(recipe["rule"])
         if acc is not None:
             rule["per_model"] = {c: factor * t for c, t in acc.without(fl.file).items()
-                                 if t is not None and held(recipe, c)}
+                                 if t is not None and held_to_acceptance(recipe, c)}
         if mg is not None:
             mkey = (fl.file, exclude_class)
             if mkey not in margin_cache:
@@ -419,7 +419,7 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
     return out
 
 
-def held(recipe, cls):
+def held_to_acceptance(recipe, cls):
     """Whether a class's model is held to its acceptance threshold: every model, or with
     recipe["held_tag"] (the product: MALICIOUS) only those whose tags (recipe["tags"]) have it."""
     tag = recipe.get("held_tag")
@@ -508,7 +508,7 @@ def verify(flows, D, headers, bindir, folds, recipe):
                     mine_thr = acceptance_threshold(train, weights, recipe["acceptance"][0])
                     worst_thr = max(worst_thr, abs(mine_thr - acc["divergence"]))
                     n_thr += 1
-                    if held(recipe, c):
+                    if held_to_acceptance(recipe, c):
                         thresholds[c] = recipe["acceptance"][1] * acc["divergence"]
             test = [fl for fl in flows if fl.file == held]
             args = [os.path.join(bindir, "fc-classify"), "--no-builtin", "--explain", "16"]
