@@ -45,7 +45,7 @@ CAPTURE_PACKAGES=(
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils
-    shadowsocks-libev v2ray                      # (stratum.sh also needs node and npm)
+    shadowsocks-libev v2ray obfs4proxy           # (stratum.sh also needs node and npm)
     openvpn wireguard-tools wireguard-go busybox # openvpn.sh, wireguard.sh (busybox ping)
 )
 
