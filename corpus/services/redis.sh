@@ -3,7 +3,9 @@
 # redis-cli / redis-benchmark (Debian's redis-server, redis-tools), in two network
 # namespaces. Each session is one client connection running a random mix of string, hash,
 # list, set and server commands with values from a few bytes to tens of KB; a few sessions
-# are redis-benchmark runs (one connection per test) and pipelined bulk loads.
+# are redis-benchmark runs (one connection per test), clients that connect for every
+# command (redis-benchmark -k 0: as web scripts without persistent connections and health
+# checks do, one command and its reply per connection) and pipelined bulk loads.
 # Contract: corpus/make-captures (FC_BATCH, FC_SEED; writes OUTDIR/Redis/FC_BATCH/*.pcap).
 set -u
 source "$(dirname "$0")/common.bash"
@@ -47,7 +49,10 @@ PY
 
 sessions=34
 for s in $(seq $sessions); do
-    case $(svc_rand 1 10) in
+    case $(svc_rand 0 10) in
+    0)  # a client that connects for every command: a few one-command connections
+        in_cli timeout 30 redis-benchmark -h "$NETNS_SRV_IP" -p $port -c 1 -k 0 -n "$(svc_rand 3 8)" \
+            -d "$(svc_pick 3 64 512)" -t "$(svc_pick ping set get incr lpush)" -q >/dev/null 2>&1 ;;
     1)  # a benchmark client: one connection per test, a few hundred requests each
         in_cli timeout 30 redis-benchmark -h "$NETNS_SRV_IP" -p $port -c 1 -n "$(svc_rand 20 300)" \
             -d "$(svc_pick 3 64 512 4096)" -t "$(svc_pick ping set get set,get lpush,lpop incr)" -q >/dev/null ;;
