@@ -117,8 +117,8 @@ def report(L, all_flows, corpus_flows, other, D, DO, tags, recipe, factors, corp
     w("- Every flow is scored against the full model set (%d models), each model made without the flow's "
       "fold (corpus: its file; generated: its class's batch), with acceptance thresholds computed as "
       "fc-train does on the fold's training flows. Verdict rule: the product's (ratio 0.93, max 3.0, "
-      "acceptance factor %.2f, MALICIOUS models only). MALICIOUS classes: %s." % (len(classes), recipe["acceptance"][1],
-                                                          ", ".join(malicious) or "none"))
+      "acceptance factor %.2f, MALICIOUS models only). MALICIOUS classes: %s."
+      % (len(classes), recipe["acceptance"][1], ", ".join(malicious) or "none"))
     w("")
     pred = E.classify_all(all_flows, D, recipe, train=all_flows)
     s = E.scores(all_flows, pred, classes)

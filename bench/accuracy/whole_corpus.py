@@ -10,8 +10,8 @@ or a part of its protocol name, e.g. TLS for "TLS.Google"), named after a close 
 nDPI's answer (KIN), named wrong, or unknown. Flows without a label row or labelled
 Unknown by nDPI are counted apart. The built-in models were trained on the class set's
 flows, so "right" is optimistic for those; the wrong names are what this is for: a model
-change that names more flows but more of them wrongly shows here (models/README.md, the
-NTP and Kerberos generators of 27 Nov 2026).
+change that names more flows but more of them wrongly shows here, as NTP and Kerberos
+models from generated sessions did (models/README.md, "Tried and not kept").
 """
 
 import csv
