@@ -30,8 +30,8 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  *
  * Only alerting models get that test. A threshold learnt from one generator's sessions
  * says how alike that generator's runs are, not how far other clients and servers of
- * the protocol stand: FTP's, PostgreSQL's and Telnet's lie below 0.5 bits, and with the
- * test on every model it made unknown 2,688 of the bench capture's 2,688 pgbench and FTP
+ * the protocol stand: FTP's, PostgreSQL's, RDP's and SMTPS's lie below 0.5 bits, and with
+ * the test on every model it made unknown 2,688 of the bench capture's 2,688 pgbench and FTP
  * sessions (best 1.2-1.5 bits, runner-up 2.3-2.5) and 24 corpus flows of POP3, SSH,
  * PostgreSQL, RDP, VNC, SMTP(S) and Telnet whose closest model was right. A wrong name is
  * the ratio test's and the ceiling's to stop; a false alarm costs more, so alerting models

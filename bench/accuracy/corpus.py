@@ -20,12 +20,22 @@ L4 = {"TCP": 6, "UDP": 17, "ICMP": 1, "ICMPV6": 58}
 PORTLESS = (1, 58)
 
 
+def all_label_rows(corpus):
+    """Every row of labels.tsv of a transport fc-flow makes flows of."""
+    with open(os.path.join(corpus, "labels.tsv"), newline="") as f:
+        return [r for r in csv.DictReader(f, delimiter="\t") if r["l4"] in L4]
+
+
+def row_key(row):
+    """A label row's endpoint key (as record_key gives it for the same flow)."""
+    return endpoint_key(L4[row["l4"]], row["client_ip"], row["client_port"], row["server_ip"], row["server_port"])
+
+
 def label_rows(corpus, in_set=True):
     """in_set: the evaluation set (in_class_set=1). Otherwise the flows of protocols outside the set
     that pass the same quality rules (nDPI DPI verdict, payload, capture present, not fuzzed, within
     the per-file cap): real traffic of protocols no built-in model knows."""
-    with open(os.path.join(corpus, "labels.tsv"), newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["l4"] in L4]
+    rows = all_label_rows(corpus)
     kept = {r["class"] for r in rows if r["in_class_set"] == "1"}
     for row in rows:
         if in_set and row["in_class_set"] == "1":
@@ -68,14 +78,18 @@ def cached_stream(corpus_dir, f, bindir, cache):
     open(cpath, "wb").write(buf)
     return buf
 
+def record_key(obj):
+    """The endpoint key of a flow, vector or verdict record (its "proto", "orig" and "resp")."""
+    o, r = obj["orig"], obj["resp"]
+    return endpoint_key(obj["proto"], fcstream.ip_text(o["ip"]), o.get("port", 0),
+                        fcstream.ip_text(r["ip"]), r.get("port", 0))
+
+
 def vectors_of(buf):
     """(endpoint key, vector record, raw bytes) for every vector record of a stream."""
     for obj, raw in fcstream.records(buf):
         if isinstance(obj, dict) and obj.get("k") == 4:
-            o, r = obj["orig"], obj["resp"]
-            key = endpoint_key(obj["proto"], fcstream.ip_text(o["ip"]), o.get("port", 0),
-                               fcstream.ip_text(r["ip"]), r.get("port", 0))
-            yield key, obj, raw
+            yield record_key(obj), obj, raw
 
 
 def match(rows, vecs):
@@ -85,8 +99,7 @@ def match(rows, vecs):
         pool.setdefault(key, []).append((obj, raw))
     out, missed = [], []
     for row in rows:
-        key = endpoint_key(L4[row["l4"]], row["client_ip"], row["client_port"], row["server_ip"], row["server_port"])
-        cands = pool.get(key)
+        cands = pool.get(row_key(row))
         if cands:
             obj, raw = cands.pop(0)
             out.append((row, obj, raw))

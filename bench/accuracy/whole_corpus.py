@@ -14,7 +14,6 @@ change that names more flows but more of them wrongly shows here, as NTP and Ker
 models from generated sessions did (models/README.md, "Tried and not kept").
 """
 
-import csv
 import os
 import subprocess
 
@@ -43,12 +42,8 @@ def all_captures(corpus_dir):
 def label_index(corpus_dir):
     """(file, endpoint key) -> label rows, every row of labels.tsv with a transport fc-flow keeps."""
     idx = {}
-    with open(os.path.join(corpus_dir, "labels.tsv"), newline="") as f:
-        for r in csv.DictReader(f, delimiter="\t"):
-            if r["l4"] in corpus.L4:
-                key = corpus.endpoint_key(corpus.L4[r["l4"]], r["client_ip"], r["client_port"],
-                                          r["server_ip"], r["server_port"])
-                idx.setdefault((r["file"], key), []).append(r)
+    for r in corpus.all_label_rows(corpus_dir):
+        idx.setdefault((r["file"], corpus.row_key(r)), []).append(r)
     return idx
 
 
@@ -59,10 +54,7 @@ def verdicts(buf, bindir, models_dir):
     for obj, _ in fcstream.records(out):
         if not (isinstance(obj, dict) and obj.get("k") == 2) or obj.get("verdict") in (None, "no_payload"):
             continue
-        o, r = obj["orig"], obj["resp"]
-        key = corpus.endpoint_key(obj["proto"], fcstream.ip_text(o["ip"]), o.get("port", 0),
-                                  fcstream.ip_text(r["ip"]), r.get("port", 0))
-        yield key, obj["verdict"], obj.get("protocol") if obj["verdict"] == "identified" else None
+        yield corpus.record_key(obj), obj["verdict"], obj.get("protocol") if obj["verdict"] == "identified" else None
 
 
 def judge(name, row):
