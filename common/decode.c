@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "tunnel.h"
 
 /*
  * Three lengths matter and are kept apart: what the IP header declares (ip_len,
@@ -268,7 +269,7 @@ static enum fc_decode_status decode_ipv6(const uint8_t *data, size_t len, struct
     return decode_l4(d, &l4);
 }
 
-enum fc_decode_status fc_decode(uint16_t ethertype, const uint8_t *data, size_t len, struct fc_decoded *out)
+enum fc_decode_status fc_decode_outer(uint16_t ethertype, const uint8_t *data, size_t len, struct fc_decoded *out)
 {
     memset(out, 0, sizeof *out);
     if (ethertype == FC_ETHERTYPE_IPV4)
@@ -276,4 +277,46 @@ enum fc_decode_status fc_decode(uint16_t ethertype, const uint8_t *data, size_t 
     if (ethertype == FC_ETHERTYPE_IPV6)
         return decode_ipv6(data, len, out);
     return FC_DEC_NOT_IP;
+}
+
+/* ---- tunnels ---- */
+
+/* Tunnels in tunnels exist (GRE over IPsec-less VXLAN, 6in4 in GTP-U) but not deep:
+ * the bound keeps a crafted packet from making decoding expensive. */
+#define TUNNEL_MAX_DEPTH 4
+
+/*
+ * A whole, sound packet whose payload opens a tunnel becomes its inner packet when that
+ * decodes as IP; an inner packet that is not IP (or whose IP header is damaged) leaves
+ * the outer packet as it was, so nothing is lost that was counted before. A fragment of
+ * the outer packet is never opened: only the reassembled datagram holds the inner one.
+ */
+enum fc_decode_status fc_decode(uint16_t ethertype, const uint8_t *data, size_t len, struct fc_decoded *out)
+{
+    enum fc_decode_status status = fc_decode_outer(ethertype, data, len, out);
+    size_t base = 0; /* where the packet in *out starts within data */
+    uint8_t outermost = FC_TUNNEL_NONE;
+    for (uint8_t depth = 1; depth <= TUNNEL_MAX_DEPTH && status == FC_DEC_OK && !out->is_fragment; depth++) {
+        struct fc_tunnel_inner in;
+        size_t payload = base + out->payload_offset;
+        enum fc_tunnel_kind kind = fc_tunnel_open(out->proto, out->has_ports ? out->sport : 0,
+                                                  out->has_ports ? out->dport : 0, data + payload,
+                                                  out->payload_captured, out->payload_len, &in);
+        if (kind == FC_TUNNEL_NONE)
+            break;
+        struct fc_decoded inner;
+        size_t at = payload + in.offset;
+        enum fc_decode_status inner_status = fc_decode_outer(in.ethertype, data + at, len - at, &inner);
+        if (inner_status == FC_DEC_NOT_IP || inner_status == FC_DEC_BAD_IP)
+            break;
+        if (outermost == FC_TUNNEL_NONE)
+            outermost = (uint8_t)kind;
+        *out = inner;
+        out->tunnel = outermost;
+        out->tunnel_depth = depth;
+        status = inner_status;
+        base = at;
+    }
+    out->payload_offset += base;
+    return status;
 }

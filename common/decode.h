@@ -1,10 +1,13 @@
-/* \summary: network- and transport-layer decoding of one packet (IPv4/IPv6, TCP/UDP/SCTP/ICMP) */
+/* \summary: network- and transport-layer decoding of one packet (IPv4/IPv6, TCP/UDP/SCTP/ICMP, tunnels opened) */
 #ifndef FC_DECODE_H
 #define FC_DECODE_H
 
 /*
  * Used by fc-flow to key and count flows, and by fc-read to decide how many
  * payload bytes a packet must carry. Every byte is read through struct fc_cursor.
+ * A packet of a tunnel (tunnel.h) is decoded as its inner packet: addresses, ports,
+ * lengths and payload are the inner packet's, and payload_offset counts from the
+ * outer network layer.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,13 +43,21 @@ struct fc_decoded {
     uint32_t payload_len;   /* from IP/UDP lengths (ICMP: after the 8-byte header; SCTP: after 12) */
     size_t payload_offset;  /* offset of the payload within the network-layer data */
     size_t payload_captured;/* payload bytes present in the data (may be < payload_len) */
+    /* tunnels */
+    uint8_t tunnel;         /* enum fc_tunnel_kind of the outermost tunnel opened; 0 = none */
+    uint8_t tunnel_depth;   /* tunnels opened to reach this packet */
 };
 
-/* Decodes the network-layer bytes `data` (ethertype `ethertype`). */
+/* Decodes the network-layer bytes `data` (ethertype `ethertype`), opening tunnels. */
 enum fc_decode_status fc_decode(uint16_t ethertype, const uint8_t *data, size_t len, struct fc_decoded *out);
+/* The same with every tunnel left closed: the outermost packet, e.g. the UDP datagram of
+ * a VXLAN or GTP-U tunnel, whose flow fc-flow keeps beside the inner ones, as Zeek does. */
+enum fc_decode_status fc_decode_outer(uint16_t ethertype, const uint8_t *data, size_t len, struct fc_decoded *out);
 
 #define FC_ETHERTYPE_IPV4 0x0800
 #define FC_ETHERTYPE_IPV6 0x86dd
+#define FC_ETHERTYPE_MPLS_UNICAST 0x8847
+#define FC_ETHERTYPE_MPLS_MULTICAST 0x8848
 
 #define FC_TCP_FIN 0x01
 #define FC_TCP_SYN 0x02

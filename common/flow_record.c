@@ -5,6 +5,7 @@
 
 #include "record.h"
 #include "stream.h"
+#include "tunnel.h"
 
 /* Names with their lengths: every record's state and reason are looked up among them. */
 struct name {
@@ -57,7 +58,7 @@ static void pack_side(msgpack_packer *pk, const struct fc_flow *f, const struct 
 
 uint32_t fc_flow_field_count(const struct fc_flow *f)
 {
-    return 11 + (f->vlan ? 1 : 0) + (f->vlan2 ? 1 : 0) + (f->history[0] ? 1 : 0);
+    return 11 + (f->vlan ? 1 : 0) + (f->vlan2 ? 1 : 0) + (f->tunnel ? 1 : 0) + (f->history[0] ? 1 : 0);
 }
 
 void fc_flow_pack_fields(msgpack_packer *pk, const struct fc_flow *f)
@@ -69,6 +70,8 @@ void fc_flow_pack_fields(msgpack_packer *pk, const struct fc_flow *f)
         fc_pack_kv_uint(pk, FC_KEY_VLAN, f->vlan);
     if (f->vlan2)
         fc_pack_kv_uint(pk, FC_KEY_VLAN2, f->vlan2);
+    if (f->tunnel)
+        fc_pack_kv_str(pk, FC_KEY_TUNNEL, fc_tunnel_name((enum fc_tunnel_kind)f->tunnel));
     fc_pack_kv_int(pk, FC_KEY_START, f->start_us);
     fc_pack_kv_int(pk, FC_KEY_END, f->end_us);
     fc_pack_str(pk, FC_KEY_ORIG);
@@ -185,6 +188,9 @@ bool fc_flow_unpack_found(const msgpack_object *const v[FC_FLOW_FIELD_COUNT], st
         f->vlan = (uint16_t)n;
     if (obj_uint_max(v[FC_FLOW_VLAN2], 4095, &n))
         f->vlan2 = (uint16_t)n;
+    char tunnel[16];
+    if (fc_obj_str(v[FC_FLOW_TUNNEL], tunnel, sizeof tunnel))
+        f->tunnel = (uint8_t)fc_tunnel_kind_named(tunnel); /* a name this version does not know: none */
     if (!fc_obj_int(v[FC_FLOW_START], &f->start_us) || !fc_obj_int(v[FC_FLOW_END], &f->end_us) ||
         f->end_us < f->start_us)
         return *why = "missing or inconsistent start_us/end_us", false;

@@ -36,6 +36,7 @@ struct fc_flow {
     uint8_t ipv, proto;
     bool has_ports;           /* TCP, UDP, SCTP, ICMP, ICMPv6 */
     uint16_t vlan, vlan2;
+    uint8_t tunnel;           /* enum fc_tunnel_kind (tunnel.h) of the tunnel it came out of; 0 = none */
     int64_t start_us, end_us;
     struct fc_flow_side orig, resp;
     enum fc_flow_state state;
@@ -71,13 +72,13 @@ bool fc_flow_unpack(const msgpack_object *map, struct fc_flow *f, const char **w
  * first FC_FLOW_FIELD_COUNT values found go to fc_flow_unpack_found.
  */
 enum fc_flow_field {
-    FC_FLOW_ID, FC_FLOW_IPV, FC_FLOW_PROTO, FC_FLOW_VLAN, FC_FLOW_VLAN2, FC_FLOW_START, FC_FLOW_END,
+    FC_FLOW_ID, FC_FLOW_IPV, FC_FLOW_PROTO, FC_FLOW_VLAN, FC_FLOW_VLAN2, FC_FLOW_TUNNEL, FC_FLOW_START, FC_FLOW_END,
     FC_FLOW_ORIG, FC_FLOW_RESP, FC_FLOW_STATE, FC_FLOW_REASON, FC_FLOW_CONN_STATE, FC_FLOW_HISTORY,
     FC_FLOW_MISSED, FC_FLOW_FIELD_COUNT
 };
 #define FC_FLOW_FIELD_KEYS                                                                              \
     FC_MAP_KEY(FC_KEY_ID), FC_MAP_KEY(FC_KEY_IPV), FC_MAP_KEY(FC_KEY_PROTO), FC_MAP_KEY(FC_KEY_VLAN),   \
-    FC_MAP_KEY(FC_KEY_VLAN2), FC_MAP_KEY(FC_KEY_START), FC_MAP_KEY(FC_KEY_END), FC_MAP_KEY(FC_KEY_ORIG), \
+    FC_MAP_KEY(FC_KEY_VLAN2), FC_MAP_KEY(FC_KEY_TUNNEL), FC_MAP_KEY(FC_KEY_START), FC_MAP_KEY(FC_KEY_END), FC_MAP_KEY(FC_KEY_ORIG), \
     FC_MAP_KEY(FC_KEY_RESP), FC_MAP_KEY(FC_KEY_STATE), FC_MAP_KEY(FC_KEY_REASON),                       \
     FC_MAP_KEY(FC_KEY_CONN_STATE), FC_MAP_KEY(FC_KEY_HISTORY), FC_MAP_KEY(FC_KEY_MISSED)
 bool fc_flow_unpack_found(const msgpack_object *const v[FC_FLOW_FIELD_COUNT], struct fc_flow *f, const char **why);

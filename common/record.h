@@ -59,6 +59,8 @@ enum fc_record_kind {
 #define FC_KEY_PROTO     "proto"      /* IP protocol number */
 #define FC_KEY_VLAN      "vlan"       /* outer VLAN id (absent or 0 = untagged) */
 #define FC_KEY_VLAN2     "vlan2"      /* inner VLAN id (QinQ) */
+#define FC_KEY_TUNNEL    "tunnel"     /* str: the outermost tunnel the flow's packets came out of
+                                         (common/tunnel.h: "GRE", "VXLAN", ...); absent = none */
 #define FC_KEY_START     "start_us"   /* int: microseconds since the epoch */
 #define FC_KEY_END       "end_us"
 #define FC_KEY_ORIG      "orig"       /* map: originator side (FC_KEY_SIDE_*) */

@@ -286,6 +286,7 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
         bool responder_first = k->proto == 6 && st == FC_DEC_OK && is_syn_ack(d->tcp_flags);
         slot = new_flow(e, k, pp->hash, responder_first, p->ts_us, p->vlan2);
         dir = responder_first;
+        flow_at(&e->table, slot)->tunnel = d->tunnel;
     }
     struct flow *f = flow_at(&e->table, slot);
     if (flow_account(f, dir, d, st, p))
@@ -296,6 +297,21 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
     flow_touch(&e->table, slot, tc, e->clock_us);
     if (d->is_fragment && d->more_fragments)
         fragments_remember(e->frags, d, slot, f->id, e->clock_us); /* on the clock, as flows' idle time */
+}
+
+/* A packet that came out of a UDP tunnel (VXLAN, Geneve, GTP-U, Teredo) also counts in the
+ * tunnel's own UDP flow between the tunnel endpoints: Zeek's conn.log and tshark's
+ * conversations have it too, and it says which hosts carry the tunnel. A tunnel that is
+ * an IP protocol of its own (IP-in-IP, GRE) has no such flow: its packets are the inner ones. */
+static void udp_tunnel_packet(struct engine *e, const struct packet_prep *pp)
+{
+    struct packet_prep outer = { .p = pp->p };
+    outer.st = fc_decode_outer(pp->p.proto, pp->p.data, pp->p.data_len, &outer.d);
+    if (outer.st != FC_DEC_OK || outer.d.proto != 17 || outer.d.is_fragment)
+        return;
+    make_key(&outer.d, outer.st, &outer.p, &outer.k);
+    outer.hash = flow_key_hash(&outer.k);
+    flow_packet(e, &outer);
 }
 
 /* A later fragment counts in its first fragment's flow, or, when that was never seen,
@@ -382,4 +398,8 @@ void engine_packet(struct engine *e, const struct packet_prep *pp)
         fragment_packet(e, pp);
     else
         flow_packet(e, pp);
+    if (d->tunnel_depth) {
+        e->count.tunnelled++;
+        udp_tunnel_packet(e, pp);
+    }
 }

@@ -21,7 +21,7 @@ struct engine_options {
 
 /* The stats record's counters, in the order they are written. */
 #define ENGINE_COUNTERS(X) \
-    X(packets) X(ip_packets) X(non_ip) X(other_link) X(bad_ip) X(fragments) X(orphan_fragments) \
+    X(packets) X(ip_packets) X(non_ip) X(other_link) X(bad_ip) X(fragments) X(orphan_fragments) X(tunnelled) \
     X(flows) X(evicted) X(malformed_entries) X(previews) X(flushes) X(flushed) X(clock_records)
 
 struct engine_counters {

@@ -87,6 +87,7 @@ struct flow {
     uint16_t vlan2;
     uint32_t sample;              /* payload sample slot, 0 = none */
     uint8_t tclass;               /* enum timeout_class, the list the flow is in */
+    uint8_t tunnel;               /* enum fc_tunnel_kind its first packet came out of (tunnel.h) */
     uint8_t flags;                /* FF_* */
     uint8_t tcp_flags[2];         /* OR of flag bytes per side */
     uint8_t icmp_type[2], icmp_code[2];

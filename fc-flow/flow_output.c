@@ -70,6 +70,7 @@ void flow_export(const struct flow *f, enum fc_flow_reason reason, struct fc_flo
     out->has_ports = fc_proto_has_ports(f->proto);
     out->vlan = f->vlan;
     out->vlan2 = f->vlan2;
+    out->tunnel = f->tunnel;
     out->start_us = f->start_us;
     out->end_us = f->end_us;
     export_side(f, 0, &out->orig);

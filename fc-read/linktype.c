@@ -1,4 +1,4 @@
-/* \summary: the table of supported link types and the VLAN-tag walk they share */
+/* \summary: the table of supported link types */
 #include "linktype.h"
 
 #include <pcap/dlt.h>
@@ -19,6 +19,10 @@ static const struct linktype linktypes[] = {
     { DLT_IPV6, "raw IPv6", linktype_ipv6_decode },
     { DLT_NULL, "BSD null", linktype_null_decode },
     { 108, "OpenBSD loopback", linktype_loop_decode }, /* DLT_LOOP: 12 on OpenBSD's headers */
+    { DLT_PPP, "PPP", linktype_ppp_decode },
+    { DLT_PPP_SERIAL, "PPP in HDLC framing", linktype_ppp_decode },
+    { DLT_PPP_ETHER, "PPPoE", linktype_ppp_ether_decode },
+    { DLT_C_HDLC, "Cisco HDLC", linktype_chdlc_decode },
 };
 
 const struct linktype *linktype_find(int dlt)
@@ -27,38 +31,6 @@ const struct linktype *linktype_find(int dlt)
         if (linktypes[i].dlt == dlt)
             return &linktypes[i];
     return NULL;
-}
-
-/* Tag protocol identifiers: 802.1Q, 802.1ad (QinQ outer), and the pre-standard 0x9100. */
-static const uint16_t vlan_tpids[] = { 0x8100, 0x88a8, 0x9100 };
-#define VLAN_MAX_TAGS 8 /* more than any real network stacks; bounds the walk */
-
-static bool is_vlan_tpid(uint16_t ethertype)
-{
-    for (size_t i = 0; i < sizeof vlan_tpids / sizeof vlan_tpids[0]; i++)
-        if (vlan_tpids[i] == ethertype)
-            return true;
-    return false;
-}
-
-bool linktype_strip_vlan_tags(struct fc_cursor *c, uint16_t ethertype, const uint8_t *frame,
-                              struct fc_netlayer *out)
-{
-    int tags = 0;
-    while (fc_cursor_ok(c) && is_vlan_tpid(ethertype) && tags < VLAN_MAX_TAGS) {
-        uint16_t vid = fc_cursor_be16(c) & 0x0fff;
-        if (tags == 0)
-            out->vlan = vid;
-        else if (tags == 1)
-            out->vlan2 = vid;
-        ethertype = fc_cursor_be16(c);
-        tags++;
-    }
-    if (!fc_cursor_ok(c))
-        return false;
-    out->ethertype = ethertype;
-    out->offset = (size_t)(c->p - frame);
-    return true;
 }
 
 uint16_t linktype_ethertype_of_ip_version(uint8_t first_byte)

@@ -4,11 +4,12 @@
 
 /*
  * A decoder looks at one captured frame and says where its network layer starts
- * and what it is (an ethertype), stripping VLAN tags on the way. It never reads
- * past the captured bytes (every read goes through struct fc_cursor). Adding a
- * link type is one file with its decode function plus one line in linktypes[]
- * (linktype.c). A link type that is not in the table is passed on as a raw frame
- * labelled with its DLT, so fc-flow can count what it could not read.
+ * and what it is (an ethertype), stripping VLAN tags, PPPoE and MPLS on the way
+ * (link_shims.c). It never reads past the captured bytes (every read goes through
+ * struct fc_cursor). Adding a link type is one file with its decode function plus
+ * one line in linktypes[] (linktype.c). A link type that is not in the table is
+ * passed on as a raw frame labelled with its DLT, so fc-flow can count what it
+ * could not read.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,13 +36,28 @@ struct linktype {
 /* The decoder for a DLT, or NULL when the link type is not supported. */
 const struct linktype *linktype_find(int dlt);
 
-/* Shared by the decoders whose header names an ethertype (Ethernet, Linux cooked):
- * `ethertype` has been read and c stands just after the link header. Skips 802.1Q,
- * 802.1ad and 0x9100 tags (each: tag control, then the next ethertype), recording the
- * outer and inner VLAN id, and sets out->ethertype and out->offset from frame.
- * false when a tag is cut short. */
-bool linktype_strip_vlan_tags(struct fc_cursor *c, uint16_t ethertype, const uint8_t *frame,
-                              struct fc_netlayer *out);
+/* Ethertypes of the shims a link header may name before the network layer. */
+#define ETHERTYPE_PPPOE_SESSION 0x8864
+#define ETHER_ADDRS 12 /* destination and source MAC before an Ethernet frame's ethertype */
+
+/* Decodes a link header that ends in an ethertype, found at byte ethertype_at (Ethernet,
+ * Linux cooked v1, Cisco HDLC), and the shims after it. false when the header is cut. */
+bool linktype_decode_ethertype_header(const uint8_t *frame, size_t len, size_t ethertype_at,
+                                      struct fc_netlayer *out);
+
+/* Shared by the decoders whose header names an ethertype (Ethernet, Linux cooked, Cisco
+ * HDLC, PPP): `ethertype` has been read and c stands just after it. Strips the shims
+ * between there and the network layer (link_shims.c: VLAN tags, recording the outer and
+ * inner VLAN id; a PPPoE session header; an MPLS label stack and the Ethernet frame of
+ * a pseudowire) and sets out->ethertype and out->offset from frame. A shim that carries
+ * nothing fc-read reads is itself the network layer reported (not IP). false when a
+ * shim is cut short. */
+bool linktype_strip_shims(struct fc_cursor *c, uint16_t ethertype, const uint8_t *frame,
+                          struct fc_netlayer *out);
+
+/* Whether a frame starts with a Cisco HDLC address (0x0f, 0x8f), as no PPP frame does:
+ * PPP link types may carry Cisco HDLC framing. */
+bool linktype_is_chdlc_frame(const uint8_t *frame, size_t len);
 
 /* Network-layer ethertype from an IP version nibble (raw IP link types); 0 if neither. */
 uint16_t linktype_ethertype_of_ip_version(uint8_t first_byte);
@@ -55,5 +71,8 @@ bool linktype_ipv4_decode(const uint8_t *frame, size_t len, struct fc_netlayer *
 bool linktype_ipv6_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_null_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_loop_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_ppp_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_ppp_ether_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_chdlc_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 
 #endif

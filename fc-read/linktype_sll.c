@@ -12,8 +12,5 @@
 
 bool linktype_sll_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out)
 {
-    struct fc_cursor c = fc_cursor_make(frame, len);
-    fc_cursor_skip(&c, SLL_BEFORE_PROTOCOL);
-    uint16_t protocol = fc_cursor_be16(&c);
-    return fc_cursor_ok(&c) && linktype_strip_vlan_tags(&c, protocol, frame, out);
+    return linktype_decode_ethertype_header(frame, len, SLL_BEFORE_PROTOCOL, out);
 }

@@ -14,5 +14,5 @@ bool linktype_sll2_decode(const uint8_t *frame, size_t len, struct fc_netlayer *
     struct fc_cursor c = fc_cursor_make(frame, len);
     uint16_t protocol = fc_cursor_be16(&c);
     fc_cursor_skip(&c, SLL2_AFTER_PROTOCOL);
-    return fc_cursor_ok(&c) && linktype_strip_vlan_tags(&c, protocol, frame, out);
+    return fc_cursor_ok(&c) && linktype_strip_shims(&c, protocol, frame, out);
 }

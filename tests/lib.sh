@@ -69,3 +69,18 @@ run_status_to() {
     "$@" > "$file" 2>"$TMP/stderr"; RC=$?
     ERR=$(cat "$TMP/stderr")
 }
+
+# flows_agree_with_tshark NAME CAPTURE: fc-read | fc-flow finds tshark's TCP and UDP
+# conversations, with the same frames and wire bytes per direction (timeouts beyond any
+# capture's length, because tshark never splits a conversation by time).
+flows_agree_with_tshark() {
+    tshark -q -n -z conv,tcp -z conv,udp -r "$2" > "$TMP/tshark.txt" 2>/dev/null
+    fc-read "$2" | fc-flow --tcp-timeout 10000000000 --udp-timeout 10000000000 | fc-emit --format Json \
+        > "$TMP/flows.json"
+    local d
+    if d=$(/usr/bin/python3 "$FC_ROOT/tests/cases/flow_tshark_compare.py" "$TMP/tshark.txt" < "$TMP/flows.json"); then
+        pass "$1"
+    else
+        fail "$1" "$(tr '\n' ';' <<<"$d")"
+    fi
+}

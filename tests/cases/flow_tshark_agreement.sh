@@ -8,23 +8,16 @@
 #    connection captured on VLANs 50 and 300 is two flows);
 #  - tshark counts a fragmented datagram once, as the frame completing reassembly (and not
 #    at all when reassembly fails); fc-flow counts every fragment (dnscrypt-v1-*.pcap);
-#  - tshark decapsulates tunnels (GTP, ...), fc-flow does not (http_origin_*.pcap);
+#  - tshark reassembles fragmented tunnel packets and opens them, fc-flow does neither
+#    (tests/cases/flow_tunnels.sh checks tunnels);
 #  - captures whose clock jumps by years exceed even these timeouts (collectd.pcap).
 source "$(dirname "$0")/../lib.sh"
 
 command -v tshark >/dev/null || { skip flow_tshark_agreement "tshark not installed"; exit 0; }
 captures="iphone KakaoTalk_chat netbios line signal tls_certificate_too_long wa_video fins
           protonvpn tinc WebattackRCE dropbox nfsv3 source_engine"
-for c in $captures; do
+for c in $captures discord_mid_flow BGP_redist; do   # the last two: PPPoE behind QinQ, MPLS under Cisco HDLC
     name=flows_agree_with_tshark_$c
     shared_or_skip "$name" "corpus/ndpi/$c.pcap" || continue
-    f=$FC_SHARED/corpus/ndpi/$c.pcap
-    tshark -q -n -z conv,tcp -z conv,udp -r "$f" > "$TMP/tshark.txt" 2>/dev/null
-    fc-read "$f" | fc-flow --tcp-timeout 10000000000 --udp-timeout 10000000000 | fc-emit --format Json \
-        > "$TMP/flows.json"
-    if d=$(/usr/bin/python3 "$FC_ROOT/tests/cases/flow_tshark_compare.py" "$TMP/tshark.txt" < "$TMP/flows.json"); then
-        pass "$name"
-    else
-        fail "$name" "$(tr '\n' ';' <<<"$d")"
-    fi
+    flows_agree_with_tshark "$name" "$FC_SHARED/corpus/ndpi/$c.pcap"
 done

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # fc-read finds the network layer of every supported link type (tiny crafted captures),
-# strips VLAN tags, passes other link types on raw, floors ns timestamps, and reads as
-# many packets as tshark from real captures of each link type.
+# strips VLAN tags, PPPoE and MPLS, passes other link types on raw, floors ns timestamps,
+# and reads as many packets as tshark from real captures of each link type.
 source "$(dirname "$0")/../lib.sh"
 
 mkpcap=$FC_TESTBIN/mkpcap
-# first_entry KIND: fields of the first packet entry of a crafted capture of KIND
-first_entry() {
-    "$mkpcap" "$1" "$TMP/$1.pcap" && fc-read "$TMP/$1.pcap" | packet_entries | awk 'NR == 1'
+# entry KIND N: fields of packet entry N (from 1) of a crafted capture of KIND
+entry() {
+    [ -e "$TMP/$1.pcap" ] || "$mkpcap" "$1" "$TMP/$1.pcap" || return
+    fc-read "$TMP/$1.pcap" | packet_entries | awk -v n="$2" 'NR == n'
 }
-# expect KIND NAME "link flags proto vlan vlan2 data_len" FIRST-DATA-BYTES
+# expect KIND[:N] NAME "link flags proto vlan vlan2 data_len" FIRST-DATA-BYTES (of packet N, default 1)
 expect() {
-    local e; e=$(first_entry "$1")
+    local n=1 e
+    [[ $1 == *:* ]] && n=${1#*:}
+    e=$(entry "${1%%:*}" "$n")
     read -r _ link flags proto vlan vlan2 _ _ len data <<<"$e"
     check_eq "$2" "$3 ${4}" "$link $flags $proto $vlan $vlan2 $len ${data:0:${#4}}"
 }
@@ -25,8 +28,25 @@ expect ipv6 dlt_ipv6_from_first_byte "0 0 86dd 0 0 56" 6000
 expect null-le bsd_null_little_endian_af_inet "0 0 0800 0 0 35" 45000023
 expect null-be bsd_null_big_endian_af_inet6_30 "0 0 86dd 0 0 55" 6000
 expect loop openbsd_loop_af_inet "0 0 0800 0 0 32" 45000020
-# An unsupported link type (PPP, DLT 9): the raw frame, labelled with its DLT, cut to 64 bytes.
-expect ppp unsupported_link_type_passed_raw_with_dlt_and_cut "1 1 0009 0 0 64" ff030021
+# PPPoE sessions and MPLS label stacks between the link header and IP.
+expect pppoe ethernet_pppoe_session_ipv4 "0 0 0800 0 0 33" 45000021
+expect pppoe:2 ethernet_vlan_10_then_pppoe_session_ipv6 "0 0 86dd 10 0 58" 6000
+# A PPP control frame (LCP) is the PPPoE layer itself, not IP.
+expect pppoe:3 pppoe_lcp_frame_passed_as_not_ip "0 0 8864 0 0 16" 11000001000ac021
+expect mpls ethernet_mpls_two_labels_ipv4 "0 0 0800 0 0 32" 45000020
+# A label stack cut before its bottom entry: the frame travels raw, whole.
+expect mpls:2 mpls_frame_cut_in_label_stack_passed_raw "1 0 0001 0 0 18" 020000000002020000000001884700010040
+expect mpls-pw mpls_pseudowire_control_word_ethernet_vlan_20_ipv6 "0 0 86dd 20 0 55" 6000
+# PPP and Cisco HDLC link types.
+expect ppp ppp_address_control_protocol_0021_ipv4 "0 0 0800 0 0 31" 4500001f
+expect ppp-pfc ppp_compressed_protocol_field_ipv6 "0 0 86dd 0 0 55" 6000
+expect ppp-serial ppp_serial_hdlc_like_framing_ipv6 "0 0 86dd 0 0 58" 6000
+expect ppp-serial:2 ppp_serial_cisco_hdlc_framing_ipv4 "0 0 0800 0 0 44" 4500002c
+expect ppp-ether ppp_ether_pppoe_header_then_ipv4 "0 0 0800 0 0 37" 45000025
+expect chdlc cisco_hdlc_ipv4 "0 0 0800 0 0 33" 45000021
+expect chdlc:2 cisco_hdlc_slarp_passed_as_not_ip "0 0 8035 0 0 18" 00000002
+# An unsupported link type (DLT_USER0, 147): the raw frame, labelled with its DLT, cut to 64 bytes.
+expect user0 unsupported_link_type_passed_raw_with_dlt_and_cut "1 1 0093 0 0 64" 45000071
 # A frame too short for its Ethernet header travels raw as well, whole (10 bytes).
 expect short frame_shorter_than_link_header_passed_raw "1 0 0001 0 0 10" eeee
 
@@ -38,7 +58,7 @@ check_eq raw_ip_version_nibble_picks_ipv4_then_ipv6 "0800 86dd" \
 check_eq non_ip_ethertypes_pass_with_ethertype_cut_to_64 "0806:0:28 88b5:1:64" \
     "$(fc-read "$TMP/arp.pcap" | packet_entries | awk '{print $4 ":" $3 ":" $9}' | paste -sd ' ')"
 
-e=$(first_entry ns)
+e=$(entry ns 1)
 check_eq nanosecond_timestamp_floored_to_microseconds 1500000000123456 "$(awk '{print $8}' <<<"$e")"
 check_eq wire_length_kept 56 "$(awk '{print $7}' <<<"$e")"
 
@@ -60,8 +80,10 @@ count_check corpus_pcap_bsd_null_packet_count rdp.pcap
 count_check corpus_pcapng_bsd_null_packet_count openwire.pcapng
 count_check corpus_nanosecond_pcap_unsupported_link_packet_count someip_sd_sample.pcap
 
-# Corpus captures decode to IP as tshark sees it: no packet left as "other link".
-for f in rdp.pcap KakaoTalk_chat.pcap dingtalk.pcap; do
+# Corpus captures decode to IP as tshark sees it: no packet left as "other link" or not IP
+# (PPP and Cisco HDLC link types, PPPoE behind QinQ, MPLS under Cisco HDLC).
+for f in rdp.pcap KakaoTalk_chat.pcap dingtalk.pcap dlt_ppp.pcap BGP_Cisco_hdlc_slarp.pcap discord_mid_flow.pcap \
+    BGP_redist.pcap; do
     shared_or_skip "corpus_${f%%.*}_all_ip" "corpus/ndpi/$f" || continue
     ip=$(tshark -r "$FC_SHARED/corpus/ndpi/$f" -Y 'ip or ipv6' 2>/dev/null | wc -l)
     got=$(fc-read "$FC_SHARED/corpus/ndpi/$f" | packet_entries | awk '$2 == 0 && ($4 == "0800" || $4 == "86dd")' | wc -l)

@@ -14,8 +14,9 @@
 #include "linktype.h"
 
 /* Ethernet, Linux cooked v1/v2, raw IP (12, 14, 101), raw IPv4/IPv6, BSD null,
- * OpenBSD loopback, and IEEE 802.11 (unsupported: must be NULL). */
-static const int dlts[] = { 1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 105 };
+ * OpenBSD loopback, IEEE 802.11 (unsupported: must be NULL), then PPP, PPP serial,
+ * PPPoE and Cisco HDLC: new link types go at the end, so the seeds keep their meaning. */
+static const int dlts[] = { 1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 105, 9, 50, 51, 104 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {

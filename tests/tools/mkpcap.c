@@ -122,6 +122,27 @@ static void sll2(struct packet *p, uint16_t protocol)
     prepend(p, h, sizeof h);
 }
 
+/* RFC 2516 session header (version/type 0x11, code 0, session 1), then PPP's protocol. */
+static void pppoe_session(struct packet *p, uint16_t ppp_protocol)
+{
+    uint16_t length = (uint16_t)(p->len + 2);
+    uint8_t h[8] = { 0x11, 0, 0, 1, (uint8_t)(length >> 8), (uint8_t)length, (uint8_t)(ppp_protocol >> 8),
+                     (uint8_t)ppp_protocol };
+    prepend(p, h, sizeof h);
+}
+
+/* An MPLS label stack, outermost first; the last entry has the bottom-of-stack bit. */
+static void mpls(struct packet *p, const uint32_t *labels, size_t n)
+{
+    uint8_t h[4 * 4];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t entry = labels[i] << 12 | (i == n - 1 ? 0x100u : 0) | 64; /* TTL 64 */
+        for (int b = 0; b < 4; b++)
+            h[4 * i + (size_t)b] = (uint8_t)(entry >> (24 - 8 * b));
+    }
+    prepend(p, h, 4 * n);
+}
+
 static void family(struct packet *p, uint32_t af, int big_endian)
 {
     uint8_t h[4];
@@ -192,13 +213,97 @@ static void k_ipv6(struct capture *c) { c->dlt = DLT_IPV6; ipv6_udp(next(c), "dl
 static void k_null_le(struct capture *c) { c->dlt = DLT_NULL; struct packet *p = next(c); ipv4_udp(p, "null-le"); family(p, 2, 0); }
 static void k_null_be(struct capture *c) { c->dlt = DLT_NULL; struct packet *p = next(c); ipv6_udp(p, "null-be"); family(p, 30, 1); }
 static void k_loop(struct capture *c) { c->dlt = 108; struct packet *p = next(c); ipv4_udp(p, "loop"); family(p, 2, 1); }
+static void k_user0(struct capture *c)
+{
+    c->dlt = DLT_USER0;
+    ipv4_udp(next(c), "user0: a link type fc-read does not decode, so the frame travels raw, cut to 64 bytes");
+}
+static void k_pppoe(struct capture *c)
+{
+    static const uint16_t tags[] = { 0x8100, 10 };
+    static const uint8_t lcp_echo[8] = { 9, 1, 0, 8, 0x12, 0x34, 0x56, 0x78 };
+    c->dlt = DLT_EN10MB;
+    struct packet *p = next(c);
+    ipv4_udp(p, "pppoe");
+    pppoe_session(p, 0x0021);
+    ether(p, NULL, 0, 0x8864);
+    p = next(c);
+    ipv6_udp(p, "vlan-pppoe");
+    pppoe_session(p, 0x0057);
+    ether(p, tags, 2, 0x8864);
+    prepend(p = next(c), lcp_echo, sizeof lcp_echo);
+    pppoe_session(p, 0xc021);
+    ether(p, NULL, 0, 0x8864);
+}
+static void k_mpls(struct capture *c)
+{
+    static const uint32_t labels[] = { 16, 17 };
+    c->dlt = DLT_EN10MB;
+    struct packet *p = next(c);
+    ipv4_udp(p, "mpls");
+    mpls(p, labels, 2);
+    ether(p, NULL, 0, 0x8847);
+    p = next(c);
+    mpls(p, labels, 2);
+    p->len = 4; /* a frame cut after its first label: the bottom of the stack is never reached */
+    ether(p, NULL, 0, 0x8847);
+}
+static void k_mpls_pw(struct capture *c)
+{
+    static const uint16_t tags[] = { 0x8100, 20 };
+    static const uint32_t label[] = { 100 };
+    static const uint8_t control_word[4] = { 0, 0, 0, 0 };
+    c->dlt = DLT_EN10MB;
+    struct packet *p = next(c);
+    ipv6_udp(p, "mpls-pw");
+    ether(p, tags, 2, 0x86dd);
+    prepend(p, control_word, sizeof control_word);
+    mpls(p, label, 1);
+    ether(p, NULL, 0, 0x8847);
+}
 static void k_ppp(struct capture *c)
 {
     static const uint8_t ppp[4] = { 0xff, 0x03, 0x00, 0x21 };
     c->dlt = DLT_PPP;
     struct packet *p = next(c);
-    ipv4_udp(p, "ppp: a link type fc-read does not decode, so the frame travels raw, cut to 64 bytes");
+    ipv4_udp(p, "ppp");
     prepend(p, ppp, sizeof ppp);
+}
+static void k_ppp_pfc(struct capture *c)
+{
+    static const uint8_t compressed[1] = { 0x57 };
+    c->dlt = DLT_PPP;
+    struct packet *p = next(c);
+    ipv6_udp(p, "ppp-pfc");
+    prepend(p, compressed, sizeof compressed);
+}
+static void k_ppp_serial(struct capture *c)
+{
+    static const uint8_t ppp[4] = { 0xff, 0x03, 0x00, 0x57 }, cisco[4] = { 0x0f, 0x00, 0x08, 0x00 };
+    c->dlt = DLT_PPP_SERIAL;
+    struct packet *p = next(c);
+    ipv6_udp(p, "ppp-serial");
+    prepend(p, ppp, sizeof ppp);
+    ipv4_udp(p = next(c), "ppp-serial-cisco");
+    prepend(p, cisco, sizeof cisco);
+}
+static void k_ppp_ether(struct capture *c)
+{
+    c->dlt = DLT_PPP_ETHER;
+    struct packet *p = next(c);
+    ipv4_udp(p, "ppp-ether");
+    pppoe_session(p, 0x0021);
+}
+static void k_chdlc(struct capture *c)
+{
+    static const uint8_t cisco[4] = { 0x0f, 0x00, 0x08, 0x00 };
+    /* broadcast address, ethertype 8035, then a SLARP keepalive: code 2, sequence numbers, reliability */
+    static const uint8_t slarp[22] = { 0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 2 };
+    c->dlt = DLT_C_HDLC;
+    struct packet *p = next(c);
+    ipv4_udp(p, "chdlc");
+    prepend(p, cisco, sizeof cisco);
+    prepend(next(c), slarp, sizeof slarp);
 }
 static void k_short(struct capture *c)
 {
@@ -246,7 +351,15 @@ static const struct {
     { "null-le", k_null_le, "DLT_NULL, AF 2 little-endian, IPv4 UDP" },
     { "null-be", k_null_be, "DLT_NULL, AF 30 big-endian, IPv6 UDP" },
     { "loop", k_loop, "DLT_LOOP, AF 2, IPv4 UDP" },
-    { "ppp", k_ppp, "DLT_PPP (not decoded by fc-read), IPv4 UDP" },
+    { "user0", k_user0, "DLT_USER0 (not decoded by fc-read), IPv4 UDP" },
+    { "pppoe", k_pppoe, "Ethernet PPPoE IPv4 UDP, VLAN 10 + PPPoE IPv6 UDP, PPPoE LCP echo" },
+    { "mpls", k_mpls, "Ethernet MPLS labels 16, 17, IPv4 UDP; a frame cut inside its label stack" },
+    { "mpls-pw", k_mpls_pw, "Ethernet MPLS label 100, control word, Ethernet VLAN 20, IPv6 UDP" },
+    { "ppp", k_ppp, "DLT_PPP, address ff control 03 protocol 0021, IPv4 UDP" },
+    { "ppp-pfc", k_ppp_pfc, "DLT_PPP, 1-byte protocol 57 (compressed), IPv6 UDP" },
+    { "ppp-serial", k_ppp_serial, "DLT_PPP_SERIAL, ff 03 0057 IPv6 UDP; Cisco HDLC 0f 00 0800 IPv4 UDP" },
+    { "ppp-ether", k_ppp_ether, "DLT_PPP_ETHER, PPPoE session header, protocol 0021, IPv4 UDP" },
+    { "chdlc", k_chdlc, "DLT_C_HDLC, 0f 00 0800 IPv4 UDP; a SLARP keepalive (8035)" },
     { "short", k_short, "Ethernet, one 10-byte frame (shorter than its header)" },
     { "ns", k_ns, "Ethernet IPv4 UDP, nanosecond pcap, time .123456789" },
     { "tcpflow", k_tcpflow, "Ethernet, TCP connection with 30 data segments and one retransmission" },

@@ -1,9 +1,11 @@
 /* \summary: unit tests of the IP/L4 decoder on hand-built packets */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "decode.h"
+#include "tunnel.h"
 #include "unit.h"
 
 /* Builds an IPv4 header at p (20 bytes, no options); returns 20. */
@@ -241,6 +243,167 @@ static void test_udp_sctp_icmp(void)
                                                     d.proto == 47 && !d.has_ports && d.payload_len == 10);
 }
 
+
+/* ---- tunnels ---- */
+
+/* The inner packet of every tunnel test: IPv4 UDP 5000 -> 53 with 4 payload bytes (32 bytes). */
+static size_t inner_udp(uint8_t *p)
+{
+    size_t n = ipv4(p, 17, 32, 9, 0);
+    n += udp(p + n, 5000, 53, 12);
+    memcpy(p + n, "abcd", 4);
+    return n + 4;
+}
+
+/* An Ethernet header with one 802.1Q tag, then ethertype; returns 18. */
+static size_t ether_tagged(uint8_t *p, uint16_t ethertype)
+{
+    memset(p, 0x02, 12);
+    fc_put_be16(p + 12, 0x8100);
+    fc_put_be16(p + 14, 7);
+    fc_put_be16(p + 16, ethertype);
+    return 18;
+}
+
+/* Outer IPv4 UDP to port `port` around `head` (the tunnel header) and the inner packet. */
+static size_t udp_tunnel(uint8_t *b, uint16_t port, const uint8_t *head, size_t head_len, bool inner)
+{
+    uint8_t in[64];
+    size_t in_len = inner ? inner_udp(in) : 0;
+    size_t n = ipv4(b, 17, (uint16_t)(20 + 8 + head_len + in_len), 1, 0);
+    n += udp(b + n, 40000, port, (uint16_t)(8 + head_len + in_len));
+    memcpy(b + n, head, head_len), n += head_len;
+    memcpy(b + n, in, in_len);
+    return n + in_len;
+}
+
+static bool is_inner(const struct fc_decoded *d, enum fc_tunnel_kind kind, size_t payload_offset)
+{
+    return d->proto == 17 && d->sport == 5000 && d->dport == 53 && d->ip_len == 32 && d->payload_len == 4 &&
+           d->tunnel == kind && d->tunnel_depth == 1 && d->payload_offset == payload_offset;
+}
+
+static void test_ip_in_ip_and_gre(void)
+{
+    uint8_t b[200];
+    struct fc_decoded d;
+    size_t n = ipv4(b, 4, 20 + 32, 1, 0);
+    n += inner_udp(b + n);
+    CHECK("ipip_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_IP_IN_IP, 48));
+
+    n = ipv4(b, 41, 20 + 40 + 12, 1, 0);
+    n += ipv6(b + n, 17, 12);
+    n += udp(b + n, 5000, 53, 12);
+    memcpy(b + n, "abcd", 4), n += 4;
+    CHECK("6in4_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.ipv == 6 && d.sport == 5000 &&
+                             d.tunnel == FC_TUNNEL_IP_IN_IP && d.payload_offset == 20 + 48);
+    b[20] = 0x45; /* protocol 41 says IPv6: an IPv4 header there is not opened */
+    CHECK("6in4_with_ipv4_inside_not_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.proto == 41);
+
+    /* GRE with a key, then IPv4 */
+    n = ipv4(b, 47, 20 + 8 + 32, 1, 0);
+    fc_put_be16(b + n, 0x2000), fc_put_be16(b + n + 2, 0x0800), fc_put_be32(b + n + 4, 77), n += 8;
+    n += inner_udp(b + n);
+    CHECK("gre_key_ipv4_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GRE, 56));
+    fc_put_be16(b + 20, 0x6000); /* routing present (RFC 1701): not opened */
+    CHECK("gre_routing_not_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.proto == 47 && !d.tunnel);
+
+    /* GRE transparent Ethernet bridging, a tagged frame inside */
+    n = ipv4(b, 47, 20 + 4 + 18 + 32, 1, 0);
+    fc_put_be16(b + n, 0), fc_put_be16(b + n + 2, 0x6558), n += 4;
+    n += ether_tagged(b + n, 0x0800);
+    n += inner_udp(b + n);
+    CHECK("gre_ethernet_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GRE, 70));
+
+    /* PPTP: GRE version 1, key, sequence, PPP with address and control */
+    n = ipv4(b, 47, 20 + 12 + 4 + 32, 1, 0);
+    fc_put_be16(b + n, 0x3001), fc_put_be16(b + n + 2, 0x880b), memset(b + n + 4, 0, 8), n += 12;
+    b[n] = 0xff, b[n + 1] = 0x03, fc_put_be16(b + n + 2, 0x0021), n += 4;
+    n += inner_udp(b + n);
+    CHECK("gre_pptp_ppp_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GRE, 64));
+
+    /* a first fragment of a GRE packet is not opened: the rest of its inner packet is elsewhere */
+    n = ipv4(b, 47, 20 + 8 + 32, 1, 0x2000);
+    fc_put_be16(b + n, 0x2000), fc_put_be16(b + n + 2, 0x0800), fc_put_be32(b + n + 4, 77), n += 8;
+    n += inner_udp(b + n);
+    CHECK("gre_fragment_not_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.proto == 47 &&
+                                         d.is_fragment && !d.tunnel);
+}
+
+static void test_udp_tunnels(void)
+{
+    uint8_t b[200], h[40];
+    struct fc_decoded d;
+    /* VXLAN: I flag, network id 1, a tagged Ethernet frame */
+    memset(h, 0, 8), h[0] = 0x08, h[6] = 1;
+    size_t hl = 8 + ether_tagged(h + 8, 0x0800);
+    size_t n = udp_tunnel(b, 4789, h, hl, true);
+    CHECK("vxlan_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_VXLAN, 54 + 28));
+    h[0] = 0x8c, h[1] = 0xff, h[7] = 0xff; /* reserved bits set: ignored on receipt (RFC 7348) */
+    n = udp_tunnel(b, 4789, h, hl, true);
+    CHECK("vxlan_reserved_bits_ignored", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.tunnel == FC_TUNNEL_VXLAN);
+    h[0] = 0x80; /* no I flag: no valid network id, not opened */
+    n = udp_tunnel(b, 4789, h, hl, true);
+    CHECK("vxlan_without_i_flag_not_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 4789 && !d.tunnel);
+    h[0] = 0x08, fc_put_be16(h + 24, 0x0806); /* an ARP frame inside: the UDP packet stays */
+    n = udp_tunnel(b, 4789, h, hl, true);
+    CHECK("vxlan_arp_stays_outer", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 4789 && !d.tunnel);
+
+    /* Geneve: version 0, 4 bytes of options, protocol Ethernet */
+    memset(h, 0, 12), h[0] = 0x01, fc_put_be16(h + 2, 0x6558);
+    hl = 12 + ether_tagged(h + 12, 0x0800);
+    n = udp_tunnel(b, 6081, h, hl, true);
+    CHECK("geneve_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GENEVE, 58 + 28));
+
+    /* GTP-U G-PDU, the length is the rest of the datagram */
+    h[0] = 0x30, h[1] = 0xff, fc_put_be16(h + 2, 32), fc_put_be32(h + 4, 0x1234);
+    n = udp_tunnel(b, 2152, h, 8, true);
+    CHECK("gtp_u_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GTP_U, 36 + 28));
+    CHECK("gtp_u_cut_after_inner_headers_still_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n - 4, &d) == FC_DEC_OK && d.tunnel == FC_TUNNEL_GTP_U && d.payload_captured == 0);
+    fc_put_be16(h + 2, 33);
+    n = udp_tunnel(b, 2152, h, 8, true);
+    CHECK("gtp_u_wrong_length_not_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 2152 && !d.tunnel);
+    /* with an extension header (a PDU session container of one word) */
+    h[0] = 0x34, fc_put_be16(h + 2, 4 + 4 + 32);
+    h[8] = 0, h[9] = 0, h[10] = 0, h[11] = 0x85;
+    h[12] = 1, h[13] = 0x10, h[14] = 5, h[15] = 0;
+    n = udp_tunnel(b, 2152, h, 16, true);
+    CHECK("gtp_u_extension_header_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GTP_U, 44 + 28));
+
+    /* Teredo: origin indication, then an IPv6 packet filling the datagram */
+    memset(h, 0, 8);
+    size_t in = ipv6(h + 8, 59, 0);
+    n = udp_tunnel(b, 3544, h, 8 + in, false);
+    CHECK("teredo_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.ipv == 6 && d.proto == 59 &&
+                               d.tunnel == FC_TUNNEL_TEREDO && d.payload_offset == 28 + 8 + 40);
+    fc_put_be16(h + 12, 8); /* the IPv6 length claims more than the datagram holds */
+    n = udp_tunnel(b, 3544, h, 8 + in, false);
+    CHECK("teredo_length_mismatch_not_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 3544 && !d.tunnel);
+}
+
+/* IP-in-IP five deep: four are opened, the fifth is kept as a packet of protocol 4. */
+static void test_tunnel_depth_bound(void)
+{
+    uint8_t b[300];
+    size_t n = inner_udp(b + 100);
+    size_t at = 100;
+    for (int i = 0; i < 5; i++) {
+        at -= 20;
+        ipv4(b + at, 4, (uint16_t)(20 + n), 1, 0);
+        n += 20;
+    }
+    struct fc_decoded d;
+    CHECK("tunnel_depth_bounded", fc_decode(FC_ETHERTYPE_IPV4, b + at, n, &d) == FC_DEC_OK && d.proto == 4 &&
+                                      d.tunnel_depth == 4 && d.tunnel == FC_TUNNEL_IP_IN_IP);
+    CHECK("tunnel_names", strcmp(fc_tunnel_name(FC_TUNNEL_GTP_U), "GTP-U") == 0 &&
+                              fc_tunnel_kind_named("VXLAN") == FC_TUNNEL_VXLAN && !fc_tunnel_kind_named("vxlan"));
+}
+
 int main(void)
 {
     test_ipv4_tcp();
@@ -249,5 +412,8 @@ int main(void)
     test_ipv6_ext_headers();
     test_ipv6_fragments();
     test_udp_sctp_icmp();
+    test_ip_in_ip_and_gre();
+    test_udp_tunnels();
+    test_tunnel_depth_bound();
     UNIT_DONE();
 }

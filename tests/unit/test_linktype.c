@@ -1,7 +1,11 @@
 /* \summary: unit tests of fc-read's link-layer decoders (fc-read/linktype*.c) */
+#include "../../fc-read/link_shims.c"
 #include "../../fc-read/linktype.c"
+#include "../../fc-read/linktype_chdlc.c"
 #include "../../fc-read/linktype_ethernet.c"
 #include "../../fc-read/linktype_null.c"
+#include "../../fc-read/linktype_ppp.c"
+#include "../../fc-read/linktype_ppp_ether.c"
 #include "../../fc-read/linktype_raw.c"
 #include "../../fc-read/linktype_sll.c"
 #include "../../fc-read/linktype_sll2.c"
@@ -98,6 +102,92 @@ int main(void)
     CHECK("loop_af_inet_network_order", decode(108, loop, sizeof loop, &nl) && nl.ethertype == 0x0800 && nl.offset == 4);
     CHECK("loop_host_order_family_is_refused", !decode(108, null_le, sizeof null_le, &nl));
 
-    CHECK("unsupported_link_type_has_no_decoder", linktype_find(9) == NULL && linktype_find(127) == NULL);
+    /* PPPoE session (RFC 2516): version/type 0x11, code 0, session id, length, PPP protocol. */
+    static const uint8_t pppoe[] = { MACS, 0x88, 0x64, 0x11, 0, 0, 1, 0, 22, 0x00, 0x21, IPV4_START };
+    CHECK("ethernet_pppoe_session_ipv4_after_22_bytes",
+          decode(1, pppoe, sizeof pppoe, &nl) && nl.ethertype == 0x0800 && nl.offset == 22);
+    static const uint8_t vlan_pppoe6[] = { MACS, 0x81, 0x00, 0x00, 0x0a, 0x88, 0x64, 0x11, 0, 0, 1, 0, 22,
+                                           0x00, 0x57, IPV6_START };
+    CHECK("ethernet_vlan_then_pppoe_ipv6",
+          decode(1, vlan_pppoe6, sizeof vlan_pppoe6, &nl) && nl.ethertype == 0x86dd && nl.offset == 26 &&
+              nl.vlan == 10);
+    static const uint8_t pppoe_lcp[] = { MACS, 0x88, 0x64, 0x11, 0, 0, 1, 0, 8, 0xc0, 0x21, 1, 1, 0, 4 };
+    CHECK("pppoe_lcp_is_the_pppoe_layer_not_ip",
+          decode(1, pppoe_lcp, sizeof pppoe_lcp, &nl) && nl.ethertype == 0x8864 && nl.offset == 14);
+    static const uint8_t pppoe_discovery[] = { MACS, 0x88, 0x63, 0x11, 0x09, 0, 0, 0, 0 };
+    CHECK("pppoe_discovery_stays_not_ip",
+          decode(1, pppoe_discovery, sizeof pppoe_discovery, &nl) && nl.ethertype == 0x8863 && nl.offset == 14);
+    static const uint8_t pppoe_bad_version[] = { MACS, 0x88, 0x64, 0x21, 0, 0, 1, 0, 22, 0x00, 0x21, IPV4_START };
+    CHECK("pppoe_of_another_version_is_not_opened",
+          decode(1, pppoe_bad_version, sizeof pppoe_bad_version, &nl) && nl.ethertype == 0x8864 && nl.offset == 14);
+    CHECK("pppoe_cut_before_ppp_protocol_is_refused", !decode(1, pppoe, 21, &nl));
+
+    /* MPLS label stack entries: label (20 bits), traffic class, bottom of stack (0x100), TTL. */
+    static const uint8_t mpls2[] = { MACS, 0x88, 0x47, 0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x01, 0x40, IPV4_START };
+    CHECK("ethernet_mpls_two_labels_ipv4",
+          decode(1, mpls2, sizeof mpls2, &nl) && nl.ethertype == 0x0800 && nl.offset == 22);
+    static const uint8_t mpls_multicast6[] = { MACS, 0x88, 0x48, 0x00, 0x01, 0x01, 0x40, IPV6_START };
+    CHECK("ethernet_mpls_multicast_ipv6",
+          decode(1, mpls_multicast6, sizeof mpls_multicast6, &nl) && nl.ethertype == 0x86dd && nl.offset == 18);
+    static const uint8_t mpls_pw[] = { MACS, 0x88, 0x47, 0x00, 0x01, 0x01, 0x40, 0, 0, 0, 0, MACS, 0x81, 0x00,
+                                       0x00, 0x05, 0x08, 0x00, IPV4_START };
+    CHECK("mpls_pseudowire_ethernet_with_its_vlan_tag",
+          decode(1, mpls_pw, sizeof mpls_pw, &nl) && nl.ethertype == 0x0800 && nl.offset == 40 && nl.vlan == 5 &&
+              nl.vlan2 == 0);
+    static const uint8_t vlan_mpls_pw[] = { MACS, 0x81, 0x00, 0x00, 0x07, 0x88, 0x47, 0x00, 0x01, 0x01, 0x40,
+                                            0, 0, 0, 0, MACS, 0x81, 0x00, 0x00, 0x05, 0x86, 0xdd, IPV6_START };
+    CHECK("mpls_pseudowire_vlan_not_recorded_after_an_outer_one",
+          decode(1, vlan_mpls_pw, sizeof vlan_mpls_pw, &nl) && nl.ethertype == 0x86dd && nl.offset == 44 &&
+              nl.vlan == 7 && nl.vlan2 == 0);
+    static const uint8_t mpls_unknown[] = { MACS, 0x88, 0x47, 0x00, 0x01, 0x01, 0x40, 0x50, 0 };
+    CHECK("mpls_payload_neither_ip_nor_pseudowire_is_not_ip",
+          decode(1, mpls_unknown, sizeof mpls_unknown, &nl) && nl.ethertype == 0x8847 && nl.offset == 14);
+    CHECK("mpls_with_nothing_after_the_labels_is_not_ip",
+          decode(1, mpls_unknown, 18, &nl) && nl.ethertype == 0x8847 && nl.offset == 14);
+    CHECK("mpls_stack_cut_before_its_bottom_is_refused", !decode(1, mpls2, 20, &nl));
+    CHECK("mpls_pseudowire_cut_in_its_ethernet_header_is_refused", !decode(1, mpls_pw, 30, &nl));
+    uint8_t deep[14 + 4 * 20];
+    memcpy(deep, mpls2, 14);
+    for (size_t i = 14; i < sizeof deep; i += 4)
+        deep[i] = 0, deep[i + 1] = 0x01, deep[i + 2] = 0x00, deep[i + 3] = 0x40;
+    CHECK("mpls_stack_deeper_than_the_bound_is_not_ip",
+          decode(1, deep, sizeof deep, &nl) && nl.ethertype == 0x8847 && nl.offset == 14);
+
+    static const uint8_t ppp_framed[] = { 0xff, 0x03, 0x00, 0x21, IPV4_START };
+    CHECK("ppp_address_control_and_2_byte_protocol_ipv4",
+          decode(9, ppp_framed, sizeof ppp_framed, &nl) && nl.ethertype == 0x0800 && nl.offset == 4);
+    static const uint8_t ppp_pfc6[] = { 0x57, IPV6_START };
+    CHECK("ppp_compressed_protocol_ipv6_after_1_byte",
+          decode(9, ppp_pfc6, sizeof ppp_pfc6, &nl) && nl.ethertype == 0x86dd && nl.offset == 1);
+    static const uint8_t ppp_framed_pfc[] = { 0xff, 0x03, 0x21, IPV4_START };
+    CHECK("ppp_serial_framing_then_compressed_protocol",
+          decode(50, ppp_framed_pfc, sizeof ppp_framed_pfc, &nl) && nl.ethertype == 0x0800 && nl.offset == 3);
+    static const uint8_t ppp_mpls[] = { 0xff, 0x03, 0x02, 0x81, 0x00, 0x01, 0x01, 0x40, IPV6_START };
+    CHECK("ppp_mpls_label_then_ipv6",
+          decode(9, ppp_mpls, sizeof ppp_mpls, &nl) && nl.ethertype == 0x86dd && nl.offset == 8);
+    static const uint8_t ppp_lcp[] = { 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
+    CHECK("ppp_lcp_is_refused", !decode(9, ppp_lcp, sizeof ppp_lcp, &nl));
+    CHECK("ppp_cut_protocol_is_refused", !decode(9, ppp_framed, 3, &nl) && !decode(9, ppp_framed, 0, &nl));
+    static const uint8_t chdlc[] = { 0x0f, 0x00, 0x08, 0x00, IPV4_START };
+    CHECK("ppp_link_types_read_cisco_hdlc_framing",
+          decode(9, chdlc, sizeof chdlc, &nl) && nl.ethertype == 0x0800 && nl.offset == 4 &&
+              decode(50, chdlc, sizeof chdlc, &nl) && nl.ethertype == 0x0800 && nl.offset == 4);
+
+    static const uint8_t ppp_ether[] = { 0x11, 0, 0, 1, 0, 22, 0x00, 0x57, IPV6_START };
+    CHECK("ppp_ether_pppoe_header_then_ipv6",
+          decode(51, ppp_ether, sizeof ppp_ether, &nl) && nl.ethertype == 0x86dd && nl.offset == 8);
+    static const uint8_t ppp_ether_lcp[] = { 0x11, 0, 0, 1, 0, 8, 0xc0, 0x21, 1, 1, 0, 4 };
+    CHECK("ppp_ether_lcp_is_the_pppoe_layer_not_ip",
+          decode(51, ppp_ether_lcp, sizeof ppp_ether_lcp, &nl) && nl.ethertype == 0x8864 && nl.offset == 0);
+    CHECK("ppp_ether_cut_header_is_refused", !decode(51, ppp_ether, 5, &nl));
+
+    static const uint8_t chdlc_mpls[] = { 0x8f, 0x00, 0x88, 0x47, 0x00, 0x01, 0x01, 0x40, IPV4_START };
+    CHECK("chdlc_mpls_then_ipv4",
+          decode(104, chdlc_mpls, sizeof chdlc_mpls, &nl) && nl.ethertype == 0x0800 && nl.offset == 8);
+    static const uint8_t slarp[] = { 0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 2 };
+    CHECK("chdlc_slarp_is_not_ip", decode(104, slarp, sizeof slarp, &nl) && nl.ethertype == 0x8035 && nl.offset == 4);
+    CHECK("chdlc_cut_header_is_refused", !decode(104, chdlc, 3, &nl));
+
+    CHECK("unsupported_link_type_has_no_decoder", linktype_find(147) == NULL && linktype_find(127) == NULL);
     UNIT_DONE();
 }
