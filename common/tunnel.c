@@ -1,4 +1,4 @@
-/* \summary: tunnels whose inner packets flows are keyed by (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo) */
+/* \summary: tunnels whose inner packets flows are keyed by (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo, CAPWAP) */
 #include "tunnel.h"
 
 #include <string.h>
@@ -264,6 +264,64 @@ static bool open_teredo(struct fc_cursor *c, const uint8_t *start, uint32_t decl
     return in->offset + 40 + fc_be16(c->p + 4) == declared;
 }
 
+/* CAPWAP data channel (RFC 5415 §4.3; RFC 5416 for the IEEE 802.11 binding): preamble
+ * version 0 and type 0 (type 1 is a DTLS-encrypted channel, which cannot be opened);
+ * then HLEN (header length in 4-byte words, the radio MAC and wireless information
+ * within it), radio id, wireless binding id and the flags T (the payload is in the
+ * binding's native format, else an Ethernet frame), F (a fragment) and K (keep-alive,
+ * no payload). A native 802.11 frame must be a data frame that is not protected, with a
+ * SNAP header naming IP. Cisco's controllers send the frame control field's two bytes
+ * swapped (Wireshark's CAPWAP "swap frame control" setting, on by default): a field
+ * that is not a data frame's as it stands is read swapped. */
+#define CAPWAP_T 0x100
+#define CAPWAP_F 0x080
+#define CAPWAP_K 0x008
+#define CAPWAP_BINDING_IEEE_802_11 1
+#define WLAN_FC_TYPE_DATA 2
+#define WLAN_FC_QOS_SUBTYPE 0x80     /* in the first byte: subtypes 8-15 carry QoS control */
+#define WLAN_FC_TO_FROM_DS 0x03      /* in the second: both set, a fourth address follows */
+#define WLAN_FC_PROTECTED 0x40
+#define WLAN_FC_ORDER 0x80           /* with QoS: an HT control field follows */
+
+/* Version 0, type data. */
+static bool is_wlan_data(uint8_t fc0) { return (fc0 & 3) == 0 && ((fc0 >> 2) & 3) == WLAN_FC_TYPE_DATA; }
+
+static bool inner_wlan_data(struct fc_cursor *c, const uint8_t *start, struct fc_tunnel_inner *in)
+{
+    const uint8_t *h = fc_cursor_take(c, 24); /* frame control to sequence control */
+    if (!h)
+        return false;
+    bool swapped = !is_wlan_data(h[0]);
+    uint8_t fc0 = swapped ? h[1] : h[0], fc1 = swapped ? h[0] : h[1];
+    if (!is_wlan_data(fc0) || (fc1 & WLAN_FC_PROTECTED))
+        return false;
+    if ((fc1 & WLAN_FC_TO_FROM_DS) == WLAN_FC_TO_FROM_DS)
+        fc_cursor_skip(c, 6);
+    if (fc0 & WLAN_FC_QOS_SUBTYPE)
+        fc_cursor_skip(c, (fc1 & WLAN_FC_ORDER) ? 6 : 2);
+    static const uint8_t snap[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
+    const uint8_t *llc = fc_cursor_take(c, 6);
+    if (!llc || memcmp(llc, snap, sizeof snap) != 0)
+        return false;
+    return inner_is(fc_cursor_be16(c), c, start, in);
+}
+
+static bool open_capwap(struct fc_cursor *c, const uint8_t *start, uint32_t declared, struct fc_tunnel_inner *in)
+{
+    (void)declared;
+    const uint8_t *h = fc_cursor_take(c, 8);
+    if (!h || h[0] != 0)
+        return false;
+    uint32_t word = (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+    unsigned hlen = word >> 19, binding = (word >> 9) & 0x1f;
+    if (hlen < 2 || (word & (CAPWAP_F | CAPWAP_K)))
+        return false;
+    fc_cursor_skip(c, hlen * 4u - 8);
+    if (!(word & CAPWAP_T))
+        return inner_ethernet(c, start, in);
+    return binding == CAPWAP_BINDING_IEEE_802_11 && inner_wlan_data(c, start, in);
+}
+
 static const struct tunnel {
     enum fc_tunnel_kind kind;
     const char *name;
@@ -278,6 +336,7 @@ static const struct tunnel {
     { FC_TUNNEL_GENEVE, "Geneve", 17, 6081, open_geneve },
     { FC_TUNNEL_GTP_U, "GTP-U", 17, 2152, open_gtp_u },
     { FC_TUNNEL_TEREDO, "Teredo", 17, 3544, open_teredo },
+    { FC_TUNNEL_CAPWAP, "CAPWAP", 17, 5247, open_capwap },
 };
 
 enum fc_tunnel_kind fc_tunnel_open(uint8_t ip_proto, uint16_t sport, uint16_t dport, const uint8_t *payload,

@@ -734,8 +734,8 @@ def main():
     w("## Data\n")
     w("- Flows: the `in_class_set=1` rows of `corpus/labels.tsv`, %d of %d matched with a flow of the real "
       "tools (`fc-read | fc-flow | fc-feat`) by file, transport and both endpoints; %d classes, %d files "
-      "(folds). Unmatched rows are flows inside CAPWAP, which fc-flow does not open (it opens IP-in-IP, "
-      "GRE, VXLAN, Geneve, GTP-U and Teredo), and 2 rows whose IPv6 address nDPI printed wrongly."
+      "(folds). Unmatched rows are 2 whose IPv6 address nDPI printed wrongly (flows inside tunnels are "
+      "matched by their inner packets: fc-flow opens IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo and CAPWAP)."
       % (len(flows), len(flows) + len(missed), len(classes), len(files)))
     w("- Models of each fold: per class, the sum of the vectors of all other files (what `fc-train` "
       "writes); scores: `fc-classify`'s formula. Checked against the real tools on %d folds (%s): the real "

@@ -7,13 +7,13 @@
 #     TCP connections; for the UDP tunnels also the tunnel's own UDP flow), every inner
 #     flow says which tunnel it came out of, and fc-classify names each inner connection
 #     Redis from its behaviour, as it does without a tunnel.
-#  2. Captures of the shared corpus with GTP-U, Teredo, VXLAN, GRE and IP-in-IP traffic:
+#  2. Captures of the shared corpus with GTP-U, Teredo, VXLAN, GRE, IP-in-IP and CAPWAP traffic:
 #     fc-flow agrees with tshark's conversations.
 source "$(dirname "$0")/../lib.sh"
 
 # ---- 2. shared corpus ----
 command -v tshark >/dev/null || { skip flow_tunnels "tshark not installed"; exit 0; }
-for c in ipv6_in_gtp rtmp teredo vxlan gre 4in4tunnel 6in4tunnel; do
+for c in ipv6_in_gtp rtmp teredo vxlan gre 4in4tunnel 6in4tunnel capwap; do
     f=$(ls "$FC_SHARED/corpus/ndpi/$c".pcap* 2>/dev/null | head -1)
     shared_or_skip "tunnel_flows_agree_with_tshark_$c" "corpus/ndpi/${f##*/}" || continue
     flows_agree_with_tshark "tunnel_flows_agree_with_tshark_$c" "$f"

@@ -386,6 +386,45 @@ static void test_udp_tunnels(void)
           fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 3544 && !d.tunnel);
 }
 
+/* CAPWAP data: header of 2 words (HLEN 2) or 4 (radio information), 802.11 or Ethernet. */
+static void test_capwap(void)
+{
+    uint8_t b[200], h[80];
+    struct fc_decoded d;
+    /* HLEN 2, binding 802.11, T: a QoS data frame to the DS, SNAP, IPv4 */
+    memset(h, 0, sizeof h);
+    h[1] = 0x10, h[2] = 0x03, h[3] = 0x00;  /* HLEN 2 (bits 23-19), WBID 1 (bits 13-9), T (bit 8) */
+    h[8] = 0x88, h[9] = 0x01;               /* frame control: QoS data, to DS */
+    size_t hl = 8 + 24 + 2;
+    memcpy(h + hl, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8), hl += 8;
+    size_t n = udp_tunnel(b, 5247, h, hl, true);
+    CHECK("capwap_wlan_qos_data_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_CAPWAP, 28 + hl + 28));
+    h[8] = 0x01, h[9] = 0x08;               /* Cisco's order: the two bytes swapped (and no QoS) */
+    memmove(h + 32, h + 34, 8), hl -= 2;
+    n = udp_tunnel(b, 5247, h, hl, true);
+    CHECK("capwap_wlan_swapped_frame_control_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_CAPWAP, 28 + hl + 28));
+    h[8] = 0x08, h[9] = 0x41;               /* protected: encrypted, not opened */
+    n = udp_tunnel(b, 5247, h, hl, true);
+    CHECK("capwap_protected_frame_not_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 5247 && !d.tunnel);
+    h[8] = 0x08, h[9] = 0x01, h[3] = 0x08;  /* K: a keep-alive */
+    n = udp_tunnel(b, 5247, h, hl, true);
+    CHECK("capwap_keepalive_not_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && !d.tunnel);
+    h[3] = 0x00, h[0] = 0x01;               /* preamble type 1: a DTLS channel */
+    n = udp_tunnel(b, 5247, h, hl, true);
+    CHECK("capwap_dtls_not_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && !d.tunnel);
+
+    /* HLEN 4 (8 bytes of radio information), no T: an Ethernet frame */
+    memset(h, 0, sizeof h);
+    h[1] = 0x20, h[2] = 0x02, h[3] = 0x00;
+    hl = 16 + ether_tagged(h + 16, 0x0800);
+    n = udp_tunnel(b, 5247, h, hl, true);
+    CHECK("capwap_ethernet_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_CAPWAP, 28 + hl + 28));
+}
+
 /* IP-in-IP five deep: four are opened, the fifth is kept as a packet of protocol 4. */
 static void test_tunnel_depth_bound(void)
 {
@@ -414,6 +453,7 @@ int main(void)
     test_udp_sctp_icmp();
     test_ip_in_ip_and_gre();
     test_udp_tunnels();
+    test_capwap();
     test_tunnel_depth_bound();
     UNIT_DONE();
 }
