@@ -332,7 +332,7 @@ static void test_ip_in_ip_and_gre(void)
 
 static void test_udp_tunnels(void)
 {
-    uint8_t b[200], h[40];
+    uint8_t b[200], h[80];
     struct fc_decoded d;
     /* VXLAN: I flag, network id 1, a tagged Ethernet frame */
     memset(h, 0, 8), h[0] = 0x08, h[6] = 1;
