@@ -191,8 +191,9 @@ bool fc_flow_unpack_found(const msgpack_object *const v[FC_FLOW_FIELD_COUNT], st
     char tunnel[16];
     if (fc_obj_str(v[FC_FLOW_TUNNEL], tunnel, sizeof tunnel))
         f->tunnel = (uint8_t)fc_tunnel_kind_named(tunnel); /* a name this version does not know: none */
+    int64_t span; /* every stage takes end - start as the duration: it must be a number */
     if (!fc_obj_int(v[FC_FLOW_START], &f->start_us) || !fc_obj_int(v[FC_FLOW_END], &f->end_us) ||
-        f->end_us < f->start_us)
+        f->end_us < f->start_us || __builtin_sub_overflow(f->end_us, f->start_us, &span))
         return *why = "missing or inconsistent start_us/end_us", false;
     if (!unpack_side(v[FC_FLOW_ORIG], f, &f->orig, why) || !unpack_side(v[FC_FLOW_RESP], f, &f->resp, why))
         return false;

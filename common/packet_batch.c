@@ -40,6 +40,8 @@ int fc_packet_decode(const uint8_t **at, const uint8_t *end, struct fc_packet *p
     p->source = fc_le16(e + 10);
     p->wire_len = fc_le32(e + 12);
     p->ts_us = (int64_t)fc_le64(e + 16);
+    if (p->ts_us > FC_PACKET_TIME_LIMIT_US || p->ts_us < -FC_PACKET_TIME_LIMIT_US)
+        return -1;
     p->data = e + FC_ENTRY_HEADER;
     p->data_len = len - FC_ENTRY_HEADER;
     *at = e + len;

@@ -20,7 +20,8 @@
  *     8    2 vlan2       inner VLAN id (QinQ), 0 when none
  *    10    2 source      input source number (0 for the first), see FC_REC_SOURCE
  *    12    4 wire_len    frame length on the wire (pcap "len")
- *    16    8 ts_us       timestamp, microseconds since the epoch (signed)
+ *    16    8 ts_us       timestamp, microseconds since the epoch (signed; at most
+ *                        FC_PACKET_TIME_LIMIT_US either side of it)
  *    24    - data        entry_len - 24 bytes
  */
 #include <stddef.h>
@@ -29,6 +30,9 @@
 #define FC_ENTRY_HEADER 24
 #define FC_BATCH_MAX 256
 #define FC_ENTRY_MAX_DATA (65535 - FC_ENTRY_HEADER)
+/* 2^62 us, about 146,000 years: beyond any capture's clock, and small enough that the
+ * difference of any two timestamps (a flow's duration, a sample's offsets) fits an int64. */
+#define FC_PACKET_TIME_LIMIT_US ((int64_t)1 << 62)
 
 enum { FC_LINK_NETWORK = 0, FC_LINK_OTHER = 1 };
 enum { FC_PKT_CUT = 1, FC_PKT_SNAPPED = 2 };
@@ -50,7 +54,7 @@ size_t fc_packet_encode(uint8_t *out, const struct fc_packet *p);
 
 /*
  * Reads the entry at *at within [*at, end); advances *at. Returns 1 on success,
- * 0 at the end of the batch, -1 when the entry is malformed (length out of range).
+ * 0 at the end of the batch, -1 when the entry is malformed (length or timestamp out of range).
  */
 int fc_packet_decode(const uint8_t **at, const uint8_t *end, struct fc_packet *p);
 

@@ -260,6 +260,7 @@ static void add_to_sample(struct engine *e, struct flow *f, int dir, const struc
         return;
     if (!f->sample)
         f->sample = sample_new(&e->samples);
+    /* Packet timestamps are bounded (FC_PACKET_TIME_LIMIT_US), so this cannot overflow. */
     if (sample_add(&e->samples, f->sample, dir, d->payload_len, p->ts_us - f->start_us, p->data + d->payload_offset,
                    d->payload_captured)) {
         write_sample(e, f);

@@ -197,7 +197,8 @@ static bool compile_filter(struct source *s, const char *expr)
 
 int64_t capture_timestamp_us(const struct timeval *tv)
 {
-    const int64_t max_sec = INT64_MAX / 1000000 - 10; /* room for tv_usec, up to 4.3e9 ns */
+    /* within the packet entry's range (packet_batch.h), with room for tv_usec, up to 4.3e9 ns */
+    const int64_t max_sec = FC_PACKET_TIME_LIMIT_US / 1000000 - 10;
     int64_t sec = (int64_t)tv->tv_sec;
     sec = sec > max_sec ? max_sec : sec < -max_sec ? -max_sec : sec;
     return sec * 1000000 + (int64_t)((uint64_t)(uint32_t)tv->tv_usec / 1000);

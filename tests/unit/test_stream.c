@@ -12,6 +12,7 @@
 #include "packet_batch.h"
 #include "record.h"
 #include "stream.h"
+#include "tunnel.h"
 #include "unit.h"
 
 static void mpscan_frames_objects(void)
@@ -165,6 +166,15 @@ static void damaged_entries_are_refused(void)
     bin[0] = 3;
     at = bin;
     CHECK("packet_entry_shorter_than_header_is_malformed", fc_packet_decode(&at, bin + sizeof bin, &q) == -1);
+    /* timestamps: the limit either side of the epoch is kept, one past it is damage */
+    bin[0] = FC_ENTRY_HEADER;
+    fc_put_le64(bin + 16, (uint64_t)-FC_PACKET_TIME_LIMIT_US);
+    at = bin;
+    CHECK("packet_time_at_limit_kept", fc_packet_decode(&at, bin + sizeof bin, &q) == 1 &&
+                                           q.ts_us == -FC_PACKET_TIME_LIMIT_US);
+    fc_put_le64(bin + 16, (uint64_t)FC_PACKET_TIME_LIMIT_US + 1);
+    at = bin;
+    CHECK("packet_time_beyond_limit_is_malformed", fc_packet_decode(&at, bin + sizeof bin, &q) == -1);
 }
 
 /* A temporary file with w writing to it: the header and sample_flow()'s record so far. */
@@ -335,6 +345,40 @@ static void records_larger_than_buffers(void)
     free(pattern);
 }
 
+/* A flow packed to memory and read back through msgpack-c. */
+static bool flow_back(const struct fc_flow *f, struct fc_flow *back, const char **why)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    fc_flow_pack_record(&pk, f);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    bool ok = msgpack_unpack_next(&u, sb.data, sb.size, NULL) == MSGPACK_UNPACK_SUCCESS &&
+              fc_flow_unpack(&u.data, back, why);
+    msgpack_unpacked_destroy(&u);
+    msgpack_sbuffer_destroy(&sb);
+    return ok;
+}
+
+/* The tunnel a flow came out of travels by name; a span of time no int64 holds is refused
+ * (every stage takes end - start as the duration). */
+static void flow_fields_tunnel_and_span(void)
+{
+    struct fc_flow f = sample_flow(), back;
+    const char *why = "";
+    f.tunnel = FC_TUNNEL_GTP_U;
+    CHECK("flow_round_trip_tunnel", flow_back(&f, &back, &why) && back.tunnel == FC_TUNNEL_GTP_U);
+    f.tunnel = 0;
+    CHECK("flow_without_tunnel_reads_none", flow_back(&f, &back, &why) && back.tunnel == 0);
+    f.start_us = INT64_MIN + 1;
+    f.end_us = INT64_MAX;
+    why = "";
+    CHECK("flow_span_beyond_int64_refused",
+          !flow_back(&f, &back, &why) && strcmp(why, "missing or inconsistent start_us/end_us") == 0);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -347,5 +391,6 @@ int main(int argc, char **argv)
     record_across_two_reads();
     writer_packs_as_msgpack_c();
     records_larger_than_buffers();
+    flow_fields_tunnel_and_span();
     UNIT_DONE();
 }
