@@ -313,7 +313,6 @@ enum fc_decode_status fc_decode(uint16_t ethertype, const uint8_t *data, size_t 
             outermost = (uint8_t)kind;
         *out = inner;
         out->tunnel = outermost;
-        out->tunnel_depth = depth;
         status = inner_status;
         base = at;
     }

@@ -45,7 +45,6 @@ struct fc_decoded {
     size_t payload_captured;/* payload bytes present in the data (may be < payload_len) */
     /* tunnels */
     uint8_t tunnel;         /* enum fc_tunnel_kind of the outermost tunnel opened; 0 = none */
-    uint8_t tunnel_depth;   /* tunnels opened to reach this packet */
 };
 
 /* Decodes the network-layer bytes `data` (ethertype `ethertype`), opening tunnels. */

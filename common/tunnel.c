@@ -99,80 +99,82 @@ static bool open_ipv6_in_ip(struct fc_cursor *c, const uint8_t *start, uint32_t 
 #define GRE_ACK 0x0080               /* version 1 only */
 #define GRE_VERSION 0x0007
 
-/* ERSPAN type II: an 8-byte header, present when GRE carries a sequence number (type I has none). */
-static bool gre_erspan_ii(struct fc_cursor *c, const uint8_t *start, uint16_t flags, struct fc_tunnel_inner *in)
+/* What a GRE payload's reader needs of the GRE header. */
+struct gre_header {
+    uint16_t flags;
+    uint16_t protocol;
+};
+
+static bool gre_ip(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g, struct fc_tunnel_inner *in)
 {
-    if (flags & GRE_SEQUENCE)
+    return inner_ip_of_version(c, start, g->protocol, in);
+}
+
+static bool gre_ethernet(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g,
+                         struct fc_tunnel_inner *in)
+{
+    (void)g;
+    return inner_ethernet(c, start, in);
+}
+
+/* ERSPAN type II: an 8-byte header, present when GRE carries a sequence number (type I has none). */
+static bool gre_erspan_ii(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g,
+                          struct fc_tunnel_inner *in)
+{
+    if (g->flags & GRE_SEQUENCE)
         fc_cursor_skip(c, 8);
     return inner_ethernet(c, start, in);
 }
 
 /* ERSPAN type III: a 12-byte header, then 8 more when its last bit (O) says a
  * platform-specific subheader follows. */
-static bool gre_erspan_iii(struct fc_cursor *c, const uint8_t *start, uint16_t flags, struct fc_tunnel_inner *in)
+static bool gre_erspan_iii(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g,
+                           struct fc_tunnel_inner *in)
 {
-    (void)flags;
+    (void)g;
     const uint8_t *h = fc_cursor_take(c, 12);
     if (h && (h[11] & 1))
         fc_cursor_skip(c, 8);
     return inner_ethernet(c, start, in);
 }
 
-static bool gre_ipv4(struct fc_cursor *c, const uint8_t *start, uint16_t flags, struct fc_tunnel_inner *in)
-{
-    (void)flags;
-    return inner_ip_of_version(c, start, FC_ETHERTYPE_IPV4, in);
-}
-
-static bool gre_ipv6(struct fc_cursor *c, const uint8_t *start, uint16_t flags, struct fc_tunnel_inner *in)
-{
-    (void)flags;
-    return inner_ip_of_version(c, start, FC_ETHERTYPE_IPV6, in);
-}
-
-static bool gre_ethernet(struct fc_cursor *c, const uint8_t *start, uint16_t flags, struct fc_tunnel_inner *in)
-{
-    (void)flags;
-    return inner_ethernet(c, start, in);
-}
-
 static const struct gre_payload {
     uint16_t protocol;
-    bool (*inner)(struct fc_cursor *c, const uint8_t *start, uint16_t flags, struct fc_tunnel_inner *in);
+    bool (*inner)(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g, struct fc_tunnel_inner *in);
 } gre_payloads[] = {
-    { FC_ETHERTYPE_IPV4, gre_ipv4 },
-    { FC_ETHERTYPE_IPV6, gre_ipv6 },
+    { FC_ETHERTYPE_IPV4, gre_ip },
+    { FC_ETHERTYPE_IPV6, gre_ip },
     { ETHERTYPE_TEB, gre_ethernet },
     { ETHERTYPE_ERSPAN_II, gre_erspan_ii },
     { ETHERTYPE_ERSPAN_III, gre_erspan_iii },
 };
 
-static bool open_gre_v0(struct fc_cursor *c, const uint8_t *start, uint16_t flags, uint16_t protocol,
+static bool open_gre_v0(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g,
                         struct fc_tunnel_inner *in)
 {
-    if (flags & GRE_CHECKSUM)
+    if (g->flags & GRE_CHECKSUM)
         fc_cursor_skip(c, 4); /* checksum and reserved */
-    if (flags & GRE_KEY)
+    if (g->flags & GRE_KEY)
         fc_cursor_skip(c, 4);
-    if (flags & GRE_SEQUENCE)
+    if (g->flags & GRE_SEQUENCE)
         fc_cursor_skip(c, 4);
     for (size_t i = 0; i < sizeof gre_payloads / sizeof gre_payloads[0]; i++)
-        if (gre_payloads[i].protocol == protocol)
-            return gre_payloads[i].inner(c, start, flags, in);
+        if (gre_payloads[i].protocol == g->protocol)
+            return gre_payloads[i].inner(c, start, g, in);
     return false;
 }
 
 /* PPTP: the key field is mandatory (payload length and call id), then sequence and
  * acknowledgement numbers when flagged; only PPP rides in it. */
-static bool open_gre_v1(struct fc_cursor *c, const uint8_t *start, uint16_t flags, uint16_t protocol,
+static bool open_gre_v1(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g,
                         struct fc_tunnel_inner *in)
 {
-    if (protocol != ETHERTYPE_PPP || !(flags & GRE_KEY) || (flags & GRE_CHECKSUM))
+    if (g->protocol != ETHERTYPE_PPP || !(g->flags & GRE_KEY) || (g->flags & GRE_CHECKSUM))
         return false;
     fc_cursor_skip(c, 4);
-    if (flags & GRE_SEQUENCE)
+    if (g->flags & GRE_SEQUENCE)
         fc_cursor_skip(c, 4);
-    if (flags & GRE_ACK)
+    if (g->flags & GRE_ACK)
         fc_cursor_skip(c, 4);
     return inner_ppp(c, start, in);
 }
@@ -180,15 +182,16 @@ static bool open_gre_v1(struct fc_cursor *c, const uint8_t *start, uint16_t flag
 static bool open_gre(struct fc_cursor *c, const uint8_t *start, uint32_t declared, struct fc_tunnel_inner *in)
 {
     (void)declared;
-    uint16_t flags = fc_cursor_be16(c);
-    uint16_t protocol = fc_cursor_be16(c);
-    if (!fc_cursor_ok(c) || (flags & GRE_ROUTING))
+    struct gre_header g;
+    g.flags = fc_cursor_be16(c);
+    g.protocol = fc_cursor_be16(c);
+    if (!fc_cursor_ok(c) || (g.flags & GRE_ROUTING))
         return false;
-    switch (flags & GRE_VERSION) {
+    switch (g.flags & GRE_VERSION) {
     case 0:
-        return open_gre_v0(c, start, flags, protocol, in);
+        return open_gre_v0(c, start, &g, in);
     case 1:
-        return open_gre_v1(c, start, flags, protocol, in);
+        return open_gre_v1(c, start, &g, in);
     default:
         return false;
     }
@@ -351,6 +354,14 @@ enum fc_tunnel_kind fc_tunnel_open(uint8_t ip_proto, uint16_t sport, uint16_t dp
             return t->kind;
     }
     return FC_TUNNEL_NONE;
+}
+
+bool fc_tunnel_over_udp(enum fc_tunnel_kind kind)
+{
+    for (size_t i = 0; i < sizeof tunnels / sizeof tunnels[0]; i++)
+        if (tunnels[i].kind == kind)
+            return tunnels[i].udp_port != 0;
+    return false;
 }
 
 enum fc_tunnel_kind fc_tunnel_kind_named(const char *name)

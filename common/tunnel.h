@@ -26,7 +26,6 @@ enum fc_tunnel_kind {
     FC_TUNNEL_GTP_U,
     FC_TUNNEL_TEREDO,
     FC_TUNNEL_CAPWAP,     /* the data channel of wireless access points and their controller */
-    FC_TUNNEL_KINDS
 };
 
 /* Where the inner packet starts within the outer packet's payload, and what it is. */
@@ -47,6 +46,9 @@ enum fc_tunnel_kind fc_tunnel_open(uint8_t ip_proto, uint16_t sport, uint16_t dp
 
 /* The tunnel's name as records carry it ("GRE", "VXLAN", ...); "" for FC_TUNNEL_NONE. */
 const char *fc_tunnel_name(enum fc_tunnel_kind kind);
+/* Whether the tunnel rides in UDP datagrams (VXLAN, Geneve, GTP-U, Teredo, CAPWAP), whose
+ * own flow between the tunnel endpoints fc-flow keeps. */
+bool fc_tunnel_over_udp(enum fc_tunnel_kind kind);
 /* The kind of that name; FC_TUNNEL_NONE for any other text. */
 enum fc_tunnel_kind fc_tunnel_kind_named(const char *name);
 

@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "tcp_history.h"
+#include "tunnel.h"
 
 /*
  * Time is the packet clock: the largest timestamp seen so far, so a capture that is
@@ -222,18 +223,20 @@ static void evict_one(struct engine *e)
     }
 }
 
-static uint32_t new_flow(struct engine *e, const struct flow_key *k, uint32_t hash, bool responder_first,
-                         int64_t ts_us, uint16_t vlan2)
+/* A flow for the prepared packet's key, starting at its time. */
+static uint32_t new_flow(struct engine *e, const struct packet_prep *pp, bool responder_first)
 {
+    const struct flow_key *k = &pp->k;
     if (flow_table_full(&e->table))
         evict_one(e);
     enum timeout_class tc = k->proto == 6 ? TC_TCP : k->proto == 17 ? TC_UDP
                           : (k->proto == 1 || k->proto == 58) ? TC_ICMP : TC_OTHER;
-    uint32_t slot = flow_insert(&e->table, k, hash, responder_first, tc);
+    uint32_t slot = flow_insert(&e->table, k, pp->hash, responder_first, tc);
     struct flow *f = flow_at(&e->table, slot);
     f->id = ++e->next_id;
-    f->start_us = f->end_us = ts_us;
-    f->vlan2 = vlan2;
+    f->start_us = f->end_us = pp->p.ts_us;
+    f->vlan2 = pp->p.vlan2;
+    f->tunnel = pp->d.tunnel;
     if (responder_first)
         history_add(f, 0, '^');
     e->count.flows++;
@@ -285,9 +288,8 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
     }
     if (!slot) {
         bool responder_first = k->proto == 6 && st == FC_DEC_OK && is_syn_ack(d->tcp_flags);
-        slot = new_flow(e, k, pp->hash, responder_first, p->ts_us, p->vlan2);
+        slot = new_flow(e, pp, responder_first);
         dir = responder_first;
-        flow_at(&e->table, slot)->tunnel = d->tunnel;
     }
     struct flow *f = flow_at(&e->table, slot);
     if (flow_account(f, dir, d, st, p))
@@ -300,16 +302,16 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
         fragments_remember(e->frags, d, slot, f->id, e->clock_us); /* on the clock, as flows' idle time */
 }
 
-/* A packet that came out of a UDP tunnel (VXLAN, Geneve, GTP-U, Teredo) also counts in the
- * tunnel's own UDP flow between the tunnel endpoints: Zeek's conn.log and tshark's
+/* A packet that came out of a UDP tunnel (VXLAN, Geneve, GTP-U, Teredo, CAPWAP) also counts
+ * in the tunnel's own UDP flow between the tunnel endpoints: Zeek's conn.log and tshark's
  * conversations have it too, and it says which hosts carry the tunnel. A tunnel that is
- * an IP protocol of its own (IP-in-IP, GRE) has no such flow: its packets are the inner ones. */
+ * an IP protocol of its own (IP-in-IP, GRE) has no such flow: its packets are the inner
+ * ones. fc_decode opened the tunnel only from a whole, sound UDP datagram, which is decoded
+ * here again (only for such packets) rather than carried in every prepared packet. */
 static void udp_tunnel_packet(struct engine *e, const struct packet_prep *pp)
 {
     struct packet_prep outer = { .p = pp->p };
     outer.st = fc_decode_outer(pp->p.proto, pp->p.data, pp->p.data_len, &outer.d);
-    if (outer.st != FC_DEC_OK || outer.d.proto != 17 || outer.d.is_fragment)
-        return;
     make_key(&outer.d, outer.st, &outer.p, &outer.k);
     outer.hash = flow_key_hash(&outer.k);
     flow_packet(e, &outer);
@@ -334,7 +336,7 @@ static void fragment_packet(struct engine *e, const struct packet_prep *pp)
     int dir = 0;
     slot = flow_lookup(&e->table, &pp->k, pp->hash, &dir);
     if (!slot)
-        slot = new_flow(e, &pp->k, pp->hash, false, p->ts_us, p->vlan2);
+        slot = new_flow(e, pp, false);
     struct flow *f = flow_at(&e->table, slot);
     flow_account_fragment(f, dir, d, p);
     flow_touch(&e->table, slot, flow_timeout_class(f), e->clock_us);
@@ -399,8 +401,9 @@ void engine_packet(struct engine *e, const struct packet_prep *pp)
         fragment_packet(e, pp);
     else
         flow_packet(e, pp);
-    if (d->tunnel_depth) {
+    if (d->tunnel) {
         e->count.tunnelled++;
-        udp_tunnel_packet(e, pp);
+        if (fc_tunnel_over_udp(d->tunnel))
+            udp_tunnel_packet(e, pp);
     }
 }

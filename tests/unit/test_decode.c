@@ -280,7 +280,7 @@ static size_t udp_tunnel(uint8_t *b, uint16_t port, const uint8_t *head, size_t 
 static bool is_inner(const struct fc_decoded *d, enum fc_tunnel_kind kind, size_t payload_offset)
 {
     return d->proto == 17 && d->sport == 5000 && d->dport == 53 && d->ip_len == 32 && d->payload_len == 4 &&
-           d->tunnel == kind && d->tunnel_depth == 1 && d->payload_offset == payload_offset;
+           d->tunnel == kind && d->payload_offset == payload_offset;
 }
 
 static void test_ip_in_ip_and_gre(void)
@@ -438,9 +438,11 @@ static void test_tunnel_depth_bound(void)
     }
     struct fc_decoded d;
     CHECK("tunnel_depth_bounded", fc_decode(FC_ETHERTYPE_IPV4, b + at, n, &d) == FC_DEC_OK && d.proto == 4 &&
-                                      d.tunnel_depth == 4 && d.tunnel == FC_TUNNEL_IP_IN_IP);
+                                      d.payload_offset == 4 * 20 + 20 && d.tunnel == FC_TUNNEL_IP_IN_IP);
     CHECK("tunnel_names", strcmp(fc_tunnel_name(FC_TUNNEL_GTP_U), "GTP-U") == 0 &&
                               fc_tunnel_kind_named("VXLAN") == FC_TUNNEL_VXLAN && !fc_tunnel_kind_named("vxlan"));
+    CHECK("tunnels_over_udp", fc_tunnel_over_udp(FC_TUNNEL_CAPWAP) && fc_tunnel_over_udp(FC_TUNNEL_TEREDO) &&
+                                  !fc_tunnel_over_udp(FC_TUNNEL_GRE) && !fc_tunnel_over_udp(FC_TUNNEL_IP_IN_IP));
 }
 
 int main(void)
