@@ -27,6 +27,7 @@ TEST_PACKAGES=(
     openssh-server openssh-client curl dnsutils   # ... and their clients
     apache2-utils time procps                     # load (ab), peak memory for bench/, pgrep
     netcat-openbsd ncat socat iproute2 ethtool    # plumbing for live-capture tests
+    nftables                                      # logs packets to NFLOG for the link-type test
 )
 
 # Only for making training captures with real programs (make service-captures,

@@ -5,6 +5,7 @@
 
 #include "bytes.h"
 #include "decode.h"
+#include "ieee80211.h"
 #include "ppp.h"
 
 /*
@@ -280,33 +281,11 @@ static bool open_teredo(struct fc_cursor *c, const uint8_t *start, uint32_t decl
 #define CAPWAP_F 0x080
 #define CAPWAP_K 0x008
 #define CAPWAP_BINDING_IEEE_802_11 1
-#define WLAN_FC_TYPE_DATA 2
-#define WLAN_FC_QOS_SUBTYPE 0x80     /* in the first byte: subtypes 8-15 carry QoS control */
-#define WLAN_FC_TO_FROM_DS 0x03      /* in the second: both set, a fourth address follows */
-#define WLAN_FC_PROTECTED 0x40
-#define WLAN_FC_ORDER 0x80           /* with QoS: an HT control field follows */
-
-/* Version 0, type data. */
-static bool is_wlan_data(uint8_t fc0) { return (fc0 & 3) == 0 && ((fc0 >> 2) & 3) == WLAN_FC_TYPE_DATA; }
 
 static bool inner_wlan_data(struct fc_cursor *c, const uint8_t *start, struct fc_tunnel_inner *in)
 {
-    const uint8_t *h = fc_cursor_take(c, 24); /* frame control to sequence control */
-    if (!h)
-        return false;
-    bool swapped = !is_wlan_data(h[0]);
-    uint8_t fc0 = swapped ? h[1] : h[0], fc1 = swapped ? h[0] : h[1];
-    if (!is_wlan_data(fc0) || (fc1 & WLAN_FC_PROTECTED))
-        return false;
-    if ((fc1 & WLAN_FC_TO_FROM_DS) == WLAN_FC_TO_FROM_DS)
-        fc_cursor_skip(c, 6);
-    if (fc0 & WLAN_FC_QOS_SUBTYPE)
-        fc_cursor_skip(c, (fc1 & WLAN_FC_ORDER) ? 6 : 2);
-    static const uint8_t snap[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
-    const uint8_t *llc = fc_cursor_take(c, 6);
-    if (!llc || memcmp(llc, snap, sizeof snap) != 0)
-        return false;
-    return inner_is(fc_cursor_be16(c), c, start, in);
+    uint16_t ethertype = fc_ieee80211_data_ethertype(c, FC_IEEE80211_MAYBE_SWAPPED);
+    return inner_is(ethertype, c, start, in);
 }
 
 static bool open_capwap(struct fc_cursor *c, const uint8_t *start, uint32_t declared, struct fc_tunnel_inner *in)

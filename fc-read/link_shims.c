@@ -1,4 +1,4 @@
-/* \summary: what may sit between a link header and IP: VLAN tags, a PPPoE session, MPLS labels */
+/* \summary: what may sit between a link header and IP: VLAN tags, E-tags, a PPPoE session, MPLS labels, NSH */
 #include "linktype.h"
 
 #include "decode.h"
@@ -6,11 +6,13 @@
 
 /*
  * Ethernet, Linux cooked and Cisco HDLC name their payload by ethertype, and so does
- * each shim that real links put before the IP header: an 802.1Q or 802.1ad tag, a
- * PPPoE session (DSL access lines), an MPLS label stack (provider networks). Each shim
+ * each shim that real links put before the IP header: an 802.1Q or 802.1ad tag, an
+ * 802.1BR E-tag (port extenders), a PPPoE session (DSL access lines), an MPLS label
+ * stack (provider networks), a network service header (service function chains). Each shim
  * is one open function in shims[]: it moves the cursor past the shim and returns the
  * ethertype of what follows, and the walk goes on from there. An MPLS payload may be a
- * pseudowire carrying a whole Ethernet frame, whose ethertype is walked in turn.
+ * pseudowire carrying a whole Ethernet frame, and so may a service header: its
+ * ethertype is walked in turn.
  *
  * A shim that carries nothing fc-read reads (a PPP control protocol such as LCP, an
  * MPLS payload that is neither IP nor a pseudowire) is itself the network layer
@@ -26,6 +28,9 @@
 #define PPPOE_VERSION_TYPE 0x11
 #define PPPOE_CODE_SESSION 0x00
 #define PPPOE_AFTER_CODE 4   /* session id, payload length */
+#define ETAG_AFTER_TPID 6    /* 802.1BR: priority, E-CIDs, then the next ethertype */
+#define ETHERTYPE_ETAG 0x893f
+#define ETHERTYPE_NSH 0x894f
 
 struct shim_walk {
     struct fc_netlayer *out;
@@ -63,15 +68,50 @@ static uint16_t open_pppoe_session(struct fc_cursor *c, struct shim_walk *w)
     return fc_ppp_protocol_ethertype(c);
 }
 
-/* An Ethernet pseudowire (RFC 4448) after its control word. Its frame's VLAN tags are
- * the customer's: they are recorded only when the outer frame had no tag, so that a
- * flow is never keyed by a provider's outer tag mixed with a customer's inner one. */
-static uint16_t open_ethernet_pseudowire(struct fc_cursor *c, struct shim_walk *w)
+static uint16_t open_etag(struct fc_cursor *c, struct shim_walk *w)
+{
+    (void)w;
+    fc_cursor_skip(c, ETAG_AFTER_TPID);
+    return fc_cursor_be16(c);
+}
+
+/* A customer's Ethernet frame carried whole (a pseudowire, a service chain). Its VLAN
+ * tags are recorded only when the outer frame had no tag, so that a flow is never keyed
+ * by a provider's outer tag mixed with a customer's inner one. */
+static uint16_t carried_ethernet(struct fc_cursor *c, struct shim_walk *w)
 {
     if (w->vlan_ids_left < VLAN_IDS)
         w->vlan_ids_left = 0;
-    fc_cursor_skip(c, PW_CONTROL_WORD + ETHER_ADDRS);
+    fc_cursor_skip(c, ETHER_ADDRS);
     return fc_cursor_be16(c);
+}
+
+/* An Ethernet pseudowire (RFC 4448) after its control word. */
+static uint16_t open_ethernet_pseudowire(struct fc_cursor *c, struct shim_walk *w)
+{
+    fc_cursor_skip(c, PW_CONTROL_WORD);
+    return carried_ethernet(c, w);
+}
+
+/* The network service header (RFC 8300): version 0, its length in 4-byte words (at
+ * least the base and service path headers), and the next protocol. */
+#define NSH_WORDS_MIN 2
+enum nsh_next { NSH_NEXT_IPV4 = 1, NSH_NEXT_IPV6 = 2, NSH_NEXT_ETHERNET = 3, NSH_NEXT_NSH = 4, NSH_NEXT_MPLS = 5 };
+
+static uint16_t open_nsh(struct fc_cursor *c, struct shim_walk *w)
+{
+    const uint8_t *h = fc_cursor_take(c, 4);
+    if (!h || h[0] >> 6 != 0 || (h[1] & 0x3f) < NSH_WORDS_MIN)
+        return 0;
+    fc_cursor_skip(c, (size_t)(h[1] & 0x3f) * 4 - 4);
+    switch (h[3]) {
+    case NSH_NEXT_IPV4: return FC_ETHERTYPE_IPV4;
+    case NSH_NEXT_IPV6: return FC_ETHERTYPE_IPV6;
+    case NSH_NEXT_ETHERNET: return carried_ethernet(c, w);
+    case NSH_NEXT_NSH: return ETHERTYPE_NSH;
+    case NSH_NEXT_MPLS: return FC_ETHERTYPE_MPLS_UNICAST;
+    default: return 0;
+    }
 }
 
 /* RFC 3032: 4-byte label stack entries up to the one with the bottom-of-stack bit. The
@@ -100,9 +140,11 @@ static const struct {
     { 0x8100, open_vlan_tag }, /* 802.1Q */
     { 0x88a8, open_vlan_tag }, /* 802.1ad (QinQ outer) */
     { 0x9100, open_vlan_tag }, /* pre-standard QinQ */
+    { ETHERTYPE_ETAG, open_etag },
     { ETHERTYPE_PPPOE_SESSION, open_pppoe_session },
     { FC_ETHERTYPE_MPLS_UNICAST, open_mpls },
     { FC_ETHERTYPE_MPLS_MULTICAST, open_mpls },
+    { ETHERTYPE_NSH, open_nsh },
 };
 
 static shim_open_fn shim_opener(uint16_t ethertype)

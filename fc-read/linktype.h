@@ -62,6 +62,19 @@ bool linktype_is_chdlc_frame(const uint8_t *frame, size_t len);
 /* Network-layer ethertype from an IP version nibble (raw IP link types); 0 if neither. */
 uint16_t linktype_ethertype_of_ip_version(uint8_t first_byte);
 
+/* Network-layer ethertype of a BSD address family (AF_INET, the AF_INET6 values of the
+ * BSDs and macOS), as the loopback and pflog headers carry it; 0 for any other. */
+uint16_t linktype_ethertype_of_bsd_family(uint32_t family);
+
+/* Decodes the 802.11 frame at byte `at` of frame (after a radio header) with the framing
+ * of common/ieee80211.h, and the shims after its SNAP header. false when it is not an
+ * unprotected data frame naming an ethertype. */
+bool linktype_decode_ieee80211_at(const uint8_t *frame, size_t len, size_t at, unsigned framing,
+                                  struct fc_netlayer *out);
+
+/* Whether a radio header is AVS's (its version word), as Prism link types may carry. */
+bool linktype_is_avs_header(const uint8_t *frame);
+
 /* The decode functions, one per file. */
 bool linktype_ethernet_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_sll_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
@@ -74,5 +87,12 @@ bool linktype_loop_decode(const uint8_t *frame, size_t len, struct fc_netlayer *
 bool linktype_ppp_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_ppp_ether_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_chdlc_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_ieee80211_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_radiotap_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_ppi_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_prism_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_avs_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_pflog_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_nflog_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 
 #endif

@@ -1,35 +1,19 @@
 /* \summary: BSD loopback link types: DLT_NULL (0, host byte order) and DLT_LOOP (108, network order) */
 #include "linktype.h"
 
-#include "decode.h"
-
 /*
  * A 4-byte address family, then the IP packet. DLT_NULL stores the family in the
  * byte order of the machine that captured, which the file does not say; families
- * are small numbers, so whichever reading is below 256 is the right one. IPv6's
- * AF_INET6 differs between systems: 24 (NetBSD, OpenBSD), 28 (FreeBSD), 30 (macOS).
+ * are small numbers, so whichever reading is below 256 is the right one (the
+ * families: linktype_ethertype_of_bsd_family).
  */
 #define NULL_HEADER 4
 
-static const struct {
-    uint32_t family;
-    uint16_t ethertype;
-} address_families[] = {
-    { 2, FC_ETHERTYPE_IPV4 },
-    { 24, FC_ETHERTYPE_IPV6 },
-    { 28, FC_ETHERTYPE_IPV6 },
-    { 30, FC_ETHERTYPE_IPV6 },
-};
-
 static bool set_from_family(uint32_t family, struct fc_netlayer *out)
 {
-    for (size_t i = 0; i < sizeof address_families / sizeof address_families[0]; i++)
-        if (address_families[i].family == family) {
-            out->ethertype = address_families[i].ethertype;
-            out->offset = NULL_HEADER;
-            return true;
-        }
-    return false;
+    out->ethertype = linktype_ethertype_of_bsd_family(family);
+    out->offset = NULL_HEADER;
+    return out->ethertype != 0;
 }
 
 bool linktype_null_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out)

@@ -37,6 +37,10 @@ expect mpls ethernet_mpls_two_labels_ipv4 "0 0 0800 0 0 32" 45000020
 # A label stack cut before its bottom entry: the frame travels raw, whole.
 expect mpls:2 mpls_frame_cut_in_label_stack_passed_raw "1 0 0001 0 0 18" 020000000002020000000001884700010040
 expect mpls-pw mpls_pseudowire_control_word_ethernet_vlan_20_ipv6 "0 0 86dd 20 0 55" 6000
+# An 802.1BR E-tag and network service headers (service function chains).
+expect etag ethernet_etag_then_ipv4 "0 0 0800 0 0 32" 45000020
+expect nsh ethernet_nsh_md2_carried_ethernet_vlan_30_ipv6 "0 0 86dd 30 0 60" 6000
+expect nsh:2 ethernet_nsh_md1_then_ipv4 "0 0 0800 0 0 36" 45000024
 # PPP and Cisco HDLC link types.
 expect ppp ppp_address_control_protocol_0021_ipv4 "0 0 0800 0 0 31" 4500001f
 expect ppp-pfc ppp_compressed_protocol_field_ipv6 "0 0 86dd 0 0 55" 6000
@@ -78,7 +82,7 @@ count_check corpus_pcap_linux_cooked_packet_count KakaoTalk_chat.pcap
 count_check corpus_pcapng_linux_cooked_packet_count http2.pcapng
 count_check corpus_pcap_bsd_null_packet_count rdp.pcap
 count_check corpus_pcapng_bsd_null_packet_count openwire.pcapng
-count_check corpus_nanosecond_pcap_unsupported_link_packet_count someip_sd_sample.pcap
+count_check corpus_nanosecond_pcap_ppi_packet_count someip_sd_sample.pcap
 
 # Corpus captures decode to IP as tshark sees it: no packet left as "other link" or not IP
 # (PPP and Cisco HDLC link types, PPPoE behind QinQ, MPLS under Cisco HDLC).

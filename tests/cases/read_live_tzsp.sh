@@ -2,7 +2,8 @@
 # TZSP on loopback: the frames of a capture sent as TZSP datagrams (tests/tools/tzsp_send)
 # to fc-read tzsp:PORT give the flows of the capture itself; tshark, watching the same
 # datagrams with tcpdump, decodes them as TZSP; malformed datagrams are counted and
-# skipped, with no crash and nothing else lost.
+# skipped, with no crash and nothing else lost. A wireless sniffer's datagrams (IEEE 802.11
+# frames) give the same flows.
 source "$(dirname "$0")/../lib.sh"
 
 demo=$FC_DATA/demo.pcap
@@ -61,3 +62,18 @@ check_contains tzsp_clock_records_in_live_stream '"k":8' "$(grep -m1 '"k":8' <<<
 # on everything but times and the identifiers made from the start time.
 flow_fields() { fc-flow | fc-emit --format CSV | cut -d, -f4-17,25 | sort; }
 check_files_eq tzsp_flows_equal_file_flows <(fc-read "$demo" | flow_fields) <(flow_fields < "$TMP/tzsp.fcr")
+
+# A wireless sniffer's TZSP (encapsulation 18): the demo's packets as 802.11 data frames,
+# among beacons, ACKs and encrypted frames (tests/tools/relink.c), give the same flows;
+# the frames without an IP packet are counted as other link.
+"$FC_TESTBIN/relink" wlan "$demo" "$TMP/wlan.pcap" 2> "$TMP/relink.err"
+without_ip=$(sed -n 's/.*packets, \([0-9]*\) frames without one$/\1/p' "$TMP/relink.err")
+port=$((port + 1))
+timeout 30 fc-read -v --timeout 3 "tzsp:$port" > "$TMP/tzsp-wlan.fcr" 2> "$TMP/tzsp-wlan.err" &
+reader=$!
+wait_for_text "$TMP/tzsp-wlan.err" "listening for TZSP"
+check_eq sender_sent_every_wlan_frame $((118 + without_ip)) "$("$send" 127.0.0.1 "$port" "$TMP/wlan.pcap")"
+wait "$reader"
+check_files_eq tzsp_wlan_flows_equal_file_flows <(fc-read "$demo" | flow_fields) <(flow_fields < "$TMP/tzsp-wlan.fcr")
+check_eq tzsp_wlan_frames_without_ip_are_other_link "$without_ip" \
+    "$(fc-flow -v < "$TMP/tzsp-wlan.fcr" 2>&1 >/dev/null | sed -n 's/^fc-flow: other_link: //p')"

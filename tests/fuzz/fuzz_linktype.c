@@ -14,9 +14,12 @@
 #include "linktype.h"
 
 /* Ethernet, Linux cooked v1/v2, raw IP (12, 14, 101), raw IPv4/IPv6, BSD null,
- * OpenBSD loopback, IEEE 802.11 (unsupported: must be NULL), then PPP, PPP serial,
- * PPPoE and Cisco HDLC: new link types go at the end, so the seeds keep their meaning. */
-static const int dlts[] = { 1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 105, 9, 50, 51, 104 };
+ * OpenBSD loopback, IEEE 802.11, PPP, PPP serial, PPPoE, Cisco HDLC, radiotap, PPI,
+ * Prism, AVS, pflog, NFLOG, then DLT_USER0 (unsupported: must be NULL): new link types
+ * go at the end, so the seeds keep their meaning. */
+#define DLT_UNSUPPORTED 147
+static const int dlts[] = { 1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 105, 9, 50, 51, 104,
+                            127, 192, 119, 163, 117, 239, DLT_UNSUPPORTED };
 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {
@@ -27,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
     size_t len = size - 1;
     const struct linktype *lt = linktype_find(dlt);
     if (!lt) {
-        if (dlt != 105)
+        if (dlt != DLT_UNSUPPORTED)
             abort(); /* a link type fc-read claims to read has no decoder */
         return 0;
     }

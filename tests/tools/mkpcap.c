@@ -261,6 +261,33 @@ static void k_mpls_pw(struct capture *c)
     mpls(p, label, 1);
     ether(p, NULL, 0, 0x8847);
 }
+static void k_etag(struct capture *c)
+{
+    static const uint8_t etag[6] = { 0x20, 0, 0x10, 0x05, 0, 0 }; /* priority 1, E-CID 5 */
+    c->dlt = DLT_EN10MB;
+    struct packet *p = next(c);
+    ipv4_udp(p, "etag");
+    prepend(p, (const uint8_t[]){ 0x08, 0x00 }, 2);
+    prepend(p, etag, sizeof etag);
+    ether(p, NULL, 0, 0x893f);
+}
+/* NSH with MD type 2 and no context headers, next protocol Ethernet (VLAN 30, IPv6); then
+ * NSH with MD type 1 (16 bytes of context), next protocol IPv4. */
+static void k_nsh(struct capture *c)
+{
+    static const uint16_t tags[] = { 0x8100, 30 };
+    static const uint8_t md2_ethernet[8] = { 0x0f, 0xc2, 0x02, 0x03, 0, 0, 1, 0xff };
+    static const uint8_t md1_ipv4[24] = { 0x0f, 0xc6, 0x01, 0x01, 0, 0, 2, 0xfe };
+    c->dlt = DLT_EN10MB;
+    struct packet *p = next(c);
+    ipv6_udp(p, "nsh-ethernet");
+    ether(p, tags, 2, 0x86dd);
+    prepend(p, md2_ethernet, sizeof md2_ethernet);
+    ether(p, NULL, 0, 0x894f);
+    ipv4_udp(p = next(c), "nsh-ipv4");
+    prepend(p, md1_ipv4, sizeof md1_ipv4);
+    ether(p, NULL, 0, 0x894f);
+}
 static void k_ppp(struct capture *c)
 {
     static const uint8_t ppp[4] = { 0xff, 0x03, 0x00, 0x21 };
@@ -355,6 +382,8 @@ static const struct {
     { "pppoe", k_pppoe, "Ethernet PPPoE IPv4 UDP, VLAN 10 + PPPoE IPv6 UDP, PPPoE LCP echo" },
     { "mpls", k_mpls, "Ethernet MPLS labels 16, 17, IPv4 UDP; a frame cut inside its label stack" },
     { "mpls-pw", k_mpls_pw, "Ethernet MPLS label 100, control word, Ethernet VLAN 20, IPv6 UDP" },
+    { "etag", k_etag, "Ethernet 802.1BR E-tag (E-CID 5), IPv4 UDP" },
+    { "nsh", k_nsh, "Ethernet NSH MD type 2, Ethernet VLAN 30, IPv6 UDP; NSH MD type 1, IPv4 UDP" },
     { "ppp", k_ppp, "DLT_PPP, address ff control 03 protocol 0021, IPv4 UDP" },
     { "ppp-pfc", k_ppp_pfc, "DLT_PPP, 1-byte protocol 57 (compressed), IPv6 UDP" },
     { "ppp-serial", k_ppp_serial, "DLT_PPP_SERIAL, ff 03 0057 IPv6 UDP; Cisco HDLC 0f 00 0800 IPv4 UDP" },

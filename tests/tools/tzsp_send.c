@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 /*
- * usage: tzsp_send HOST PORT FILE        each frame of FILE (Ethernet) as one datagram
+ * usage: tzsp_send HOST PORT FILE        each frame of FILE (Ethernet or IEEE 802.11) as one datagram
  *        tzsp_send --malformed HOST PORT  one datagram of each malformed kind, then a
  *                                          keep-alive (well-formed, without a frame)
  *
  * Datagrams follow the public TZSP description, as MikroTik's sniffer sends them:
- * version 1, type 0 (received), encapsulation 1 (Ethernet), then tagged fields (here a
+ * version 1, type 0 (received), encapsulation 1 (Ethernet) or 18 (IEEE 802.11, as a
+ * wireless sniffer sends), then tagged fields (here a
  * padding byte and an RX-channel tag, to make the receiver walk them), the end tag and
  * the frame. Prints how many datagrams it sent. Sends are paced (a short pause every
  * few datagrams) so a loopback receiver does not lose any.
@@ -51,10 +52,11 @@ static void send_frames(const char *file)
     pcap_t *p = pcap_open_offline(file, errbuf);
     if (!p)
         die(errbuf);
-    if (pcap_datalink(p) != DLT_EN10MB)
-        die("the capture must be Ethernet");
+    int dlt = pcap_datalink(p);
+    if (dlt != DLT_EN10MB && dlt != DLT_IEEE802_11)
+        die("the capture must be Ethernet or IEEE 802.11");
     static uint8_t d[DATAGRAM_MAX];
-    const uint8_t header[] = { 1, 0, 0, 1, /* tags: */ 0, 18, 1, 6, 1 };
+    const uint8_t header[] = { 1, 0, 0, dlt == DLT_EN10MB ? 1 : 18, /* tags: */ 0, 18, 1, 6, 1 };
     struct pcap_pkthdr *h;
     const u_char *frame;
     while (pcap_next_ex(p, &h, &frame) == 1) {

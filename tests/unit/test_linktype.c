@@ -1,11 +1,18 @@
 /* \summary: unit tests of fc-read's link-layer decoders (fc-read/linktype*.c) */
 #include "../../fc-read/link_shims.c"
 #include "../../fc-read/linktype.c"
+#include "../../fc-read/linktype_avs.c"
 #include "../../fc-read/linktype_chdlc.c"
 #include "../../fc-read/linktype_ethernet.c"
+#include "../../fc-read/linktype_ieee80211.c"
+#include "../../fc-read/linktype_nflog.c"
 #include "../../fc-read/linktype_null.c"
+#include "../../fc-read/linktype_pflog.c"
 #include "../../fc-read/linktype_ppp.c"
 #include "../../fc-read/linktype_ppp_ether.c"
+#include "../../fc-read/linktype_ppi.c"
+#include "../../fc-read/linktype_prism.c"
+#include "../../fc-read/linktype_radiotap.c"
 #include "../../fc-read/linktype_raw.c"
 #include "../../fc-read/linktype_sll.c"
 #include "../../fc-read/linktype_sll2.c"
@@ -188,6 +195,149 @@ int main(void)
     CHECK("chdlc_slarp_is_not_ip", decode(104, slarp, sizeof slarp, &nl) && nl.ethertype == 0x8035 && nl.offset == 4);
     CHECK("chdlc_cut_header_is_refused", !decode(104, chdlc, 3, &nl));
 
-    CHECK("unsupported_link_type_has_no_decoder", linktype_find(147) == NULL && linktype_find(127) == NULL);
+    /* 802.1BR E-tag: 6 bytes after its TPID, then the ethertype. */
+    static const uint8_t etag[] = { MACS, 0x89, 0x3f, 0x20, 0, 0x10, 0x05, 0, 0, 0x08, 0x00, IPV4_START };
+    CHECK("ethernet_etag_then_ipv4", decode(1, etag, sizeof etag, &nl) && nl.ethertype == 0x0800 && nl.offset == 22);
+    CHECK("ethernet_cut_etag_refused", !decode(1, etag, 18, &nl));
+    /* NSH (RFC 8300): version 0, length 6 words (MD type 1), next protocol IPv4. */
+    static const uint8_t nsh[] = { MACS, 0x89, 0x4f, 0x0f, 0xc6, 0x01, 0x01, 0, 0, 1, 0xff,
+                                   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, IPV4_START };
+    CHECK("ethernet_nsh_md1_then_ipv4", decode(1, nsh, sizeof nsh, &nl) && nl.ethertype == 0x0800 && nl.offset == 38);
+    /* MD type 2 with no context headers (2 words), an Ethernet frame with a VLAN tag inside. */
+    static const uint8_t nsh_eth[] = { MACS, 0x89, 0x4f, 0x0f, 0xc2, 0x02, 0x03, 0, 0, 1, 0xff,
+                                       MACS, 0x81, 0x00, 0x00, 0x07, 0x86, 0xdd, IPV6_START };
+    CHECK("ethernet_nsh_carried_ethernet_vlan_7_ipv6",
+          decode(1, nsh_eth, sizeof nsh_eth, &nl) && nl.ethertype == 0x86dd && nl.offset == 40 && nl.vlan == 7);
+    uint8_t nsh_bad[sizeof nsh];
+    memcpy(nsh_bad, nsh, sizeof nsh);
+    nsh_bad[14] = 0x4f; /* version 1 */
+    CHECK("ethernet_nsh_version_1_is_the_network_layer",
+          decode(1, nsh_bad, sizeof nsh_bad, &nl) && nl.ethertype == 0x894f && nl.offset == 14);
+    memcpy(nsh_bad, nsh, sizeof nsh);
+    nsh_bad[15] = 0xc1; /* 1 word: shorter than base and service path headers */
+    CHECK("ethernet_nsh_too_short_is_the_network_layer",
+          decode(1, nsh_bad, sizeof nsh_bad, &nl) && nl.ethertype == 0x894f && nl.offset == 14);
+    CHECK("ethernet_nsh_cut_refused", !decode(1, nsh, 30, &nl));
+
+    /* IEEE 802.11 (105): a QoS data frame to the AP, LLC/SNAP, IPv4 after 24 + 2 + 8 bytes. */
+#define WLAN_ADDRS 2, 0xaa, 0, 0, 0, 1, 2, 0xbb, 0, 0, 0, 2, 2, 0xcc, 0, 0, 0, 3
+#define SNAP_HEADER 0xaa, 0xaa, 0x03, 0, 0, 0
+    static const uint8_t wlan_qos[] = { 0x88, 0x01, 0, 0, WLAN_ADDRS, 0x10, 0, 0x05, 0, SNAP_HEADER, 0x08, 0x00, IPV4_START };
+    CHECK("wlan_qos_data_to_ds_ipv4_after_snap",
+          decode(105, wlan_qos, sizeof wlan_qos, &nl) && nl.ethertype == 0x0800 && nl.offset == 34);
+    /* Plain data, four addresses (a wireless bridge), IPv6. */
+    static const uint8_t wlan_wds[] = { 0x08, 0x03, 0, 0, WLAN_ADDRS, 0x10, 0, 2, 0xdd, 0, 0, 0, 4,
+                                        SNAP_HEADER, 0x86, 0xdd, IPV6_START };
+    CHECK("wlan_four_address_data_ipv6",
+          decode(105, wlan_wds, sizeof wlan_wds, &nl) && nl.ethertype == 0x86dd && nl.offset == 38);
+    /* QoS data with the Order bit: a 4-byte HT control field after QoS control. */
+    static const uint8_t wlan_htc[] = { 0x88, 0x82, 0, 0, WLAN_ADDRS, 0x10, 0, 0, 0, 1, 2, 3, 4,
+                                        SNAP_HEADER, 0x08, 0x00, IPV4_START };
+    CHECK("wlan_qos_ht_control_skipped",
+          decode(105, wlan_htc, sizeof wlan_htc, &nl) && nl.ethertype == 0x0800 && nl.offset == 38);
+    /* A VLAN tag after SNAP is a shim like Ethernet's. */
+    static const uint8_t wlan_vlan[] = { 0x08, 0x02, 0, 0, WLAN_ADDRS, 0x10, 0, SNAP_HEADER, 0x81, 0x00, 0x00, 0x2a,
+                                         0x08, 0x00, IPV4_START };
+    CHECK("wlan_vlan_tag_after_snap",
+          decode(105, wlan_vlan, sizeof wlan_vlan, &nl) && nl.ethertype == 0x0800 && nl.offset == 36 && nl.vlan == 42);
+    uint8_t wlan_bad[sizeof wlan_qos];
+    memcpy(wlan_bad, wlan_qos, sizeof wlan_qos);
+    wlan_bad[1] |= 0x40;
+    CHECK("wlan_protected_frame_refused", !decode(105, wlan_bad, sizeof wlan_bad, &nl));
+    memcpy(wlan_bad, wlan_qos, sizeof wlan_qos);
+    wlan_bad[24] |= 0x80;
+    CHECK("wlan_amsdu_refused", !decode(105, wlan_bad, sizeof wlan_bad, &nl));
+    memcpy(wlan_bad, wlan_qos, sizeof wlan_qos);
+    wlan_bad[0] = 0xc8; /* QoS null: no data */
+    CHECK("wlan_qos_null_refused", !decode(105, wlan_bad, sizeof wlan_bad, &nl));
+    memcpy(wlan_bad, wlan_qos, sizeof wlan_qos);
+    wlan_bad[0] = 0x80; /* beacon */
+    CHECK("wlan_management_frame_refused", !decode(105, wlan_bad, sizeof wlan_bad, &nl));
+    memcpy(wlan_bad, wlan_qos, sizeof wlan_qos);
+    wlan_bad[26] = 0x42; /* LLC of spanning tree, no SNAP */
+    CHECK("wlan_llc_without_snap_refused", !decode(105, wlan_bad, sizeof wlan_bad, &nl));
+    CHECK("wlan_cut_in_snap_refused", !decode(105, wlan_qos, 30, &nl));
+
+    /* Radiotap (127): TSFT (aligned to 8), Flags with FCS (0x10) and Rate, then the frame. */
+    uint8_t rt[18 + sizeof wlan_qos + 4] = { 0, 0, 18, 0, 0x07, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x10, 12 };
+    memcpy(rt + 18, wlan_qos, sizeof wlan_qos);
+    CHECK("radiotap_tsft_flags_rate_then_wlan",
+          decode(127, rt, sizeof rt, &nl) && nl.ethertype == 0x0800 && nl.offset == 18 + 34);
+    rt[16] |= 0x40;
+    CHECK("radiotap_bad_fcs_frame_refused", !decode(127, rt, sizeof rt, &nl));
+    rt[0] = 1;
+    rt[16] &= (uint8_t)~0x40;
+    CHECK("radiotap_version_1_refused", !decode(127, rt, sizeof rt, &nl));
+    rt[0] = 0;
+    rt[2] = 200;
+    CHECK("radiotap_length_beyond_frame_refused", !decode(127, rt, sizeof rt, &nl));
+    /* Two presence bitmaps (TSFT then at 16), data pad: the 26-byte MAC header padded to 28. */
+    uint8_t rtp[26 + 28 + 10] = { 0, 0, 26, 0, 0x03, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x20, 0 };
+    memcpy(rtp + 26, wlan_qos, 26);
+    static const uint8_t after_pad[] = { SNAP_HEADER, 0x86, 0xdd };
+    memcpy(rtp + 26 + 28, after_pad, sizeof after_pad);
+    CHECK("radiotap_extended_bitmap_and_data_pad",
+          decode(127, rtp, sizeof rtp, &nl) && nl.ethertype == 0x86dd && nl.offset == 26 + 28 + 8);
+    uint8_t rt_endless[64] = { 0, 0, 64, 0 };
+    memset(rt_endless + 4, 0xff, 60);
+    CHECK("radiotap_bitmaps_without_end_refused", !decode(127, rt_endless, sizeof rt_endless, &nl));
+
+    /* PPI (192): an 8-byte header naming 802.11, or Ethernet; not PPI inside PPI. */
+    uint8_t ppi[8 + sizeof wlan_qos] = { 0, 0, 8, 0, 105, 0, 0, 0 };
+    memcpy(ppi + 8, wlan_qos, sizeof wlan_qos);
+    CHECK("ppi_then_wlan", decode(192, ppi, sizeof ppi, &nl) && nl.ethertype == 0x0800 && nl.offset == 8 + 34);
+    uint8_t ppi_ether[8 + sizeof ether] = { 0, 0, 8, 0, 1, 0, 0, 0 };
+    memcpy(ppi_ether + 8, ether, sizeof ether);
+    CHECK("ppi_then_ethernet",
+          decode(192, ppi_ether, sizeof ppi_ether, &nl) && nl.ethertype == 0x0800 && nl.offset == 8 + 14);
+    uint8_t ppi_ppi[16 + sizeof ether] = { 0, 0, 8, 0, 192, 0, 0, 0, 0, 0, 8, 0, 1, 0, 0, 0 };
+    memcpy(ppi_ppi + 16, ether, sizeof ether);
+    CHECK("ppi_inside_ppi_refused", !decode(192, ppi_ppi, sizeof ppi_ppi, &nl));
+    ppi_ether[4] = 147;
+    CHECK("ppi_of_unsupported_link_type_refused", !decode(192, ppi_ether, sizeof ppi_ether, &nl));
+
+    /* Prism (119): 144-byte header, length little-endian at 4; an AVS header under 119 too. */
+    uint8_t prism[144 + sizeof wlan_qos] = { 0x41, 0, 0, 0, 144, 0, 0, 0, 'w', 'l', 'a', 'n', '0' };
+    memcpy(prism + 144, wlan_qos, sizeof wlan_qos);
+    CHECK("prism_then_wlan", decode(119, prism, sizeof prism, &nl) && nl.ethertype == 0x0800 && nl.offset == 144 + 34);
+    uint8_t avs[64 + sizeof wlan_qos] = { 0x80, 0x21, 0x10, 0x01, 0, 0, 0, 64 };
+    memcpy(avs + 64, wlan_qos, sizeof wlan_qos);
+    CHECK("avs_then_wlan", decode(163, avs, sizeof avs, &nl) && nl.ethertype == 0x0800 && nl.offset == 64 + 34);
+    CHECK("avs_header_under_prism_link_type",
+          decode(119, avs, sizeof avs, &nl) && nl.ethertype == 0x0800 && nl.offset == 64 + 34);
+    avs[0] = 0x70;
+    CHECK("avs_without_its_version_word_refused", !decode(163, avs, sizeof avs, &nl));
+
+    /* pflog (117): length 61 padded to 64, family 2; IPv6 as OpenBSD (24), FreeBSD (28), macOS (30). */
+    uint8_t pflog[64 + 2] = { 61, 2, 0, 0, 'e', 'm', '0' };
+    pflog[64] = 0x45;
+    CHECK("pflog_ipv4_after_64_bytes", decode(117, pflog, sizeof pflog, &nl) && nl.ethertype == 0x0800 && nl.offset == 64);
+    bool inet6 = true;
+    for (uint8_t f = 24; f <= 30; f = (uint8_t)(f == 24 ? 28 : f + 2)) {
+        pflog[1] = f;
+        inet6 = inet6 && decode(117, pflog, sizeof pflog, &nl) && nl.ethertype == 0x86dd;
+    }
+    CHECK("pflog_ipv6_families_of_each_bsd", inet6);
+    pflog[0] = 100; /* OpenBSD 4.9 and later: 100 bytes */
+    CHECK("pflog_header_longer_than_frame_refused", !decode(117, pflog, sizeof pflog, &nl));
+    pflog[0] = 8;
+    CHECK("pflog_length_too_small_refused", !decode(117, pflog, sizeof pflog, &nl));
+
+    /* NFLOG (239): family, version, resource id; TLVs (little-endian) padded to 4; payload type 9. */
+    static const uint8_t nflog[] = { 2, 0, 0, 5, 8, 0, 1, 0, 0x08, 0x00, 3, 0, 5, 0, 10, 0, 'x', 0, 0, 0,
+                                     8, 0, 9, 0, IPV4_START, 0, 0 };
+    CHECK("nflog_payload_tlv_after_padded_prefix_tlv",
+          decode(239, nflog, sizeof nflog, &nl) && nl.ethertype == 0x0800 && nl.offset == 24);
+    static const uint8_t nflog_be[] = { 10, 0, 0, 5, 0, 8, 0, 9, IPV6_START, 0, 0 };
+    CHECK("nflog_big_endian_tlv_ipv6",
+          decode(239, nflog_be, sizeof nflog_be, &nl) && nl.ethertype == 0x86dd && nl.offset == 8);
+    static const uint8_t nflog_none[] = { 2, 0, 0, 5, 8, 0, 1, 0, 0x08, 0x00, 3, 0 };
+    CHECK("nflog_without_payload_refused", !decode(239, nflog_none, sizeof nflog_none, &nl));
+    static const uint8_t nflog_long[] = { 2, 0, 0, 5, 0x40, 0, 9, 0, IPV4_START };
+    CHECK("nflog_tlv_longer_than_frame_refused", !decode(239, nflog_long, sizeof nflog_long, &nl));
+    static const uint8_t nflog_bridge[] = { 7, 0, 0, 5, 8, 0, 9, 0, IPV4_START, 0, 0 };
+    CHECK("nflog_other_family_refused", !decode(239, nflog_bridge, sizeof nflog_bridge, &nl));
+
+    CHECK("unsupported_link_type_has_no_decoder", linktype_find(147) == NULL && linktype_find(240) == NULL);
     UNIT_DONE();
 }
