@@ -13,14 +13,16 @@
 #include "linktype.h"
 #include "log.h"
 #include "pcap_file.h"
+#include "pcapng_file.h"
 #include "progress.h"
 
 /*
- * Two record readers, one interface (struct record_reader): classic pcap files are
+ * Three record readers, one interface (struct record_reader): classic pcap files are
  * read by pcap_file.h, which reads them as libpcap does without its copying, and
  * everything else (pcapng, stdin, sockets, downloads, the odd pcap variants) by
  * libpcap, asked for nanosecond timestamps so nothing is rounded before we floor them
- * to µs. `--reader libpcap` (capture_use_libpcap_only) has libpcap read everything,
+ * to µs. A pcapng file whose interfaces differ in link type, which libpcap gives up,
+ * is read on by pcapng_file.h from the packet where libpcap stopped. `--reader libpcap` (capture_use_libpcap_only) has libpcap read everything,
  * as a fallback and for comparing the two. The hot loop is one record read, one link
  * decoder call, the trim decision and one copy into the batch buffer.
  *
@@ -58,11 +60,13 @@ struct source {
     FILE *file;           /* libpcap's input */
     pcap_t *pcap;         /* libpcap's handle: of the whole input, or of pcap_file's header */
     struct pcap_file *pcap_file;
+    struct pcapng_file *pcapng_file;
     struct record_position rp; /* libpcap: where its next record starts */
     int fd;               /* for the progress display; -1 when there is none */
     struct bpf_program filter;
     bool has_filter;
-    const struct linktype *linktype;
+    const struct bpf_program *active_filter; /* of the packet's link type; NULL: none */
+    const struct linktype *linktype;         /* of the packet's interface */
     int dlt;
     uint16_t number;      /* as it appears in packet entries */
     uint64_t packets;     /* passed on */
@@ -146,6 +150,62 @@ static void pcap_file_reader_close(struct source *s)
 static const struct record_reader pcap_file_reader = {
     "the pcap file reader", pcap_file_reader_next, pcap_file_reader_damage, pcap_file_reader_close
 };
+
+/* The packet's interface sets the link type and the filter (compiled for that link type). */
+static int pcapng_file_reader_next(struct source *s, struct pcap_pkthdr **h, const u_char **frame)
+{
+    struct pcapng_interface_view iface;
+    int rc = pcapng_file_next(s->pcapng_file, h, frame, &iface);
+    if (rc == 1) {
+        if (iface.dlt != s->dlt) {
+            s->dlt = iface.dlt;
+            s->linktype = linktype_find(iface.dlt);
+        }
+        s->active_filter = iface.filter;
+    }
+    return rc;
+}
+
+static void pcapng_file_reader_damage(struct source *s, uint64_t good_records, struct damage *d)
+{
+    (void)good_records;
+    d->what = pcapng_file_error(s->pcapng_file);
+    d->pcapng = true;
+    d->at = (long long)pcapng_file_block_offset(s->pcapng_file);
+}
+
+static void pcapng_file_reader_close(struct source *s)
+{
+    pcapng_file_close(s->pcapng_file);
+}
+
+static const struct record_reader pcapng_file_reader = {
+    "the pcapng reader", pcapng_file_reader_next, pcapng_file_reader_damage, pcapng_file_reader_close
+};
+
+/* libpcap gives a pcapng file up at an interface whose link type is not the first
+ * one's; a file (not a stream: it is read again from its start) is then read on by
+ * pcapng_file.h from the packet libpcap stopped before. */
+static bool take_over_mixed_link_types(struct source *s, const char *filter, uint64_t seen)
+{
+    bool walkable = s->path && strcmp(s->path, "-") != 0;
+    if (s->reader != &libpcap_reader || !walkable || pcap_major_version(s->pcap) != 1 ||
+        !strstr(pcap_geterr(s->pcap), "different from the type of the first interface"))
+        return false;
+    char err[PCAP_ERRBUF_SIZE];
+    struct pcapng_file *f = pcapng_file_open(s->path, seen, filter, err, sizeof err);
+    if (!f) {
+        fc_warn("%s: %s", s->name, err);
+        return false;
+    }
+    fc_info("%s: its interfaces differ in link type: read on from packet %llu by the pcapng reader", s->name,
+            (unsigned long long)seen);
+    pcap_close(s->pcap); /* and s->file */
+    s->pcap = NULL;
+    s->pcapng_file = f;
+    s->reader = &pcapng_file_reader;
+    return true;
+}
 
 static bool libpcap_only;
 
@@ -258,9 +318,14 @@ static bool read_packets(struct sink *sink, struct source *s)
     const u_char *frame;
     uint64_t seen = 0;
     int rc = 0;
-    while (!input_stop_requested() && (rc = s->reader->next(s, &h, &frame)) == 1) {
+    while (!input_stop_requested()) {
+        rc = s->reader->next(s, &h, &frame);
+        if (rc == PCAP_ERROR && take_over_mixed_link_types(s, sink->filter, seen))
+            continue;
+        if (rc != 1)
+            break;
         seen++;
-        if (!s->has_filter || pcap_offline_filter(&s->filter, h, frame)) {
+        if (!s->active_filter || pcap_offline_filter(s->active_filter, h, frame)) {
             struct fc_packet p;
             build_packet(s, h, frame, &p);
             if (sink->ops->packet(sink, &p, h->caplen))
@@ -285,6 +350,7 @@ static enum capture_outcome read_source(struct sink *sink, struct source *s)
         s->reader->close(s);
         return CAPTURE_UNREADABLE;
     }
+    s->active_filter = s->has_filter ? &s->filter : NULL;
     struct source_event ev = { s->path ? s->path : s->name, 0, s->dlt, pcap_snapshot(s->pcap), 0, NULL };
     sink->ops->open(sink, &ev);
     s->number = (uint16_t)ev.index; /* packet entries have 16 bits; the source record has all */
