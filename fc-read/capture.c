@@ -22,8 +22,9 @@
  * everything else (pcapng, stdin, sockets, downloads, the odd pcap variants) by
  * libpcap, asked for nanosecond timestamps so nothing is rounded before we floor them
  * to µs. A pcapng file whose interfaces differ in link type, which libpcap gives up,
- * is read on by pcapng_file.h from the packet where libpcap stopped. `--reader libpcap` (capture_use_libpcap_only) has libpcap read everything,
- * as a fallback and for comparing the two. The hot loop is one record read, one link
+ * is read on by pcapng_file.h from the packet where libpcap stopped. `--reader
+ * libpcap` (capture_use_libpcap_only) has libpcap read everything else too, as a
+ * fallback and for comparing the two. The hot loop is one record read, one link
  * decoder call, the trim decision and one copy into the batch buffer.
  *
  * Damage: a reader stops at a record it cannot read. Everything before it has been
@@ -202,6 +203,7 @@ static bool take_over_mixed_link_types(struct source *s, const char *filter, uin
             (unsigned long long)seen);
     pcap_close(s->pcap); /* and s->file */
     s->pcap = NULL;
+    s->file = NULL;
     s->pcapng_file = f;
     s->reader = &pcapng_file_reader;
     return true;
