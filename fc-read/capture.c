@@ -21,10 +21,10 @@
  * read by pcap_file.h, which reads them as libpcap does without its copying, and
  * everything else (pcapng, stdin, sockets, downloads, the odd pcap variants) by
  * libpcap, asked for nanosecond timestamps so nothing is rounded before we floor them
- * to µs. A pcapng file whose interfaces differ in link type, which libpcap gives up,
- * is read on by pcapng_file.h from the packet where libpcap stopped. `--reader
- * libpcap` (capture_use_libpcap_only) has libpcap read everything else too, as a
- * fallback and for comparing the two. The hot loop is one record read, one link
+ * to µs. A pcapng file whose interfaces differ in link type or snapshot length,
+ * which libpcap gives up, is read on by pcapng_file.h from the packet where libpcap
+ * stopped. `--reader libpcap` (capture_use_libpcap_only) has libpcap read everything
+ * else too, as a fallback and for comparing the two. The hot loop is one record read, one link
  * decoder call, the trim decision and one copy into the batch buffer.
  *
  * Damage: a reader stops at a record it cannot read. Everything before it has been
@@ -184,14 +184,21 @@ static const struct record_reader pcapng_file_reader = {
     "the pcapng reader", pcapng_file_reader_next, pcapng_file_reader_damage, pcapng_file_reader_close
 };
 
-/* libpcap gives a pcapng file up at an interface whose link type is not the first
- * one's; a file (not a stream: it is read again from its start) is then read on by
- * pcapng_file.h from the packet libpcap stopped before. */
-static bool take_over_mixed_link_types(struct source *s, const char *filter, uint64_t seen)
+/* libpcap 1.10's words when it gives a pcapng file up at an interface unlike the first. */
+static bool is_unlike_first_interface(const char *error)
+{
+    return strstr(error, "different from the type of the first interface") ||
+           strstr(error, "different from the snapshot length of the first interface");
+}
+
+/* libpcap gives a pcapng file up at an interface whose link type or snapshot length is
+ * not the first one's; a file (not a stream: it is read again from its start) is then
+ * read on by pcapng_file.h from the packet libpcap stopped before. */
+static bool take_over_mixed_interfaces(struct source *s, const char *filter, uint64_t seen)
 {
     bool walkable = s->path && strcmp(s->path, "-") != 0;
     if (s->reader != &libpcap_reader || !walkable || pcap_major_version(s->pcap) != 1 ||
-        !strstr(pcap_geterr(s->pcap), "different from the type of the first interface"))
+        !is_unlike_first_interface(pcap_geterr(s->pcap)))
         return false;
     char err[PCAP_ERRBUF_SIZE];
     struct pcapng_file *f = pcapng_file_open(s->path, seen, filter, err, sizeof err);
@@ -199,7 +206,8 @@ static bool take_over_mixed_link_types(struct source *s, const char *filter, uin
         fc_warn("%s: %s", s->name, err);
         return false;
     }
-    fc_info("%s: its interfaces differ in link type: read on from packet %llu by the pcapng reader", s->name,
+    fc_info("%s: its interfaces differ in link type or snapshot length: read on from packet %llu by the pcapng reader",
+            s->name,
             (unsigned long long)seen);
     pcap_close(s->pcap); /* and s->file */
     s->pcap = NULL;
@@ -322,7 +330,7 @@ static bool read_packets(struct sink *sink, struct source *s)
     int rc = 0;
     while (!input_stop_requested()) {
         rc = s->reader->next(s, &h, &frame);
-        if (rc == PCAP_ERROR && take_over_mixed_link_types(s, sink->filter, seen))
+        if (rc == PCAP_ERROR && take_over_mixed_interfaces(s, sink->filter, seen))
             continue;
         if (rc != 1)
             break;

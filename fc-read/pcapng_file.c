@@ -1,4 +1,4 @@
-/* \summary: pcapng files whose interfaces differ in link type, which libpcap refuses to read */
+/* \summary: pcapng files whose interfaces differ in link type or snapshot length, which libpcap refuses to read */
 #include "pcapng_file.h"
 
 #include <errno.h>

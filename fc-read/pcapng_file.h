@@ -1,16 +1,17 @@
-/* \summary: pcapng files whose interfaces differ in link type, which libpcap refuses to read */
+/* \summary: pcapng files whose interfaces differ in link type or snapshot length, which libpcap refuses to read */
 #ifndef FC_READ_PCAPNG_FILE_H
 #define FC_READ_PCAPNG_FILE_H
 
 /*
  * A pcapng file names a link type per interface, and Wireshark's dumpcap writes files
  * whose interfaces differ (a capture on an Ethernet card and a VPN tunnel, on a wireless
- * monitor and a wired port, on lo and nflog). libpcap 1.10 reads pcapng but gives such a
- * file up at the first interface whose link type is not the first one's ("an interface
- * has a type ... different from the type of the first interface"), as every tool built
- * on it does. capture.c lets libpcap read pcapng, and where it gives up for that reason
- * this reader goes on from the packet libpcap stopped before, each packet decoded by
- * its own interface's link type.
+ * monitor and a wired port, on lo and nflog), and mergecap merges captures of different
+ * snapshot lengths into one. libpcap 1.10 reads pcapng but gives such a file up at the
+ * first interface whose link type or snapshot length is not the first one's ("an
+ * interface has a type ... different from the type of the first interface"), as every
+ * tool built on it does. capture.c lets libpcap read pcapng, and where it gives up for
+ * that reason this reader goes on from the packet libpcap stopped before, each packet
+ * decoded by its own interface's link type.
  *
  * Blocks (pcapng specification, IETF draft-ietf-opsawg-pcapng): section headers (byte
  * order, a new set of interfaces), interface descriptions (link type, snapshot length,

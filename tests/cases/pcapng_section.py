@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""pcapng_section.py IN.pcap OUT.pcapng [--tsresol BYTE] [--tsoffset SECONDS] [--big-endian] [--spb]
+"""pcapng_section.py IN.pcap OUT.pcapng [--tsresol BYTE] [--tsoffset SECONDS] [--snaplen N] [--big-endian] [--spb]
 
 Writes the packets of a classic pcap file (microsecond, either byte order) as one pcapng
 section: a section header, one interface description of the pcap's link type with the
-if_tsresol and if_tsoffset options asked for, and an enhanced packet block per packet
-(simple packet blocks with --spb), its time stamp in that resolution and offset. Sections
+if_tsresol and if_tsoffset options and the snapshot length asked for (packets cut to it),
+and an enhanced packet block per packet (simple packet blocks with --spb), its time stamp
+in that resolution and offset. Sections
 written this way can be concatenated (cat) into a file of several sections, whose
 interfaces may differ in link type, as the pcapng specification allows.
 """
@@ -41,6 +42,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--tsresol", type=int, default=6)
     ap.add_argument("--tsoffset", type=int, default=0)
+    ap.add_argument("--snaplen", type=int, default=0)
     ap.add_argument("--big-endian", action="store_true")
     ap.add_argument("--spb", action="store_true")
     a = ap.parse_args()
@@ -50,9 +52,11 @@ def main():
     opts = option(e, 9, bytes([a.tsresol]))
     if a.tsoffset:
         opts += option(e, 14, struct.pack(e + "q", a.tsoffset))
-    out += block(e, 1, struct.pack(e + "HHI", linktype, 0, 0) + opts + option(e, 0, b""))
+    out += block(e, 1, struct.pack(e + "HHI", linktype, 0, a.snaplen) + opts + option(e, 0, b""))
     per_second = 2 ** (a.tsresol & 0x7F) if a.tsresol & 0x80 else 10 ** a.tsresol
     for sec, usec, length, frame in packets:
+        if a.snaplen:
+            frame = frame[:a.snaplen]
         if a.spb:
             out += block(e, 3, struct.pack(e + "I", length) + frame)
             continue

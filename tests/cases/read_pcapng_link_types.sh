@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# pcapng files whose interfaces differ in link type (libpcap gives them up at the first
-# such interface; fc-read reads on with its own pcapng reader): every packet read as
+# pcapng files whose interfaces differ in link type or snapshot length (libpcap gives
+# them up at the first such interface; fc-read reads on with its own pcapng reader),
+# as Wireshark's merges and multi-interface captures are: every packet read as
 # tshark reads it, each by its own interface's link type, whether the interfaces are
 # described up front (dumpcap, mergecap) or in later sections; their time stamp
 # resolutions and offsets, simple packet blocks, big-endian sections, a BPF filter over
@@ -52,6 +53,13 @@ flows_agree_with_tshark sections_flows_as_tshark "$TMP/sections.pcapng"
 cat "$TMP/s1.pcapng" "$TMP/s4.pcapng" > "$TMP/spb.pcapng"
 want=$(tshark_ip_packets "$TMP/spb.pcapng")
 check_eq simple_packet_blocks_every_ip_packet "$want" "$(ip_packets "$TMP/spb.pcapng")"
+
+# Interfaces of one link type but different snapshot lengths, which libpcap also gives up.
+/usr/bin/python3 "$section" "$FC_DATA/ident_web.pcap" "$TMP/s5.pcapng" --snaplen 128
+cat "$TMP/s1.pcapng" "$TMP/s5.pcapng" > "$TMP/snaplens.pcapng"
+check_contains snapshot_lengths_differ_read_on_by_the_pcapng_reader "read on from packet 118 by the pcapng reader" \
+    "$(fc-read -v "$TMP/snaplens.pcapng" 2>&1 >/dev/null)"
+flows_agree_with_tshark snapshot_lengths_differ_flows_as_tshark "$TMP/snaplens.pcapng"
 
 # A BPF filter is compiled for each interface's link type: it selects in each section what
 # libpcap's own filter selects in that capture (tcpdump -r).
