@@ -1,7 +1,7 @@
 /* \summary: IEEE 802.11 data frames: the network layer an unprotected data frame carries */
 #include "ieee80211.h"
 
-#include <string.h>
+#include "llc.h"
 
 /*
  * The MAC header (IEEE 802.11-2020 §9.2.3): frame control (2), duration (2), three
@@ -23,14 +23,6 @@
 
 /* Version 0, type data. */
 static bool is_data(uint8_t fc0) { return (fc0 & 3) == 0 && ((fc0 >> 2) & 3) == FC_TYPE_DATA; }
-
-/* LLC/SNAP: DSAP and SSAP 0xaa, UI, then an OUI of 00-00-00 (RFC 1042) or 00-00-f8
- * (802.1H bridge tunnel, used for a few ethertypes); the ethertype follows. */
-static bool is_snap(const uint8_t *llc)
-{
-    static const uint8_t rfc1042[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 }, bridge_tunnel[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0xf8 };
-    return llc && (memcmp(llc, rfc1042, 6) == 0 || memcmp(llc, bridge_tunnel, 6) == 0);
-}
 
 uint16_t fc_ieee80211_data_ethertype(struct fc_cursor *c, unsigned framing)
 {
@@ -58,8 +50,5 @@ uint16_t fc_ieee80211_data_ethertype(struct fc_cursor *c, unsigned framing)
     }
     if (framing & FC_IEEE80211_PADDED_HEADER)
         fc_cursor_skip(c, (4 - header % 4) % 4);
-    if (!is_snap(fc_cursor_take(c, 6)))
-        return 0;
-    uint16_t ethertype = fc_cursor_be16(c);
-    return fc_cursor_ok(c) ? ethertype : 0;
+    return fc_llc_snap_ethertype(c);
 }

@@ -24,6 +24,8 @@ static const struct linktype linktypes[] = {
     { DLT_PPP_SERIAL, "PPP in HDLC framing", linktype_ppp_decode },
     { DLT_PPP_ETHER, "PPPoE", linktype_ppp_ether_decode },
     { DLT_C_HDLC, "Cisco HDLC", linktype_chdlc_decode },
+    { DLT_FDDI, "FDDI", linktype_fddi_decode },
+    { DLT_IEEE802, "Token Ring", linktype_token_ring_decode },
     { DLT_IEEE802_11, "IEEE 802.11", linktype_ieee80211_decode },
     { DLT_IEEE802_11_RADIO, "802.11 with radiotap", linktype_radiotap_decode },
     { DLT_PPI, "802.11 or Ethernet with PPI", linktype_ppi_decode },

@@ -87,6 +87,8 @@ bool linktype_loop_decode(const uint8_t *frame, size_t len, struct fc_netlayer *
 bool linktype_ppp_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_ppp_ether_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_chdlc_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_fddi_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
+bool linktype_token_ring_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_ieee80211_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_radiotap_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);
 bool linktype_ppi_decode(const uint8_t *frame, size_t len, struct fc_netlayer *out);

@@ -15,11 +15,11 @@
 
 /* Ethernet, Linux cooked v1/v2, raw IP (12, 14, 101), raw IPv4/IPv6, BSD null,
  * OpenBSD loopback, IEEE 802.11, PPP, PPP serial, PPPoE, Cisco HDLC, radiotap, PPI,
- * Prism, AVS, pflog, NFLOG, then DLT_USER0 (unsupported: must be NULL): new link types
- * go at the end, so the seeds keep their meaning. */
+ * Prism, AVS, pflog, NFLOG, DLT_USER0 (unsupported: must be NULL), FDDI, Token Ring: new
+ * link types go at the end, so the seeds keep their meaning. */
 #define DLT_UNSUPPORTED 147
 static const int dlts[] = { 1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 105, 9, 50, 51, 104,
-                            127, 192, 119, 163, 117, 239, DLT_UNSUPPORTED };
+                            127, 192, 119, 163, 117, 239, DLT_UNSUPPORTED, 10, 6 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {

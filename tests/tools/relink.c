@@ -1,4 +1,4 @@
-/* \summary: test tool: rewrites a real Ethernet capture's IP packets into another link type (802.11, radiotap, PPI, Prism, AVS, pflog) */
+/* \summary: test tool: rewrites a real Ethernet capture's IP packets into another link type (802.11, radiotap, PPI, Prism, AVS, pflog, FDDI, Token Ring) */
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,8 +10,8 @@
 /*
  * usage: relink KIND IN.pcap OUT.pcap   (relink -l lists the kinds)
  *
- * Wireless monitors and firewall logs cannot be captured on this machine (no radio, no
- * pf), so the link-type tests take real traffic captured on Ethernet or loopback and
+ * Wireless monitors, firewall logs and old rings cannot be captured on this machine (no
+ * radio, no pf, no FDDI), so the link-type tests take real traffic captured on Ethernet or loopback and
  * put each IP packet behind the headers such a capture has, byte for byte as their
  * specifications lay them out; timestamps and the IP packets stay as they were, so the
  * flows must come out the same as from the original. The 802.11 kinds vary their frames
@@ -132,7 +132,7 @@ static void wlan_ack(struct out *o)
 
 /* ---- radio and log headers ---- */
 
-enum kind { WLAN, RADIOTAP, PPI, PRISM, AVS, PFLOG };
+enum kind { WLAN, RADIOTAP, PPI, PRISM, AVS, PFLOG, FDDI, TOKEN_RING };
 
 /* Radiotap: TSFT, Flags and Rate; odd packets also announce an empty second presence
  * bitmap and pad the MAC header. The FCS follows the frame (flag 0x10). */
@@ -238,6 +238,39 @@ static void pflog_frame(struct out *o, unsigned n, uint16_t ethertype, const uin
     put(o, ip, iplen);
 }
 
+/* FDDI: frame control (LLC, asynchronous), addresses, LLC/SNAP. */
+static void fddi_frame(struct out *o, uint16_t ethertype, const uint8_t *ip, size_t iplen)
+{
+    uint8_t h[1 + 12 + 8] = { 0x50 };
+    memcpy(h + 1, gateway, 6);
+    memcpy(h + 7, station, 6);
+    memcpy(h + 13, snap, sizeof snap);
+    fc_put_be16(h + 19, ethertype);
+    put(o, h, sizeof h);
+    put(o, ip, iplen);
+}
+
+/* Token Ring: access and frame control, addresses; odd packets are source-routed (the
+ * source address's first bit, then a routing information field of 2 + 2 bytes). */
+static void token_ring_frame(struct out *o, unsigned n, uint16_t ethertype, const uint8_t *ip, size_t iplen)
+{
+    uint8_t h[2 + 12 + 4 + 8] = { 0x10, 0x40 };
+    size_t at = 2;
+    memcpy(h + at, gateway, 6), at += 6;
+    memcpy(h + at, station, 6);
+    if (n % 2) {
+        h[at] |= 0x80;
+        at += 6;
+        h[at++] = 0x04, h[at++] = 0x30, h[at++] = 0x00, h[at++] = 0x10; /* length 4, one ring/bridge */
+    } else {
+        at += 6;
+    }
+    memcpy(h + at, snap, sizeof snap), at += sizeof snap;
+    fc_put_be16(h + at, ethertype), at += 2;
+    put(o, h, at);
+    put(o, ip, iplen);
+}
+
 static const struct {
     const char *name;
     enum kind kind;
@@ -249,6 +282,8 @@ static const struct {
     { "prism", PRISM, DLT_PRISM_HEADER },
     { "avs", AVS, DLT_IEEE802_11_RADIO_AVS },
     { "pflog", PFLOG, 117 },
+    { "fddi", FDDI, DLT_FDDI },
+    { "token-ring", TOKEN_RING, DLT_IEEE802 },
 };
 
 int main(int argc, char **argv)
@@ -288,12 +323,19 @@ int main(int argc, char **argv)
             continue;
         o.h = *h;
         enum kind k = kinds[ki].kind;
-        if (k != PFLOG && n % NOISE_EVERY == 0)
-            wireless_noise(&o, k, n);
+        const uint8_t *ip = frame + ETHER_HEADER;
+        size_t iplen = h->caplen - ETHER_HEADER;
         if (k == PFLOG)
-            pflog_frame(&o, n, ethertype, frame + ETHER_HEADER, h->caplen - ETHER_HEADER);
-        else
-            wireless_frame(&o, k, n, ethertype, frame + ETHER_HEADER, h->caplen - ETHER_HEADER);
+            pflog_frame(&o, n, ethertype, ip, iplen);
+        else if (k == FDDI)
+            fddi_frame(&o, ethertype, ip, iplen);
+        else if (k == TOKEN_RING)
+            token_ring_frame(&o, n, ethertype, ip, iplen);
+        else {
+            if (n % NOISE_EVERY == 0)
+                wireless_noise(&o, k, n);
+            wireless_frame(&o, k, n, ethertype, ip, iplen);
+        }
         write_frame(&o);
         n++;
     }

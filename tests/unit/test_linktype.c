@@ -4,6 +4,7 @@
 #include "../../fc-read/linktype_avs.c"
 #include "../../fc-read/linktype_chdlc.c"
 #include "../../fc-read/linktype_ethernet.c"
+#include "../../fc-read/linktype_fddi.c"
 #include "../../fc-read/linktype_ieee80211.c"
 #include "../../fc-read/linktype_nflog.c"
 #include "../../fc-read/linktype_null.c"
@@ -16,6 +17,7 @@
 #include "../../fc-read/linktype_raw.c"
 #include "../../fc-read/linktype_sll.c"
 #include "../../fc-read/linktype_sll2.c"
+#include "../../fc-read/linktype_token_ring.c"
 
 #include "unit.h"
 
@@ -194,6 +196,29 @@ int main(void)
     static const uint8_t slarp[] = { 0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 2 };
     CHECK("chdlc_slarp_is_not_ip", decode(104, slarp, sizeof slarp, &nl) && nl.ethertype == 0x8035 && nl.offset == 4);
     CHECK("chdlc_cut_header_is_refused", !decode(104, chdlc, 3, &nl));
+
+    /* 802.3 frames: a length, then LLC/SNAP naming IPv4 (RFC 1042); spanning tree's LLC stays 802.3. */
+    static const uint8_t snap8023[] = { MACS, 0x00, 0x40, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, IPV4_START };
+    CHECK("ethernet_802_3_llc_snap_ipv4",
+          decode(1, snap8023, sizeof snap8023, &nl) && nl.ethertype == 0x0800 && nl.offset == 22);
+    static const uint8_t stp[] = { MACS, 0x00, 0x26, 0x42, 0x42, 0x03, 0, 0, 0, 0, 0 };
+    CHECK("ethernet_802_3_spanning_tree_keeps_its_length",
+          decode(1, stp, sizeof stp, &nl) && nl.ethertype == 0x0026 && nl.offset == 14);
+    /* FDDI (10): frame control and addresses (13 bytes), LLC/SNAP. */
+    static const uint8_t fddi[] = { 0x50, MACS, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x86, 0xdd, IPV6_START };
+    CHECK("fddi_llc_snap_ipv6", decode(10, fddi, sizeof fddi, &nl) && nl.ethertype == 0x86dd && nl.offset == 21);
+    CHECK("fddi_cut_in_snap_refused", !decode(10, fddi, 18, &nl));
+    /* Token Ring (6): AC, FC, addresses; a routing information field when the source's first bit is set. */
+    static const uint8_t tr[] = { 0x10, 0x40, MACS, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, IPV4_START };
+    CHECK("token_ring_llc_snap_ipv4", decode(6, tr, sizeof tr, &nl) && nl.ethertype == 0x0800 && nl.offset == 22);
+    static const uint8_t tr_rif[] = { 0x10, 0x40, 2, 0, 0, 0, 0, 2, 0x82, 0, 0, 0, 0, 1, 0x06, 0x30, 0x00, 0x10,
+                                      0x00, 0x20, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, IPV4_START };
+    CHECK("token_ring_source_routed_rif_6_bytes",
+          decode(6, tr_rif, sizeof tr_rif, &nl) && nl.ethertype == 0x0800 && nl.offset == 28);
+    uint8_t tr_bad[sizeof tr_rif];
+    memcpy(tr_bad, tr_rif, sizeof tr_rif);
+    tr_bad[14] = 0x01; /* a routing field shorter than its own 2-byte control */
+    CHECK("token_ring_rif_too_short_refused", !decode(6, tr_bad, sizeof tr_bad, &nl));
 
     /* 802.1BR E-tag: 6 bytes after its TPID, then the ethertype. */
     static const uint8_t etag[] = { MACS, 0x89, 0x3f, 0x20, 0, 0x10, 0x05, 0, 0, 0x08, 0x00, IPV4_START };

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Captures of wireless monitors (802.11, radiotap, PPI, Prism, AVS) and firewall logs
-# (pflog, NFLOG): real traffic behind each of these link types gives the flows and
-# verdicts it gives on Ethernet, and tshark's conversations; the frames a monitor also
-# captures without an IP packet (beacons, ACKs, encrypted data) are counted as other
-# link, never as flows. NFLOG is captured for real from nftables in a network namespace.
+# Captures of wireless monitors (802.11, radiotap, PPI, Prism, AVS), firewall logs
+# (pflog, NFLOG) and old rings (FDDI, Token Ring): real traffic behind each of these link
+# types (tests/tools/relink.c) gives the flows and verdicts it gives on Ethernet, and
+# tshark's conversations; the frames a monitor also captures without an IP packet
+# (beacons, ACKs, encrypted data) are counted as other link, never as flows. NFLOG is
+# captured for real from nftables in a network namespace.
 source "$(dirname "$0")/../lib.sh"
 
 relink=$FC_TESTBIN/relink
