@@ -1,4 +1,4 @@
-/* \summary: tunnels whose inner packets flows are keyed by (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo, CAPWAP) */
+/* \summary: tunnels whose inner packets flows are keyed by (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo, CAPWAP, GRE in UDP) */
 #include "tunnel.h"
 
 #include <string.h>
@@ -63,6 +63,13 @@ static bool inner_ethernet(struct fc_cursor *c, const uint8_t *start, struct fc_
         fc_cursor_skip(c, 2);
         ethertype = fc_cursor_be16(c);
     }
+    return inner_is(ethertype, c, start, in);
+}
+
+/* An 802.11 data frame (CAPWAP, Aruba's GRE), framed as common/ieee80211.h says. */
+static bool inner_wlan_data(struct fc_cursor *c, const uint8_t *start, unsigned framing, struct fc_tunnel_inner *in)
+{
+    uint16_t ethertype = fc_ieee80211_data_ethertype(c, framing);
     return inner_is(ethertype, c, start, in);
 }
 
@@ -139,6 +146,14 @@ static bool gre_erspan_iii(struct fc_cursor *c, const uint8_t *start, const stru
     return inner_ethernet(c, start, in);
 }
 
+/* Aruba's access points send their clients' 802.11 frames to the controller in GRE with
+ * protocol values of their own: 0x8200 to 0x8370 in steps of 0x10, and 0x9000 (the
+ * values Wireshark's and Zeek's GRE dissectors take as Aruba's). */
+static bool is_aruba_wlan(uint16_t protocol)
+{
+    return (protocol & 0x000f) == 0 && ((protocol >= 0x8200 && protocol <= 0x8370) || protocol == 0x9000);
+}
+
 static const struct gre_payload {
     uint16_t protocol;
     bool (*inner)(struct fc_cursor *c, const uint8_t *start, const struct gre_header *g, struct fc_tunnel_inner *in);
@@ -162,7 +177,7 @@ static bool open_gre_v0(struct fc_cursor *c, const uint8_t *start, const struct 
     for (size_t i = 0; i < sizeof gre_payloads / sizeof gre_payloads[0]; i++)
         if (gre_payloads[i].protocol == g->protocol)
             return gre_payloads[i].inner(c, start, g, in);
-    return false;
+    return is_aruba_wlan(g->protocol) && inner_wlan_data(c, start, FC_IEEE80211_PLAIN, in);
 }
 
 /* PPTP: the key field is mandatory (payload length and call id), then sequence and
@@ -282,12 +297,6 @@ static bool open_teredo(struct fc_cursor *c, const uint8_t *start, uint32_t decl
 #define CAPWAP_K 0x008
 #define CAPWAP_BINDING_IEEE_802_11 1
 
-static bool inner_wlan_data(struct fc_cursor *c, const uint8_t *start, struct fc_tunnel_inner *in)
-{
-    uint16_t ethertype = fc_ieee80211_data_ethertype(c, FC_IEEE80211_MAYBE_SWAPPED);
-    return inner_is(ethertype, c, start, in);
-}
-
 static bool open_capwap(struct fc_cursor *c, const uint8_t *start, uint32_t declared, struct fc_tunnel_inner *in)
 {
     (void)declared;
@@ -301,7 +310,7 @@ static bool open_capwap(struct fc_cursor *c, const uint8_t *start, uint32_t decl
     fc_cursor_skip(c, hlen * 4u - 8);
     if (!(word & CAPWAP_T))
         return inner_ethernet(c, start, in);
-    return binding == CAPWAP_BINDING_IEEE_802_11 && inner_wlan_data(c, start, in);
+    return binding == CAPWAP_BINDING_IEEE_802_11 && inner_wlan_data(c, start, FC_IEEE80211_MAYBE_SWAPPED, in);
 }
 
 static const struct tunnel {
@@ -319,6 +328,7 @@ static const struct tunnel {
     { FC_TUNNEL_GTP_U, "GTP-U", 17, 2152, open_gtp_u },
     { FC_TUNNEL_TEREDO, "Teredo", 17, 3544, open_teredo },
     { FC_TUNNEL_CAPWAP, "CAPWAP", 17, 5247, open_capwap },
+    { FC_TUNNEL_GRE_UDP, "GRE-in-UDP", 17, 4754, open_gre },
 };
 
 enum fc_tunnel_kind fc_tunnel_open(uint8_t ip_proto, uint16_t sport, uint16_t dport, const uint8_t *payload,

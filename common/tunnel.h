@@ -1,4 +1,4 @@
-/* \summary: tunnels whose inner packets flows are keyed by (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo, CAPWAP) */
+/* \summary: tunnels whose inner packets flows are keyed by (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo, CAPWAP, GRE in UDP) */
 #ifndef FC_TUNNEL_H
 #define FC_TUNNEL_H
 
@@ -9,7 +9,7 @@
  * flow by the inner packet, so each inner conversation is a flow of its own and its
  * payload is what the meters see (decode.c). A tunnel is recognised by its outer IP
  * protocol (IP-in-IP, GRE) or by its registered UDP port (VXLAN, Geneve, GTP-U, Teredo,
- * CAPWAP)
+ * CAPWAP, GRE in UDP)
  * and only when its header is sound; anything else stays the outer packet. Adding a
  * tunnel is one open function and one line in tunnels[] (tunnel.c).
  */
@@ -26,6 +26,7 @@ enum fc_tunnel_kind {
     FC_TUNNEL_GTP_U,
     FC_TUNNEL_TEREDO,
     FC_TUNNEL_CAPWAP,     /* the data channel of wireless access points and their controller */
+    FC_TUNNEL_GRE_UDP,    /* GRE in UDP (RFC 8086) */
 };
 
 /* Where the inner packet starts within the outer packet's payload, and what it is. */

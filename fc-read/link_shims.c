@@ -7,12 +7,13 @@
 /*
  * Ethernet, Linux cooked and Cisco HDLC name their payload by ethertype, and so does
  * each shim that real links put before the IP header: an 802.1Q or 802.1ad tag, an
- * 802.1BR E-tag (port extenders), a PPPoE session (DSL access lines), an MPLS label
- * stack (provider networks), a network service header (service function chains). Each shim
+ * 802.1BR E-tag (port extenders), an 802.1ah I-TAG (provider backbone bridges), a PPPoE
+ * session (DSL access lines), an MPLS label stack (provider networks), a network service
+ * header (service function chains). Each shim
  * is one open function in shims[]: it moves the cursor past the shim and returns the
  * ethertype of what follows, and the walk goes on from there. An MPLS payload may be a
- * pseudowire carrying a whole Ethernet frame, and so may a service header: its
- * ethertype is walked in turn.
+ * pseudowire carrying a whole Ethernet frame, and so may a service header and an I-TAG:
+ * its ethertype is walked in turn.
  *
  * A shim that carries nothing fc-read reads (a PPP control protocol such as LCP, an
  * MPLS payload that is neither IP nor a pseudowire) is itself the network layer
@@ -31,6 +32,8 @@
 #define ETAG_AFTER_TPID 6    /* 802.1BR: priority, E-CIDs, then the next ethertype */
 #define ETHERTYPE_ETAG 0x893f
 #define ETHERTYPE_NSH 0x894f
+#define ETHERTYPE_PBB 0x88e7    /* 802.1ah I-TAG: provider backbone bridging */
+#define PBB_ITAG 4              /* priority, flags, 24-bit service id; the customer's frame follows */
 
 struct shim_walk {
     struct fc_netlayer *out;
@@ -75,7 +78,8 @@ static uint16_t open_etag(struct fc_cursor *c, struct shim_walk *w)
     return fc_cursor_be16(c);
 }
 
-/* A customer's Ethernet frame carried whole (a pseudowire, a service chain). Its VLAN
+/* A customer's Ethernet frame carried whole (a pseudowire, a service chain, a backbone
+ * bridge). Its VLAN
  * tags are recorded only when the outer frame had no tag, so that a flow is never keyed
  * by a provider's outer tag mixed with a customer's inner one. */
 static uint16_t carried_ethernet(struct fc_cursor *c, struct shim_walk *w)
@@ -84,6 +88,13 @@ static uint16_t carried_ethernet(struct fc_cursor *c, struct shim_walk *w)
         w->vlan_ids_left = 0;
     fc_cursor_skip(c, ETHER_ADDRS);
     return fc_cursor_be16(c);
+}
+
+/* Provider backbone bridging (802.1ah): the I-TAG, then the customer's whole frame. */
+static uint16_t open_pbb(struct fc_cursor *c, struct shim_walk *w)
+{
+    fc_cursor_skip(c, PBB_ITAG);
+    return carried_ethernet(c, w);
 }
 
 /* An Ethernet pseudowire (RFC 4448) after its control word. */
@@ -141,6 +152,7 @@ static const struct {
     { 0x88a8, open_vlan_tag }, /* 802.1ad (QinQ outer) */
     { 0x9100, open_vlan_tag }, /* pre-standard QinQ */
     { ETHERTYPE_ETAG, open_etag },
+    { ETHERTYPE_PBB, open_pbb },
     { ETHERTYPE_PPPOE_SESSION, open_pppoe_session },
     { FC_ETHERTYPE_MPLS_UNICAST, open_mpls },
     { FC_ETHERTYPE_MPLS_MULTICAST, open_mpls },

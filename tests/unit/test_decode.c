@@ -322,6 +322,17 @@ static void test_ip_in_ip_and_gre(void)
     n += inner_udp(b + n);
     CHECK("gre_pptp_ppp_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GRE, 64));
 
+    /* Aruba: GRE protocol 0x8210 carries an 802.11 data frame (from the DS), SNAP, IPv4 */
+    n = ipv4(b, 47, 20 + 4 + 24 + 8 + 32, 1, 0);
+    fc_put_be16(b + n, 0), fc_put_be16(b + n + 2, 0x8210), n += 4;
+    memset(b + n, 0, 24), b[n] = 0x08, b[n + 1] = 0x02, n += 24;
+    memcpy(b + n, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8), n += 8;
+    n += inner_udp(b + n);
+    CHECK("gre_aruba_wlan_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GRE, 84));
+    fc_put_be16(b + 22, 0x8218); /* not one of Aruba's values */
+    CHECK("gre_other_protocol_not_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.proto == 47 &&
+                                               !d.tunnel);
+
     /* a first fragment of a GRE packet is not opened: the rest of its inner packet is elsewhere */
     n = ipv4(b, 47, 20 + 8 + 32, 1, 0x2000);
     fc_put_be16(b + n, 0x2000), fc_put_be16(b + n + 2, 0x0800), fc_put_be32(b + n + 4, 77), n += 8;
@@ -384,6 +395,22 @@ static void test_udp_tunnels(void)
     n = udp_tunnel(b, 3544, h, 8 + in, false);
     CHECK("teredo_length_mismatch_not_opened",
           fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 3544 && !d.tunnel);
+}
+
+/* GRE in UDP (RFC 8086): a GRE header straight after the UDP header, port 4754. */
+static void test_gre_in_udp(void)
+{
+    uint8_t b[200], h[4] = { 0, 0, 0x08, 0x00 };
+    struct fc_decoded d;
+    size_t n = udp_tunnel(b, 4754, h, sizeof h, true);
+    CHECK("gre_in_udp_opened",
+          fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && is_inner(&d, FC_TUNNEL_GRE_UDP, 28 + 4 + 28));
+    CHECK("gre_in_udp_keeps_its_udp_flow", fc_tunnel_over_udp(FC_TUNNEL_GRE_UDP) &&
+                                               fc_tunnel_kind_named("GRE-in-UDP") == FC_TUNNEL_GRE_UDP);
+    h[0] = 0x40; /* routing present: not opened */
+    n = udp_tunnel(b, 4754, h, sizeof h, true);
+    CHECK("gre_in_udp_routing_not_opened", fc_decode(FC_ETHERTYPE_IPV4, b, n, &d) == FC_DEC_OK && d.dport == 4754 &&
+                                               !d.tunnel);
 }
 
 /* CAPWAP data: header of 2 words (HLEN 2) or 4 (radio information), 802.11 or Ethernet. */
@@ -455,6 +482,7 @@ int main(void)
     test_udp_sctp_icmp();
     test_ip_in_ip_and_gre();
     test_udp_tunnels();
+    test_gre_in_udp();
     test_capwap();
     test_tunnel_depth_bound();
     UNIT_DONE();

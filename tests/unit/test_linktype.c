@@ -220,6 +220,17 @@ int main(void)
     tr_bad[14] = 0x01; /* a routing field shorter than its own 2-byte control */
     CHECK("token_ring_rif_too_short_refused", !decode(6, tr_bad, sizeof tr_bad, &nl));
 
+    /* 802.1ah: backbone tag (VLAN 100), I-TAG, the customer's frame with its own tag (7, not
+     * recorded under the backbone's); without a backbone tag the customer's tag is recorded. */
+    static const uint8_t pbb[] = { MACS, 0x88, 0xa8, 0x00, 0x64, 0x88, 0xe7, 0x00, 0x01, 0x00, 0x02,
+                                   MACS, 0x81, 0x00, 0x00, 0x07, 0x08, 0x00, IPV4_START };
+    CHECK("ethernet_pbb_backbone_vlan_then_customer_ipv4",
+          decode(1, pbb, sizeof pbb, &nl) && nl.ethertype == 0x0800 && nl.offset == 40 && nl.vlan == 100 &&
+              nl.vlan2 == 0);
+    /* pbb + 4: the frame without its backbone tag (4 address bytes dropped instead: nothing reads them) */
+    CHECK("ethernet_pbb_untagged_backbone_records_customer_vlan",
+          decode(1, pbb + 4, sizeof pbb - 4, &nl) && nl.ethertype == 0x0800 && nl.offset == 36 && nl.vlan == 7);
+
     /* 802.1BR E-tag: 6 bytes after its TPID, then the ethertype. */
     static const uint8_t etag[] = { MACS, 0x89, 0x3f, 0x20, 0, 0x10, 0x05, 0, 0, 0x08, 0x00, IPV4_START };
     CHECK("ethernet_etag_then_ipv4", decode(1, etag, sizeof etag, &nl) && nl.ethertype == 0x0800 && nl.offset == 22);
