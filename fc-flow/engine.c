@@ -292,7 +292,9 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
         dir = responder_first;
     }
     struct flow *f = flow_at(&e->table, slot);
-    if (flow_account(f, dir, d, st, p))
+    /* a tunnel's own flow is counted but not sampled: its payload is the inner flows', which
+     * are classified as flows of their own (named by it, it would be named after them) */
+    if (flow_account(f, dir, d, st, p) && !pp->carrier)
         add_to_sample(e, f, dir, d, p);
     enum timeout_class tc = flow_timeout_class(f);
     if (tc == TC_CLOSED && f->sample)
@@ -310,7 +312,7 @@ static void flow_packet(struct engine *e, const struct packet_prep *pp)
  * here again (only for such packets) rather than carried in every prepared packet. */
 static void udp_tunnel_packet(struct engine *e, const struct packet_prep *pp)
 {
-    struct packet_prep outer = { .p = pp->p };
+    struct packet_prep outer = { .p = pp->p, .carrier = true };
     outer.st = fc_decode_outer(pp->p.proto, pp->p.data, pp->p.data_len, &outer.d);
     make_key(&outer.d, outer.st, &outer.p, &outer.k);
     outer.hash = flow_key_hash(&outer.k);
@@ -350,6 +352,7 @@ static bool is_keyed(enum fc_decode_status st)
 void engine_prepare(const struct engine *e, const struct fc_packet *p, struct packet_prep *pp)
 {
     pp->p = *p;
+    pp->carrier = false;
     if (p->link != FC_LINK_NETWORK)
         return;
     pp->st = fc_decode(p->proto, p->data, p->data_len, &pp->d);

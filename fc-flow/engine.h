@@ -55,6 +55,7 @@ struct packet_prep {
     enum fc_decode_status st;
     struct flow_key k;              /* when st is FC_DEC_OK, FC_DEC_BAD_L4 or FC_DEC_FRAGMENT */
     uint32_t hash;
+    bool carrier;                   /* a UDP tunnel's packet seen as its outer datagram */
 };
 
 void engine_init(struct engine *e, const struct engine_options *opt, struct fc_writer *out);
