@@ -2,6 +2,7 @@
 #include "linktype.h"
 
 #include "decode.h"
+#include "llc.h"
 #include "ppp.h"
 
 /*
@@ -187,11 +188,27 @@ bool linktype_strip_shims(struct fc_cursor *c, uint16_t ethertype, const uint8_t
     return true;
 }
 
+/* A type field up to 1500 is an 802.3 length (Linux cooked captures say 4 for such 802.2
+ * frames): IP in such a frame is behind an LLC/SNAP header (RFC 1042), whose ethertype
+ * is walked on; any other (spanning tree, CDP, NetBIOS over LLC) passes its value on as
+ * it is, which fc-flow counts as a frame that is not IP. */
+#define ETHER_MAX_LENGTH 1500
+
 bool linktype_decode_ethertype_header(const uint8_t *frame, size_t len, size_t ethertype_at,
                                       struct fc_netlayer *out)
 {
     struct fc_cursor c = fc_cursor_make(frame, len);
     fc_cursor_skip(&c, ethertype_at);
     uint16_t ethertype = fc_cursor_be16(&c);
-    return fc_cursor_ok(&c) && linktype_strip_shims(&c, ethertype, frame, out);
+    if (!fc_cursor_ok(&c))
+        return false;
+    if (ethertype <= ETHER_MAX_LENGTH) {
+        struct fc_cursor llc = c;
+        uint16_t snap = fc_llc_snap_ethertype(&llc);
+        if (snap) {
+            c = llc;
+            ethertype = snap;
+        }
+    }
+    return linktype_strip_shims(&c, ethertype, frame, out);
 }

@@ -41,7 +41,8 @@ const struct linktype *linktype_find(int dlt);
 #define ETHER_ADDRS 12 /* destination and source MAC before an Ethernet frame's ethertype */
 
 /* Decodes a link header that ends in an ethertype, found at byte ethertype_at (Ethernet,
- * Linux cooked v1, Cisco HDLC), and the shims after it. false when the header is cut. */
+ * Linux cooked v1, Cisco HDLC), an LLC/SNAP header when that field is an 802.3 length,
+ * and the shims after it. false when the header is cut. */
 bool linktype_decode_ethertype_header(const uint8_t *frame, size_t len, size_t ethertype_at,
                                       struct fc_netlayer *out);
 
