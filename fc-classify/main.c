@@ -50,6 +50,9 @@ static const char usage_text[] =
     "      --acceptance F      unknown when the best divergence exceeds F times the model's\n"
     "                          acceptance threshold, for MALICIOUS models (default 2.0; 0\n"
     "                          turns the test off)\n"
+    "      --few-sessions N    a model trained from fewer than N sessions names a flow only if\n"
+    "                          it still wins with its prior scaled to its sessions / N\n"
+    "                          (default 70; 0 turns the test off)\n"
     "      --explain N         list the N closest models with per-meter divergences in each\n"
     "                          verdict record (default 0)\n"
     "      --max-pending N     most verdicts waiting for their flow record (default 262144)\n"
@@ -59,7 +62,8 @@ static const char usage_text[] =
     "                          records (kind 5) as soon as they exist (alerts need those)\n";
 
 enum {
-    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE, OPT_EXPLAIN,
+    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE,
+    OPT_FEW_SESSIONS, OPT_EXPLAIN,
     OPT_MAX_PENDING, OPT_KEEP_VECTORS, OPT_DROP_SAMPLES, OPT_NO_VERDICT_RECORDS,
 };
 
@@ -75,6 +79,7 @@ static const struct option long_options[] = {
     { "ratio", required_argument, NULL, OPT_RATIO },
     { "max-divergence", required_argument, NULL, OPT_CEILING },
     { "acceptance", required_argument, NULL, OPT_ACCEPTANCE },
+    { "few-sessions", required_argument, NULL, OPT_FEW_SESSIONS },
     { "explain", required_argument, NULL, OPT_EXPLAIN },
     { "max-pending", required_argument, NULL, OPT_MAX_PENDING },
     { "keep-vectors", no_argument, NULL, OPT_KEEP_VECTORS },
@@ -290,6 +295,7 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
         case OPT_RATIO: vo->ratio = fc_parse_number(optarg, "ratio", 0, 1); break;
         case OPT_CEILING: vo->ceiling = fc_parse_number(optarg, "max-divergence", 0, 1e6); break;
         case OPT_ACCEPTANCE: vo->acceptance = fc_parse_number(optarg, "acceptance", 0, 1e6); break;
+        case OPT_FEW_SESSIONS: vo->few_sessions = fc_parse_number(optarg, "few-sessions", 0, 1e9); break;
         case OPT_EXPLAIN: vo->explain = (unsigned)fc_parse_number(optarg, "explain", 0, 16); break;
         case OPT_KEEP_VECTORS: cl->keep_vectors = true; break;
         case OPT_DROP_SAMPLES: cl->drop_samples = true; break;
@@ -309,7 +315,8 @@ int main(int argc, char **argv)
     fc_log_init(argv[0]);
     static struct classifier c;
     struct model_set_options mo = { 0 };
-    c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .acceptance = 2.0, .explain = 0 };
+    c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .acceptance = 2.0, .few_sessions = 70,
+                                      .explain = 0 };
     bool list = false;
     uint32_t max_pending = parse_options(argc, argv, &mo, &list, &c);
     model_set_load(&c.models, &mo);

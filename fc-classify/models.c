@@ -193,7 +193,16 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
 void model_set_prepare(struct model_set *set)
 {
     set->text = verdict_text_make(set);
-    scored_models_init(set->scored, set->model, set->n);
+    scored_models_init(set->scored, set->model, set->n, 0);
+}
+
+const struct scored_model *model_set_few_session_scores(struct model_set *set, double few_sessions)
+{
+    if (!set->few_session_scored) {
+        set->few_session_scored = fc_xcalloc(set->n ? set->n : 1, sizeof *set->few_session_scored);
+        scored_models_init(set->few_session_scored, set->model, set->n, few_sessions);
+    }
+    return set->few_session_scored;
 }
 
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
@@ -212,6 +221,9 @@ struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
 void model_set_free(struct model_set *set)
 {
     scored_models_free(set->scored, set->n);
+    if (set->few_session_scored)
+        scored_models_free(set->few_session_scored, set->n);
+    free(set->few_session_scored);
     for (uint32_t i = 0; i < set->n; i++) {
         fc_model_free(&set->model[i]);
         free(set->origin[i]);

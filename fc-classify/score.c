@@ -11,15 +11,16 @@
 
 #define BINS 256.0
 
-/* One model's log2 Q_i for each meter and bin, and their sum per meter. */
-static void model_logs(const struct fc_model *m, double *log_q, double *sum_log_q)
+/* One model's log2 Q_i for each meter and bin, and their sum per meter, with `prior`
+ * pseudo-counts per bin (1: add-one smoothing). */
+static void model_logs(const struct fc_model *m, double prior, double *log_q, double *sum_log_q)
 {
     for (uint32_t k = 0; k < m->n_meters; k++) {
-        double denom = (double)m->meter[k].measurements + BINS, sum = 0;
+        double denom = (double)m->meter[k].measurements + BINS * prior, sum = 0;
         /* most bins of a model are empty: their log is worked out once per meter */
-        const double lq_empty = log2(1.0 / denom);
+        const double lq_empty = log2(prior / denom);
         for (unsigned b = 0; b < FC_MODEL_BINS; b++) {
-            double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + 1.0) / denom) : lq_empty;
+            double lq = m->meter[k].counts[b] ? log2(((double)m->meter[k].counts[b] + prior) / denom) : lq_empty;
             log_q[k * FC_MODEL_BINS + b] = lq;
             sum += lq;
         }
@@ -27,7 +28,12 @@ static void model_logs(const struct fc_model *m, double *log_q, double *sum_log_
     }
 }
 
-void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n)
+double scored_prior(const struct fc_model *m, double few_sessions)
+{
+    return (double)m->sessions < few_sessions ? (double)m->sessions / few_sessions : 1.0;
+}
+
+void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, double few_sessions)
 {
     if (!n)
         return;
@@ -39,7 +45,7 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
     double *sum_log_q = fc_xmalloc(sizeof(double) * meters_in_all);
     for (uint32_t i = 0; i < n; i++) {
         s[i] = (struct scored_model){ .model = &models[i], .log_q = log_q, .sum_log_q = sum_log_q };
-        model_logs(&models[i], log_q, sum_log_q);
+        model_logs(&models[i], scored_prior(&models[i], few_sessions), log_q, sum_log_q);
         log_q += (size_t)FC_MODEL_BINS * models[i].n_meters;
         sum_log_q += models[i].n_meters;
     }

@@ -78,8 +78,12 @@ struct candidates {
     double *shares;          /* [n_meters][SHARE_SLOTS][stride]: each kept meter's shares */
 };
 
-/* s[i] for models[i], i < n; their tables share one block, freed by scored_models_free. */
-void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n);
+/* s[i] for models[i], i < n; their tables share one block, freed by scored_models_free.
+ * few_sessions 0: add-one smoothing, as above; else a model trained from fewer sessions
+ * gets sessions / few_sessions pseudo-counts per bin instead of 1 (scored_prior; the
+ * few-session test of verdict.c). */
+void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, double few_sessions);
+double scored_prior(const struct fc_model *m, double few_sessions);
 void scored_models_free(struct scored_model *s, uint32_t n);
 /* The models of models[0..n_models) trained on IP protocol proto; false (c empty) if none. */
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,

@@ -26,7 +26,8 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * (tagged MALICIOUS) and the flow is farther from it than the model's own unseen
  * sessions come (best > acceptance factor * the threshold fc-train learnt for it):
  * a tight model, such as a shell's, then alerts only on flows as close as its own
- * sessions, whatever the global ceiling allows.
+ * sessions, whatever the global ceiling allows. A model trained from few sessions is
+ * held to one more test (few_sessions_agree).
  *
  * Only alerting models get that test. A threshold learnt from one generator's sessions
  * says how alike that generator's runs are, not how far other clients and servers of
@@ -37,6 +38,38 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * the ratio test's and the ceiling's to stop; a false alarm costs more, so alerting models
  * keep the stricter test.
  */
+/*
+ * A model trained from few sessions is broad: add-one smoothing gives each of a meter's 256
+ * bins a pseudo-count, 256 in all, more than ten sessions count in half of the meters, so
+ * the model is near uniform and about as close to a flow of a protocol no model knows as
+ * to its own (a 10-session MQTT model came closer to a TeamViewer, an IEC 60870 and a TLS
+ * flow than their runner-ups: bench/accuracy/few-sessions.md). Such a model names a flow
+ * only if it also wins, by the same ratio, when every model of fewer than
+ * opt->few_sessions sessions is scored with sessions / few_sessions pseudo-counts per bin,
+ * a prior no heavier per session than a model of few_sessions sessions has: bins its
+ * sessions never touched then count against it. Models of more sessions score as before,
+ * so the test costs nothing when the closest model is one of them.
+ */
+static bool few_sessions_agree(struct model_set *set, const struct verdict_options *opt, const struct candidates *c,
+                               const struct session *s, const struct verdict *v)
+{
+    const struct scored_model *scaled = model_set_few_session_scores(set, opt->few_sessions);
+    int32_t best = VERDICT_NONE;
+    double best_d = 0, runner_d = -1;
+    for (uint32_t j = 0; j < c->n; j++) {
+        int32_t i = (int32_t)c->model[j];
+        double d = scored_prior(&set->model[i], opt->few_sessions) < 1 ? score_model(&scaled[i], s) : c->divergence[j];
+        if (best == VERDICT_NONE || d < best_d) {
+            runner_d = best == VERDICT_NONE ? -1 : best_d;
+            best = i;
+            best_d = d;
+        } else if (runner_d < 0 || d < runner_d) {
+            runner_d = d;
+        }
+    }
+    return best == v->best && (runner_d < 0 || best_d <= opt->ratio * runner_d);
+}
+
 void verdict_decide(struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
                     struct session *scratch, struct verdict *out)
 {
@@ -73,6 +106,9 @@ void verdict_decide_session(struct model_set *set, const struct verdict_options 
     if (out->runner_up != VERDICT_NONE && out->best_divergence > opt->ratio * out->runner_up_divergence)
         return;
     const struct fc_model *best = &set->model[out->best];
+    if (opt->few_sessions > 0 && out->runner_up != VERDICT_NONE && scored_prior(best, opt->few_sessions) < 1 &&
+        !few_sessions_agree(set, opt, c, s, out))
+        return;
     if (opt->acceptance > 0 && best->acceptance.known && fc_model_has_tag(best, FC_MODEL_TAG_MALICIOUS) &&
         out->best_divergence > opt->acceptance * best->acceptance.divergence)
         return;
@@ -177,9 +213,11 @@ void verdict_pack_fields(msgpack_packer *pk, const struct model_set *set, const 
     fc_pack_kv_uint(pk, FC_KEY_USED_PKTS, v->used_pkts);
 }
 
-void verdict_pack_explain(msgpack_packer *pk, const struct model_set *set, const struct verdict_options *opt,
+void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struct verdict_options *opt,
                           const struct fc_vector *v, const struct session *s)
 {
+    const struct scored_model *scaled =
+        opt->few_sessions > 0 ? model_set_few_session_scores(set, opt->few_sessions) : NULL;
     enum { MAX_EXPLAIN = 16 };
     uint32_t top[MAX_EXPLAIN];
     double top_d[MAX_EXPLAIN];
@@ -204,10 +242,16 @@ void verdict_pack_explain(msgpack_packer *pk, const struct model_set *set, const
     fc_pack_str(pk, FC_KEY_EXPLAIN);
     msgpack_pack_array(pk, n);
     for (unsigned j = 0; j < n; j++) {
-        msgpack_pack_map(pk, 3);
+        /* a model of few sessions: also its divergence in the few-session test */
+        bool few = scaled && scored_prior(&set->model[top[j]], opt->few_sessions) < 1;
+        msgpack_pack_map(pk, 3 + few);
         fc_pack_kv_str(pk, FC_KEY_MODEL, set->model[top[j]].name);
         fc_pack_str(pk, FC_KEY_DIVERGENCE);
         msgpack_pack_double(pk, top_d[j]);
+        if (few) {
+            fc_pack_str(pk, "few_session_divergence");
+            msgpack_pack_double(pk, score_model(&scaled[top[j]], s));
+        }
         fc_pack_str(pk, "meters");
         msgpack_pack_map(pk, s->n_measured);
         for (uint32_t k = 0; k < s->n_meters; k++)

@@ -10,6 +10,8 @@ struct verdict_options {
     double ratio;            /* unknown when best > ratio * runner-up (ALGORITHM.md §5 (d)) */
     double ceiling;          /* unknown when best > ceiling */
     double acceptance;       /* unknown when best > acceptance * the model's threshold (0 = off) */
+    double few_sessions;     /* a model of fewer sessions must also win with its prior scaled
+                                down (verdict.c; 0 = off) */
     unsigned explain;        /* closest models listed in verdict records (0 = none) */
 };
 
@@ -44,8 +46,9 @@ void verdict_text_free(struct verdict_text *t, uint32_t n);
 extern const char *const verdict_keys[];
 extern const size_t verdict_key_count;
 
-/* "explain": the opt->explain closest models, each {model, divergence, meters: {name: D}}. */
-void verdict_pack_explain(msgpack_packer *pk, const struct model_set *set, const struct verdict_options *opt,
+/* "explain": the opt->explain closest models, each {model, divergence, meters: {name: D}},
+ * plus few_session_divergence for a model of fewer than opt->few_sessions sessions. */
+void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struct verdict_options *opt,
                           const struct fc_vector *v, const struct session *s);
 
 #endif

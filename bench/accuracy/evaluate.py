@@ -92,6 +92,23 @@ def load_flows(corpus_dir, bindir, cache, in_set=True):
 
 # ---------------------------------------------------------------- models and scores
 
+# fc-classify's --few-sessions default: a model of fewer training sessions names a flow only if
+# it also wins when the models of fewer sessions are scored with sessions / FEW_SESSIONS
+# pseudo-counts per bin instead of add-one (verdict.c few_sessions_agree; rule["few_sessions"]).
+FEW_SESSIONS = 70
+
+
+class Entry(tuple):
+    """A model's (per-meter divergences, transports) for a flow; .scaled: the per-meter divergences
+    with the prior scaled to the model's sessions (None for a model of FEW_SESSIONS or more)."""
+    scaled = None
+
+
+def sessions_prior(sessions):
+    """score.c scored_prior: pseudo-counts per bin under the few-session test, or None (add-one)."""
+    return sessions / FEW_SESSIONS if sessions < FEW_SESSIONS else None
+
+
 class ModelSums:
     """Per key (class, or (class, l4)): per meter 256 counters and their sum; per file the same."""
 
@@ -110,24 +127,31 @@ class ModelSums:
             trf = self.trans_file.setdefault((fl.file, key), {})
             trf[fl.proto] = trf.get(fl.proto, 0) + 1
         self.full_logs = {key: self._logs(c) for key, c in self.tot.items()}
+        self.full_scaled = {key: self._scaled_logs(c, self.trans[key]) for key, c in self.tot.items()}
 
     @staticmethod
-    def _logs(counts):
+    def _logs(counts, prior=1.0):
         out = []
         for k in range(NM):
             n = sum(counts[k])
-            lq = [math.log2((c + 1.0) / (n + BINS)) for c in counts[k]]
+            lq = [math.log2((c + prior) / (n + BINS * prior)) for c in counts[k]]
             out.append((lq, sum(lq)))
         return out
 
-    def without(self, file):
-        """The models built without `file`: {key: (logs, transports)} for keys with sessions left."""
+    @staticmethod
+    def _scaled_logs(counts, trans):
+        prior = sessions_prior(sum(trans.values()))
+        return None if prior is None else ModelSums._logs(counts, prior)
+
+    def without(self, file, scaled=False):
+        """The models built without `file`: {key: (logs, transports)} for keys with sessions left
+        (scaled: {key: (logs, transports, logs with the few-session prior or None)})."""
         out = {}
         for key in self.tot:
             trans = dict(self.trans[key])
             pf = self.byfile.get((file, key))
             if pf is None:
-                out[key] = (self.full_logs[key], trans)
+                out[key] = (self.full_logs[key], trans) + ((self.full_scaled[key],) if scaled else ())
                 continue
             for p, n in self.trans_file[(file, key)].items():
                 trans[p] -= n
@@ -139,7 +163,7 @@ class ModelSums:
             for k in range(NM):
                 for b, c in pf[k].items():
                     counts[k][b] -= c
-            out[key] = (self._logs(counts), trans)
+            out[key] = (self._logs(counts), trans) + ((self._scaled_logs(counts, trans),) if scaled else ())
         return out
 
 
@@ -172,11 +196,15 @@ def lofo_divergences(flows, keyf, flowkey, test=None):
         byfile.setdefault(fl.file, []).append(i)
     out = [None] * len(test)
     for file, idx in byfile.items():
-        models = sums.without(file)
+        models = sums.without(file, scaled=True)
         for i in idx:
             fl = test[i]
-            out[i] = {key: (meter_divergences(fl.prep, logs), trans)
-                      for key, (logs, trans) in models.items() if flowkey(fl, key)}
+            out[i] = {}
+            for key, (logs, trans, scaled) in models.items():
+                if flowkey(fl, key):
+                    e = out[i][key] = Entry((meter_divergences(fl.prep, logs), trans))
+                    if scaled is not None:
+                        e.scaled = meter_divergences(fl.prep, scaled)
     return out
 
 
@@ -355,6 +383,12 @@ def decide(cands, rule):
     thr = rule.get("per_model")
     if thr is not None and best in thr and best_d > thr[best]:
         return None
+    scaled = rule.get("scaled")
+    if scaled is not None and best in scaled and runner is not None and rule.get("ratio") is not None:
+        again = sorted((scaled.get(c, d), c) for d, c in cands)
+        runner2 = next((d for d, c in again[1:] if c != again[0][1]), None)
+        if again[0][1] != best or (runner2 is not None and again[0][0] > rule["ratio"] * runner2):
+            return None
     # a margin of its own for a model that must stand out more than the global ratio asks
     margin = rule.get("margin", {}).get(best)
     if margin is not None and runner is not None and best_d > margin * runner:
@@ -390,7 +424,7 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
     out = []
     thr_cache, margin_cache = {}, {}
     for i, fl in enumerate(flows):
-        cands = []
+        cands, scaled = [], {}
         for key, (ds, trans) in D[i].items():
             cls = key[0] if isinstance(key, tuple) else key
             if cls in excluded:
@@ -400,8 +434,12 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
             d = mean_div(ds, w)
             if d is not None:
                 cands.append((d, cls))
+                if D[i][key].scaled is not None:
+                    scaled[cls] = mean_div(D[i][key].scaled, w)
         cands.sort()
         rule = dict(recipe["rule"])
+        if rule.pop("few_sessions", False):
+            rule["scaled"] = scaled
         if acc is not None:
             rule["per_model"] = {c: factor * t for c, t in acc.without(fl.file).items()
                                  if t is not None and held_to_acceptance(recipe, c)}
@@ -525,9 +563,16 @@ def verify(flows, D, headers, bindir, folds, recipe):
                     ds, _ = mine[e["model"]]
                     worst = max(worst, abs(mean_div(ds, weights) - e["divergence"]))
                     pairs += 1
+                    if "few_session_divergence" in e:  # the few-session test's scores, the same way
+                        worst = max(worst, abs(mean_div(mine[e["model"]].scaled, weights) - e["few_session_divergence"]))
+                        pairs += 1
                 cands = sorted((mean_div(ds, weights), c) for c, (ds, tr) in mine.items()
                                if c in built and fl.proto in tr)
-                mine_v = decide(cands, dict(recipe["rule"], per_model=thresholds))
+                rule = dict(recipe["rule"], per_model=thresholds)
+                if rule.pop("few_sessions", False):
+                    rule["scaled"] = {c: mean_div(e.scaled, weights) for c, e in mine.items()
+                                      if c in built and fl.proto in e[1] and e.scaled is not None}
+                mine_v = decide(cands, rule)
                 theirs = v.get("protocol") if v.get("verdict") == "identified" else None
                 verdict_n += 1
                 verdict_agree += (v.get("model") == (cands[0][1] if cands else None)) and mine_v == theirs
@@ -596,11 +641,14 @@ ALL15 = [1] * NM
 # fc-train's default quantile and fc-classify's default acceptance factor
 PRODUCT_ACCEPTANCE = (0.99, 2.0)
 # fc-classify holds only models tagged MALICIOUS to their acceptance thresholds (verdict.c);
-# no class of the corpus's set is, so on the corpus alone the product is BEFORE.
+# no class of the corpus's set is, so on the corpus alone the product is BEFORE_FEW_SESSIONS
+# plus the few-session test.
 PRODUCT = {"weights": weights_without("AccumulatedDirectionBytes"), "l4_filter": True,
-           "rule": {"ratio": 0.93, "max": 3.0}, "acceptance": PRODUCT_ACCEPTANCE, "held_tag": "MALICIOUS"}
-BEFORE = {k: v for k, v in PRODUCT.items() if k not in ("acceptance", "held_tag")}
-EVERY_MODEL_HELD = {k: v for k, v in PRODUCT.items() if k != "held_tag"}
+           "rule": {"ratio": 0.93, "max": 3.0, "few_sessions": True}, "acceptance": PRODUCT_ACCEPTANCE,
+           "held_tag": "MALICIOUS"}
+WITHOUT_FEW_SESSIONS = dict(PRODUCT, rule={"ratio": 0.93, "max": 3.0})
+BEFORE = {k: v for k, v in WITHOUT_FEW_SESSIONS.items() if k not in ("acceptance", "held_tag")}
+EVERY_MODEL_HELD = {k: v for k, v in WITHOUT_FEW_SESSIONS.items() if k != "held_tag"}
 BASELINE = {"weights": ALL15, "l4_filter": False, "rule": {"max": 2.04}}
 RECIPES = [
     ("baseline: plain SPID, 15 meters, threshold 2.04, no transport filter", BASELINE, "D"),
@@ -620,7 +668,9 @@ RECIPES = [
      {"weights": PRODUCT["weights"], "l4_filter": True, "rule": {"ratio": 0.94, "max": 3.0}}, "D"),
     ("before acceptance thresholds: 14 meters, l4 filter, ratio 0.93, max 3.0", BEFORE, "D"),
     ("**product: 14 meters, l4 filter, ratio 0.93, max 3.0, MALICIOUS models held to acceptance 2.0 × q0.99 "
-     "(none in this set)**", PRODUCT, "D"),
+     "(none in this set), few-session test 70**", PRODUCT, "D"),
+    ("the product without the few-session test (the product until 28 Nov 2026)", WITHOUT_FEW_SESSIONS, "D"),
+    ("... few-session test 70, ratio 0.95", dict(PRODUCT, rule={"ratio": 0.95, "max": 3.0, "few_sessions": True}), "D"),
     ("every model held to acceptance 2.0 × q0.99 (the product until 28 Nov 2026)", EVERY_MODEL_HELD, "D"),
     ("... every model, acceptance 1.5 × q0.99", dict(EVERY_MODEL_HELD, acceptance=(0.99, 1.5)), "D"),
     ("... every model, acceptance 1.25 × q0.99", dict(EVERY_MODEL_HELD, acceptance=(0.99, 1.25)), "D"),

@@ -17,8 +17,9 @@ static uint32_t rnd(void)
     return rng_state >> 8;
 }
 
-/* ALGORITHM.md §3 written out over all 256 bins, the way the paper states it. */
-static double dense_kl(const struct fc_model_meter *mm, const struct fc_vector_meter *vm)
+/* ALGORITHM.md §3 written out over all 256 bins, the way the paper states it, with `prior`
+ * pseudo-counts per model bin (1: add-one). */
+static double dense_kl_prior(const struct fc_model_meter *mm, const struct fc_vector_meter *vm, double prior)
 {
     double s[256] = { 0 }, total = 0;
     for (uint32_t i = 0; i < vm->n; i++)
@@ -26,13 +27,18 @@ static double dense_kl(const struct fc_model_meter *mm, const struct fc_vector_m
     double d = 0;
     for (int b = 0; b < 256; b++) {
         double p = (s[b] + 1.0 / 256) / (total + 1);
-        double q = ((double)mm->counts[b] + 1) / ((double)mm->measurements + 256);
+        double q = ((double)mm->counts[b] + prior) / ((double)mm->measurements + 256 * prior);
         d += p * (log2(p) - log2(q));
     }
     return d;
 }
 
-static void random_model(struct fc_model *m, const char *name, uint8_t proto, unsigned spread)
+static double dense_kl(const struct fc_model_meter *mm, const struct fc_vector_meter *vm)
+{
+    return dense_kl_prior(mm, vm, 1);
+}
+
+static void random_model_of(struct fc_model *m, const char *name, uint8_t proto, unsigned spread, int sessions)
 {
     char why[FC_MODEL_WHY];
     fc_model_init(m, name, METER_SET_NAME, METER_SET_VERSION, meter_count);
@@ -46,8 +52,13 @@ static void random_model(struct fc_model *m, const char *name, uint8_t proto, un
         for (int b = 0; b < 256; b++)
             m->meter[k].measurements += m->meter[k].counts[b];
     }
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < sessions; i++)
         fc_model_add_session(m, proto, why);
+}
+
+static void random_model(struct fc_model *m, const char *name, uint8_t proto, unsigned spread)
+{
+    random_model_of(m, name, proto, spread, 10);
 }
 
 static void random_vector(struct fc_vector *v, uint8_t proto, unsigned spread)
@@ -79,7 +90,7 @@ static void test_sparse_equals_dense(void)
     for (int round = 0; round < 20; round++) {
         random_model(&m, "A", 6, 64 + round * 8);
         random_vector(&v, 6, 256);
-        scored_models_init(&sm, &m, 1);
+        scored_models_init(&sm, &m, 1, 0);
         session_prepare(&v, &s);
         double mean = 0, weights = 0;
         for (unsigned k = 0; k < meter_count; k++) {
@@ -97,6 +108,28 @@ static void test_sparse_equals_dense(void)
         fc_model_free(&m);
     }
     CHECK("sparse_divergence_equals_dense_formula_within_1e-9", worst < 1e-9);
+
+    /* the same with the few-session prior: a 10-session model under --few-sessions 70 has
+     * 10/70 pseudo-counts per bin; one of 100 sessions keeps add-one */
+    worst = 0;
+    for (int round = 0; round < 10; round++) {
+        random_model(&m, "A", 6, 64 + round * 16);
+        random_vector(&v, 6, 256);
+        scored_models_init(&sm, &m, 1, 70);
+        session_prepare(&v, &s);
+        for (unsigned k = 0; k < meter_count; k++)
+            if (v.meter[k].total && meters[k].weight) {
+                double diff = fabs(dense_kl_prior(&m.meter[k], &v.meter[k], 10.0 / 70) - score_meter(&sm, &s, k));
+                worst = diff > worst ? diff : worst;
+            }
+        scored_models_free(&sm, 1);
+        fc_model_free(&m);
+    }
+    CHECK("few_session_prior_divergence_equals_dense_formula_within_1e-9", worst < 1e-9);
+    random_model_of(&m, "B", 6, 64, 100);
+    CHECK("few_session_prior_is_sessions_over_n_below_n_else_add_one",
+          scored_prior(&m, 70) == 1 && scored_prior(&m, 200) == 0.5);
+    fc_model_free(&m);
 }
 
 /* A set of hand-made models: the vector's own distribution scores lowest. */
@@ -183,6 +216,67 @@ static void test_verdict_rule(void)
     model_set_free(&set);
 }
 
+/*
+ * The few-session test (verdict.c), against a reference written from its definition: with
+ * --few-sessions N a flow named after a model of fewer than N sessions keeps the name only
+ * if that model is still the closest, by the ratio, when every model of fewer than N
+ * sessions is scored with the scaled prior; other verdicts are as with the test off.
+ * Random sets of models of 10 to 400 sessions and random flows; the test must turn some
+ * verdicts unknown (else it would check nothing) and leave the others alone.
+ */
+static void test_few_sessions(void)
+{
+    enum { MODELS = 6, ROUNDS = 300 };
+    static struct fc_vector v;
+    static struct session scratch;
+    static const int sessions[MODELS] = { 10, 12, 30, 69, 70, 400 };
+    struct model_set set;
+    struct scored_model scaled[MODELS];
+    struct verdict_options off = { .ratio = 0.93, .ceiling = 1000 }, on = off;
+    on.few_sessions = 70;
+    unsigned agree = 0, turned = 0, small_named = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        make_set(&set, MODELS);
+        for (unsigned i = 0; i < MODELS; i++) {
+            char name[8];
+            snprintf(name, sizeof name, "M%u", i);
+            random_model_of(&set.model[i], name, 6, 24 + rnd() % 232, sessions[i]);
+        }
+        finish_set(&set);
+        scored_models_init(scaled, set.model, MODELS, 70);
+        random_vector(&v, 6, 24 + rnd() % 232);
+        struct verdict a, b;
+        verdict_decide(&set, &off, &v, &scratch, &a);
+        verdict_decide(&set, &on, &v, &scratch, &b);
+        /* the reference: each model's divergence, the scaled one below 70 sessions */
+        session_prepare(&v, &scratch);
+        int32_t best = -1;
+        double bd = 0, rd = -1;
+        for (int32_t i = 0; i < MODELS; i++) {
+            double d = sessions[i] < 70 ? score_model(&scaled[i], &scratch) : score_model(&set.scored[i], &scratch);
+            if (best < 0 || d < bd) {
+                rd = best < 0 ? -1 : bd;
+                best = i;
+                bd = d;
+            } else if (rd < 0 || d < rd) {
+                rd = d;
+            }
+        }
+        bool small = a.kind == VERDICT_IDENTIFIED && sessions[a.best] < 70;
+        bool keeps = !small || (best == a.best && bd <= on.ratio * rd);
+        enum verdict_kind want = a.kind == VERDICT_IDENTIFIED && keeps ? VERDICT_IDENTIFIED : VERDICT_UNKNOWN;
+        agree += b.kind == want && b.best == a.best && b.runner_up == a.runner_up &&
+                 b.best_divergence == a.best_divergence;
+        turned += a.kind == VERDICT_IDENTIFIED && b.kind == VERDICT_UNKNOWN;
+        small_named += small && b.kind == VERDICT_IDENTIFIED;
+        scored_models_free(scaled, MODELS);
+        model_set_free(&set);
+    }
+    CHECK("few_session_test_follows_its_definition", agree == ROUNDS);
+    CHECK("few_session_test_turns_some_small_model_verdicts_unknown", turned > 0);
+    CHECK("few_session_test_keeps_some_small_model_verdicts", small_named > 0);
+}
+
 /* score_candidates keeps each meter's shares for counts met before (score.h): a session
  * scored again, after another, gets the very divergences of its first scoring, and each
  * is score_model's for that candidate, to the bit. */
@@ -263,6 +357,7 @@ int main(void)
 {
     test_sparse_equals_dense();
     test_verdict_rule();
+    test_few_sessions();
     test_shares_memo();
     test_pending();
     UNIT_DONE();
