@@ -205,17 +205,39 @@ const struct scored_model *model_set_few_session_scores(struct model_set *set, d
     return set->few_session_scored;
 }
 
+/* The candidates of proto from `scored`, made into table[proto] on the first call. */
+static struct candidates *candidates_of(struct model_set *set, const struct scored_model *scored,
+                                        struct candidates **table, bool *made, uint8_t proto)
+{
+    if (!made[proto]) { /* made when the first flow of the protocol comes */
+        struct candidates c;
+        if (candidates_init(&c, scored, set->model, set->n, proto)) {
+            table[proto] = fc_xmalloc(sizeof c);
+            *table[proto] = c;
+        }
+        made[proto] = true;
+    }
+    return table[proto];
+}
+
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
 {
-    if (!set->by_proto_made[proto]) { /* made when the first flow of the protocol comes */
-        struct candidates c;
-        if (candidates_init(&c, set->scored, set->model, set->n, proto)) {
-            set->by_proto[proto] = fc_xmalloc(sizeof c);
-            *set->by_proto[proto] = c;
+    return candidates_of(set, set->scored, set->by_proto, set->by_proto_made, proto);
+}
+
+struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions)
+{
+    return candidates_of(set, model_set_few_session_scores(set, few_sessions), set->few_session_by_proto,
+                         set->few_session_by_proto_made, proto);
+}
+
+static void candidates_table_free(struct candidates **table)
+{
+    for (unsigned proto = 0; proto < 256; proto++)
+        if (table[proto]) {
+            candidates_free(table[proto]);
+            free(table[proto]);
         }
-        set->by_proto_made[proto] = true;
-    }
-    return set->by_proto[proto];
 }
 
 void model_set_free(struct model_set *set)
@@ -230,11 +252,8 @@ void model_set_free(struct model_set *set)
     }
     free(set->scored);
     verdict_text_free(set->text, set->n);
-    for (unsigned proto = 0; proto < 256; proto++)
-        if (set->by_proto[proto]) {
-            candidates_free(set->by_proto[proto]);
-            free(set->by_proto[proto]);
-        }
+    candidates_table_free(set->by_proto);
+    candidates_table_free(set->few_session_by_proto);
     free(set->model);
     free(set->origin);
     memset(set, 0, sizeof *set);

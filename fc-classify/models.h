@@ -13,10 +13,12 @@ struct model_set {
     struct fc_model *model;        /* sorted by name, so ties and output never depend on file order */
     char **origin;                 /* the file each came from */
     struct scored_model *scored;
-    struct scored_model *few_session_scored; /* with the prior in proportion to few sessions
-                                                (verdict.c); made when first needed */
     struct candidates *by_proto[256]; /* the models trained on each IP protocol; NULL = none, */
     bool by_proto_made[256];          /* or not made yet (model_set_candidates) */
+    /* the same with the prior in proportion to few sessions (verdict.c), made when needed */
+    struct scored_model *few_session_scored;
+    struct candidates *few_session_by_proto[256];
+    bool few_session_by_proto_made[256];
     struct verdict_text *text;     /* each model's verdict fields, packed (verdict.h) */
 };
 
@@ -40,6 +42,8 @@ const struct scored_model *model_set_few_session_scores(struct model_set *set, d
 /* The models trained on IP protocol proto, laid out for scoring; made on the first call for
  * the protocol, so a run pays only for the protocols it meets. NULL if no model has it. */
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto);
+/* The same with the few-session scores (in the same model order). */
+struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions);
 /* The built-in models folder: $FLOWCARP_MODELS, else PREFIX/share/flowcarp/models beside the
  * installed binary, else the source tree's models/ when run from build/bin; NULL if none. */
 const char *find_builtin_dir(char *buf, size_t cap);

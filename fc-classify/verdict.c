@@ -50,15 +50,18 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * sessions never touched then count against it. Models of more sessions score as before,
  * so the test costs nothing when the closest model is one of them.
  */
-static bool few_sessions_agree(struct model_set *set, const struct verdict_options *opt, const struct candidates *c,
+static bool few_sessions_agree(struct model_set *set, const struct verdict_options *opt, uint8_t proto,
                                const struct session *s, const struct verdict *v)
 {
-    const struct scored_model *scaled = model_set_few_session_scores(set, opt->few_sessions);
+    /* every candidate again, in the vectorised scoring: the models of more sessions come
+     * out as before, and one pass costs less than scoring the few-session models one by one */
+    struct candidates *c = model_set_few_session_candidates(set, proto, opt->few_sessions);
+    score_candidates(c, s);
     int32_t best = VERDICT_NONE;
     double best_d = 0, runner_d = -1;
     for (uint32_t j = 0; j < c->n; j++) {
         int32_t i = (int32_t)c->model[j];
-        double d = scored_prior(&set->model[i], opt->few_sessions) < 1 ? score_model(&scaled[i], s) : c->divergence[j];
+        double d = c->divergence[j];
         if (best == VERDICT_NONE || d < best_d) {
             runner_d = best == VERDICT_NONE ? -1 : best_d;
             best = i;
@@ -107,7 +110,7 @@ void verdict_decide_session(struct model_set *set, const struct verdict_options 
         return;
     const struct fc_model *best = &set->model[out->best];
     if (opt->few_sessions > 0 && out->runner_up != VERDICT_NONE && scored_prior(best, opt->few_sessions) < 1 &&
-        !few_sessions_agree(set, opt, c, s, out))
+        !few_sessions_agree(set, opt, proto, s, out))
         return;
     if (opt->acceptance > 0 && best->acceptance.known && fc_model_has_tag(best, FC_MODEL_TAG_MALICIOUS) &&
         out->best_divergence > opt->acceptance * best->acceptance.divergence)
