@@ -33,6 +33,7 @@
 #define FC_MODEL_BINS 256
 #define FC_MODEL_WHY 256              /* room for a reason */
 #define FC_MODEL_MAX_DIVERGENCE 1000.0 /* above any KL divergence a 256-bin meter can give */
+#define FC_MODEL_FEW_SESSIONS 70      /* fc-classify's --few-sessions default (verdict.c) */
 
 struct fc_model_meter {
     char name[FC_MODEL_SET_MAX];

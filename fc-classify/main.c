@@ -315,7 +315,7 @@ int main(int argc, char **argv)
     fc_log_init(argv[0]);
     static struct classifier c;
     struct model_set_options mo = { 0 };
-    c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .acceptance = 2.0, .few_sessions = 70,
+    c.opt = (struct verdict_options){ .ratio = 0.93, .ceiling = 3.0, .acceptance = 2.0, .few_sessions = FC_MODEL_FEW_SESSIONS,
                                       .explain = 0 };
     bool list = false;
     uint32_t max_pending = parse_options(argc, argv, &mo, &list, &c);

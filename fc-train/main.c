@@ -242,7 +242,12 @@ int main(int argc, char **argv)
     }
     if (opt.tags)
         add_tags(&model, opt.tags);
-    if (model.sessions < GOOD_SESSIONS)
+    if (model.sessions < FC_MODEL_FEW_SESSIONS)
+        fc_warn("model '%s' is made from only %" PRIu64 " sessions; %d or more, from several sources, identify "
+                "more reliably; below %d, fc-classify names a flow after it only if it also wins with its prior "
+                "scaled to its sessions (its --few-sessions test)",
+                model.name, model.sessions, GOOD_SESSIONS, FC_MODEL_FEW_SESSIONS);
+    else if (model.sessions < GOOD_SESSIONS)
         fc_warn("model '%s' is made from only %" PRIu64 " sessions; %d or more, from several sources, identify "
                 "more reliably", model.name, model.sessions, GOOD_SESSIONS);
     char why[FC_MODEL_WHY];

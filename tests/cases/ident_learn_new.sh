@@ -24,6 +24,7 @@ check_eq learn_new_heldout_sample_has_20_sessions 20 "$(sessions "$S/mqtt_heldou
 
 fc-read "$S/mqtt_train.pcap" | fc-flow | fc-feat | timeout 60 fc-train --name MQTT -o "$TMP/mqtt.fcp" 2>"$TMP/train.err"
 check_eq learn_new_trains_from_10_sessions "0" "$?"
+check_contains learn_new_training_warns_of_the_few_session_test "its --few-sessions test" "$(cat "$TMP/train.err")"
 check_contains learn_new_model_lists_name_and_10_sessions "MQTT	-	10	" \
     "$(fc-classify --no-builtin --model "$TMP/mqtt.fcp" --list-models)"
 
