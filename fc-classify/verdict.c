@@ -38,6 +38,32 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * the ratio test's and the ceiling's to stop; a false alarm costs more, so alerting models
  * keep the stricter test.
  */
+/* The closest model of the candidates c just scored into v->best, the next into v->runner_up. */
+static void closest_two(const struct candidates *c, struct verdict *v)
+{
+    v->best = v->runner_up = VERDICT_NONE;
+    v->best_divergence = v->runner_up_divergence = 0;
+    for (uint32_t j = 0; j < c->n; j++) {
+        int32_t i = (int32_t)c->model[j];
+        double d = c->divergence[j];
+        if (v->best == VERDICT_NONE || d < v->best_divergence) {
+            v->runner_up = v->best;
+            v->runner_up_divergence = v->best_divergence;
+            v->best = i;
+            v->best_divergence = d;
+        } else if (v->runner_up == VERDICT_NONE || d < v->runner_up_divergence) {
+            v->runner_up = i;
+            v->runner_up_divergence = d;
+        }
+    }
+}
+
+/* The ratio test: the closest model stands out from the runner-up (or has none). */
+static bool stands_out(const struct verdict_options *opt, const struct verdict *v)
+{
+    return v->runner_up == VERDICT_NONE || v->best_divergence <= opt->ratio * v->runner_up_divergence;
+}
+
 /*
  * A model trained from few sessions is broad: add-one smoothing gives each of a meter's 256
  * bins a pseudo-count, 256 in all, more than ten sessions count in half of the meters, so
@@ -57,20 +83,9 @@ static bool few_sessions_agree(struct model_set *set, const struct verdict_optio
      * out as before, and one pass costs less than scoring the few-session models one by one */
     struct candidates *c = model_set_few_session_candidates(set, proto, opt->few_sessions);
     score_candidates(c, s);
-    int32_t best = VERDICT_NONE;
-    double best_d = 0, runner_d = -1;
-    for (uint32_t j = 0; j < c->n; j++) {
-        int32_t i = (int32_t)c->model[j];
-        double d = c->divergence[j];
-        if (best == VERDICT_NONE || d < best_d) {
-            runner_d = best == VERDICT_NONE ? -1 : best_d;
-            best = i;
-            best_d = d;
-        } else if (runner_d < 0 || d < runner_d) {
-            runner_d = d;
-        }
-    }
-    return best == v->best && (runner_d < 0 || best_d <= opt->ratio * runner_d);
+    struct verdict again;
+    closest_two(c, &again);
+    return again.best == v->best && stands_out(opt, &again);
 }
 
 void verdict_decide(struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
@@ -91,22 +106,8 @@ void verdict_decide_session(struct model_set *set, const struct verdict_options 
     if (!measured || !c)
         return;
     score_candidates(c, s);
-    for (uint32_t j = 0; j < c->n; j++) {
-        int32_t i = (int32_t)c->model[j];
-        double d = c->divergence[j];
-        if (out->best == VERDICT_NONE || d < out->best_divergence) {
-            out->runner_up = out->best;
-            out->runner_up_divergence = out->best_divergence;
-            out->best = i;
-            out->best_divergence = d;
-        } else if (out->runner_up == VERDICT_NONE || d < out->runner_up_divergence) {
-            out->runner_up = i;
-            out->runner_up_divergence = d;
-        }
-    }
-    if (out->best == VERDICT_NONE || out->best_divergence > opt->ceiling)
-        return;
-    if (out->runner_up != VERDICT_NONE && out->best_divergence > opt->ratio * out->runner_up_divergence)
+    closest_two(c, out);
+    if (out->best == VERDICT_NONE || out->best_divergence > opt->ceiling || !stands_out(opt, out))
         return;
     const struct fc_model *best = &set->model[out->best];
     if (opt->few_sessions > 0 && out->runner_up != VERDICT_NONE && scored_prior(best, opt->few_sessions) < 1 &&

@@ -207,8 +207,7 @@ static bool take_over_mixed_interfaces(struct source *s, const char *filter, uin
         return false;
     }
     fc_info("%s: its interfaces differ in link type or snapshot length: read on from packet %llu by the pcapng reader",
-            s->name,
-            (unsigned long long)seen);
+            s->name, (unsigned long long)seen);
     pcap_close(s->pcap); /* and s->file */
     s->pcap = NULL;
     s->file = NULL;

@@ -199,15 +199,6 @@ static void radio_trailer(struct out *o, enum kind k, size_t hl)
     put(o, fcs, sizeof fcs);
 }
 
-static void wireless_frame(struct out *o, enum kind k, unsigned n, uint16_t ethertype, const uint8_t *ip,
-                           size_t iplen)
-{
-    bool pad;
-    size_t hl = radio_header(o, k, n, &pad);
-    wlan_data(o, n, ethertype, ip, iplen, pad, false);
-    radio_trailer(o, k, hl);
-}
-
 /* A beacon, an ACK and a protected data frame: frames without a readable IP packet. */
 static void wireless_noise(struct out *o, enum kind k, unsigned n)
 {
@@ -227,10 +218,23 @@ static void wireless_noise(struct out *o, enum kind k, unsigned n)
     }
 }
 
+/* Every NOISE_EVERY-th packet after such noise, as a monitor captures it; then the data frame. */
+static void wireless_frame(struct out *o, enum kind k, unsigned n, uint16_t ethertype, const uint8_t *ip,
+                           size_t iplen)
+{
+    if (n % NOISE_EVERY == 0)
+        wireless_noise(o, k, n);
+    bool pad;
+    size_t hl = radio_header(o, k, n, &pad);
+    wlan_data(o, n, ethertype, ip, iplen, pad, false);
+    radio_trailer(o, k, hl);
+}
+
 /* OpenBSD's pfloghdr: length 61 (rounded up to 64 on the wire), family, action pass,
  * reason match, interface em0, rule 1, direction in or out. */
-static void pflog_frame(struct out *o, unsigned n, uint16_t ethertype, const uint8_t *ip, size_t iplen)
+static void pflog_frame(struct out *o, enum kind k, unsigned n, uint16_t ethertype, const uint8_t *ip, size_t iplen)
 {
+    (void)k;
     uint8_t h[64] = { 61, ethertype == 0x0800 ? 2 : 24, 0, 0, 'e', 'm', '0' };
     fc_put_be32(h + 36, 1);
     h[60] = (uint8_t)(n % 2 ? 1 : 2);
@@ -239,8 +243,10 @@ static void pflog_frame(struct out *o, unsigned n, uint16_t ethertype, const uin
 }
 
 /* FDDI: frame control (LLC, asynchronous), addresses, LLC/SNAP. */
-static void fddi_frame(struct out *o, uint16_t ethertype, const uint8_t *ip, size_t iplen)
+static void fddi_frame(struct out *o, enum kind k, unsigned n, uint16_t ethertype, const uint8_t *ip, size_t iplen)
 {
+    (void)k;
+    (void)n;
     uint8_t h[1 + 12 + 8] = { 0x50 };
     memcpy(h + 1, gateway, 6);
     memcpy(h + 7, station, 6);
@@ -252,8 +258,10 @@ static void fddi_frame(struct out *o, uint16_t ethertype, const uint8_t *ip, siz
 
 /* Token Ring: access and frame control, addresses; odd packets are source-routed (the
  * source address's first bit, then a routing information field of 2 + 2 bytes). */
-static void token_ring_frame(struct out *o, unsigned n, uint16_t ethertype, const uint8_t *ip, size_t iplen)
+static void token_ring_frame(struct out *o, enum kind k, unsigned n, uint16_t ethertype, const uint8_t *ip,
+                             size_t iplen)
 {
+    (void)k;
     uint8_t h[2 + 12 + 4 + 8] = { 0x10, 0x40 };
     size_t at = 2;
     memcpy(h + at, gateway, 6), at += 6;
@@ -271,19 +279,23 @@ static void token_ring_frame(struct out *o, unsigned n, uint16_t ethertype, cons
     put(o, ip, iplen);
 }
 
+/* Writes packet n's IP packet as a frame of kind k (and any frames that go before it). */
+typedef void frame_fn(struct out *o, enum kind k, unsigned n, uint16_t ethertype, const uint8_t *ip, size_t iplen);
+
 static const struct {
     const char *name;
     enum kind kind;
     int dlt;
+    frame_fn *frame;
 } kinds[] = {
-    { "wlan", WLAN, DLT_IEEE802_11 },
-    { "radiotap", RADIOTAP, DLT_IEEE802_11_RADIO },
-    { "ppi", PPI, DLT_PPI },
-    { "prism", PRISM, DLT_PRISM_HEADER },
-    { "avs", AVS, DLT_IEEE802_11_RADIO_AVS },
-    { "pflog", PFLOG, 117 },
-    { "fddi", FDDI, DLT_FDDI },
-    { "token-ring", TOKEN_RING, DLT_IEEE802 },
+    { "wlan", WLAN, DLT_IEEE802_11, wireless_frame },
+    { "radiotap", RADIOTAP, DLT_IEEE802_11_RADIO, wireless_frame },
+    { "ppi", PPI, DLT_PPI, wireless_frame },
+    { "prism", PRISM, DLT_PRISM_HEADER, wireless_frame },
+    { "avs", AVS, DLT_IEEE802_11_RADIO_AVS, wireless_frame },
+    { "pflog", PFLOG, 117, pflog_frame },
+    { "fddi", FDDI, DLT_FDDI, fddi_frame },
+    { "token-ring", TOKEN_RING, DLT_IEEE802, token_ring_frame },
 };
 
 int main(int argc, char **argv)
@@ -322,20 +334,7 @@ int main(int argc, char **argv)
         if (ethertype != 0x0800 && ethertype != 0x86dd)
             continue;
         o.h = *h;
-        enum kind k = kinds[ki].kind;
-        const uint8_t *ip = frame + ETHER_HEADER;
-        size_t iplen = h->caplen - ETHER_HEADER;
-        if (k == PFLOG)
-            pflog_frame(&o, n, ethertype, ip, iplen);
-        else if (k == FDDI)
-            fddi_frame(&o, ethertype, ip, iplen);
-        else if (k == TOKEN_RING)
-            token_ring_frame(&o, n, ethertype, ip, iplen);
-        else {
-            if (n % NOISE_EVERY == 0)
-                wireless_noise(&o, k, n);
-            wireless_frame(&o, k, n, ethertype, ip, iplen);
-        }
+        kinds[ki].frame(&o, kinds[ki].kind, n, ethertype, frame + ETHER_HEADER, h->caplen - ETHER_HEADER);
         write_frame(&o);
         n++;
     }
