@@ -143,15 +143,15 @@ class ModelSums:
         prior = sessions_prior(sum(trans.values()))
         return None if prior is None else ModelSums._logs(counts, prior)
 
-    def without(self, file, scaled=False):
-        """The models built without `file`: {key: (logs, transports)} for keys with sessions left
-        (scaled: {key: (logs, transports, logs with the few-session prior or None)})."""
+    def without(self, file):
+        """The models built without `file`: {key: (logs, transports, logs with the few-session
+        prior or None)} for keys with sessions left."""
         out = {}
         for key in self.tot:
             trans = dict(self.trans[key])
             pf = self.byfile.get((file, key))
             if pf is None:
-                out[key] = (self.full_logs[key], trans) + ((self.full_scaled[key],) if scaled else ())
+                out[key] = (self.full_logs[key], trans, self.full_scaled[key])
                 continue
             for p, n in self.trans_file[(file, key)].items():
                 trans[p] -= n
@@ -163,7 +163,7 @@ class ModelSums:
             for k in range(NM):
                 for b, c in pf[k].items():
                     counts[k][b] -= c
-            out[key] = (self._logs(counts), trans) + ((self._scaled_logs(counts, trans),) if scaled else ())
+            out[key] = (self._logs(counts), trans, self._scaled_logs(counts, trans))
         return out
 
 
@@ -196,7 +196,7 @@ def lofo_divergences(flows, keyf, flowkey, test=None):
         byfile.setdefault(fl.file, []).append(i)
     out = [None] * len(test)
     for file, idx in byfile.items():
-        models = sums.without(file, scaled=True)
+        models = sums.without(file)
         for i in idx:
             fl = test[i]
             out[i] = {}
@@ -383,17 +383,25 @@ def decide(cands, rule):
     thr = rule.get("per_model")
     if thr is not None and best in thr and best_d > thr[best]:
         return None
-    scaled = rule.get("scaled")
-    if scaled is not None and best in scaled and runner is not None and rule.get("ratio") is not None:
-        again = sorted((scaled.get(c, d), c) for d, c in cands)
-        runner2 = next((d for d, c in again[1:] if c != again[0][1]), None)
-        if again[0][1] != best or (runner2 is not None and again[0][0] > rule["ratio"] * runner2):
-            return None
+    # the few-session test: ranked again with the scaled divergences, best must still stand out
+    scaled = rule.get("scaled", {})
+    if best in scaled and rule.get("ratio") is not None and \
+            decide(sorted((scaled.get(c, d), c) for d, c in cands), {"ratio": rule["ratio"]}) != best:
+        return None
     # a margin of its own for a model that must stand out more than the global ratio asks
     margin = rule.get("margin", {}).get(best)
     if margin is not None and runner is not None and best_d > margin * runner:
         return None
     return best
+
+
+def rule_for(recipe, scaled):
+    """The recipe's rule as decide() takes it: with the few-session test on, the flow's scaled
+    divergences of the models of few sessions (class -> D) in place of the flag."""
+    rule = dict(recipe["rule"])
+    if rule.pop("few_sessions", False):
+        rule["scaled"] = scaled
+    return rule
 
 
 def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None):
@@ -437,9 +445,7 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
                 if D[i][key].scaled is not None:
                     scaled[cls] = mean_div(D[i][key].scaled, w)
         cands.sort()
-        rule = dict(recipe["rule"])
-        if rule.pop("few_sessions", False):
-            rule["scaled"] = scaled
+        rule = rule_for(recipe, scaled)
         if acc is not None:
             rule["per_model"] = {c: factor * t for c, t in acc.without(fl.file).items()
                                  if t is not None and held_to_acceptance(recipe, c)}
@@ -503,6 +509,24 @@ def scores(flows, pred, classes):
     return {"macro": macro, "unknown": unk, "acc": acc, "per": per, "conf": conf}
 
 
+def open_set(s, other, opred, classes):
+    """The class set's macro-F1 (scores() result s) with every flow of a protocol outside the set
+    (other, named opred) that gets a class's name wrongly (whole_corpus.judge: not its protocol nor a
+    close kin) counted against that class's precision; and how many flows were named so."""
+    fp = {}
+    for fl, p in zip(other, opred):
+        if p is not None and whole_corpus.judge(p, fl.row) == "wrong":
+            fp[p] = fp.get(p, 0) + 1
+    f1s = []
+    for c in classes:
+        n, P, R, _ = s["per"][c]
+        tp = R * n
+        npred = tp / P if P else 0.0
+        P2 = tp / (npred + fp.get(c, 0)) if tp else 0.0
+        f1s.append(2 * P2 * R / (P2 + R) if P2 + R else 0.0)
+    return sum(f1s) / len(f1s), sum(fp.values())
+
+
 def novel(flows, D, recipe, classes):
     """Leave each class out of training in turn: share of its flows called unknown."""
     shares, n_unk, n_all = {}, 0, 0
@@ -524,7 +548,10 @@ def verify(flows, D, headers, bindir, folds, recipe):
     flows with the real fc-classify (--explain, default verdict options); compares divergences and
     verdicts with this script's under `recipe` (which must be the product's defaults)."""
     weights = recipe["weights"]
-    files = sorted({fl.file for fl in flows}, key=lambda f: -sum(1 for x in flows if x.file == f))
+    per_file = {}
+    for fl in flows:
+        per_file[fl.file] = per_file.get(fl.file, 0) + 1
+    files = sorted(per_file, key=lambda f: (-per_file[f], f))  # ties by name: the same folds every run
     chosen = [files[i * len(files) // folds] for i in range(folds)]
     worst, pairs, verdict_agree, verdict_n = 0.0, 0, 0, 0
     worst_thr, n_thr = 0.0, 0
@@ -568,10 +595,9 @@ def verify(flows, D, headers, bindir, folds, recipe):
                         pairs += 1
                 cands = sorted((mean_div(ds, weights), c) for c, (ds, tr) in mine.items()
                                if c in built and fl.proto in tr)
-                rule = dict(recipe["rule"], per_model=thresholds)
-                if rule.pop("few_sessions", False):
-                    rule["scaled"] = {c: mean_div(e.scaled, weights) for c, e in mine.items()
-                                      if c in built and fl.proto in e[1] and e.scaled is not None}
+                rule = rule_for(recipe, {c: mean_div(e.scaled, weights) for c, e in mine.items()
+                                         if c in built and fl.proto in e[1] and e.scaled is not None})
+                rule["per_model"] = thresholds
                 mine_v = decide(cands, rule)
                 theirs = v.get("protocol") if v.get("verdict") == "identified" else None
                 verdict_n += 1

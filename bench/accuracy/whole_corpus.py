@@ -47,10 +47,11 @@ def label_index(corpus_dir):
     return idx
 
 
-def verdicts(buf, bindir, models_dir):
-    """(endpoint key, verdict, model name or None) of every flow with payload, from the real fc-classify."""
-    out = subprocess.run([os.path.join(bindir, "fc-classify"), "--models-dir", models_dir, "--no-verdict-records"],
-                         input=buf, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+def verdicts(buf, bindir, models_dir, extra=()):
+    """(endpoint key, verdict, model name or None) of every flow with payload, from the real fc-classify
+    (with the extra arguments given, e.g. --model FILE)."""
+    out = subprocess.run([os.path.join(bindir, "fc-classify"), "--models-dir", models_dir, "--no-verdict-records",
+                          *extra], input=buf, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
     for obj, _ in fcstream.records(out):
         if not (isinstance(obj, dict) and obj.get("k") == 2) or obj.get("verdict") in (None, "no_payload"):
             continue
