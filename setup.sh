@@ -43,6 +43,8 @@ CAPTURE_PACKAGES=(
     snmpd snmp python3-pysnmp4 rsyslog tftpd-hpa tftp-hpa atftp slapd ldap-utils python3-ldap3
     freeradius freeradius-utils sip-tester samba smbclient
     rsync munin munin-node                        # rsync.sh, munin.sh
+    ngircd sic ii python3-irc prosody sendxmpp python3-slixmpp memcached libmemcached-tools  # irc.sh, xmpp.sh, memcached.sh
+    python3-pymodbus mbpoll                       # modbus.sh
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils

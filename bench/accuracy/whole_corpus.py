@@ -22,10 +22,11 @@ import fcstream
 
 # nDPI label -> model names that are the same protocol under another name (FTP_CONTROL is
 # FTP's control connection, RESP is Redis's protocol, the mining classes are Stratum's
-# sessions: corpus.MINING_CLASSES), or its close kin (a DNS model naming nDPI's DNScrypt
-# flows sees DNS-shaped packets; POPS/SMTPS/IMAPS here are STARTTLS sessions, which begin
-# as POP3/SMTP/IMAP; NetBIOS session service carries SMB).
-SAME = {"FTP_CONTROL": {"FTP"}, "RESP": {"REDIS"}, "MINING": {"STRATUM"}, "MONERO": {"STRATUM"}}
+# sessions: corpus.MINING_CLASSES, Jabber is nDPI's name for XMPP), or its close kin (a DNS
+# model naming nDPI's DNScrypt flows sees DNS-shaped packets; POPS/SMTPS/IMAPS here are
+# STARTTLS sessions, which begin as POP3/SMTP/IMAP; NetBIOS session service carries SMB).
+SAME = {"FTP_CONTROL": {"FTP"}, "RESP": {"REDIS"}, "MINING": {"STRATUM"}, "MONERO": {"STRATUM"},
+        "JABBER": {"XMPP"}}
 KIN = {"DNSCRYPT": {"DNS"}, "AVASTSECUREDNS": {"DNS"}, "HTTP_PROXY": {"HTTP"}, "POPS": {"POP3"},
        "SMTPS": {"SMTP"}, "IMAPS": {"IMAP"}, "NETBIOS": {"SMB"}}
 
