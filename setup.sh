@@ -45,6 +45,7 @@ CAPTURE_PACKAGES=(
     rsync munin munin-node                        # rsync.sh, munin.sh
     ngircd sic ii python3-irc prosody sendxmpp python3-slixmpp memcached libmemcached-tools  # irc.sh, xmpp.sh, memcached.sh
     python3-pymodbus mbpoll                       # modbus.sh
+    libcoap3-bin git bird2 exabgp gobgpd          # coap.sh, git.sh, bgp.sh
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils
