@@ -192,8 +192,8 @@ PY
 }
 
 # lines with pauses, to a client's standard input
-paced() { while read -r l; do case $l in "sleep "*) sleep "${l#sleep }" ;; *) printf '%s\r\n' "$l" ;; esac; done; }
-paced_lf() { while read -r l; do case $l in "sleep "*) sleep "${l#sleep }" ;; *) printf '%s\n' "$l" ;; esac; done; }
+# paced EOL: the lines, each ended with EOL (the protocol's CRLF, or sic's LF)
+paced() { while read -r l; do case $l in "sleep "*) sleep "${l#sleep }" ;; *) printf "%s$1" "$l" ;; esac; done; }
 
 # python3-irc: the script's lines as library calls
 cat > "$W/client.py" <<'PY'
@@ -235,8 +235,8 @@ for s in $(seq $sessions); do
     nick=$(svc_pick alice bob carol dave erin frank grace heidi ivan judy mallory oscar peggy trent)$(svc_rand 1 99)
     kind=$(svc_pick raw raw sic sic ii bot bot)
     case $kind in
-    raw)  session_script raw "$FC_SEED$s" "$nick" | paced | in_cli timeout 120 ncat "$srv" $port >/dev/null ;;
-    sic)  session_script sic "$FC_SEED$s" "$nick" | paced_lf | in_cli timeout 120 sic -h "$srv" -p $port -n "$nick" >/dev/null ;;
+    raw)  session_script raw "$FC_SEED$s" "$nick" | paced '\r\n' | in_cli timeout 120 ncat "$srv" $port >/dev/null ;;
+    sic)  session_script sic "$FC_SEED$s" "$nick" | paced '\n' | in_cli timeout 120 sic -h "$srv" -p $port -n "$nick" >/dev/null ;;
     bot)  session_script bot "$FC_SEED$s" "$nick" | in_cli timeout 120 $SVC_PYTHON "$W/client.py" "$srv" $port "$nick" >/dev/null 2>&1 ;;
     ii)
         idir=$W/ii-$s
