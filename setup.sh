@@ -46,6 +46,9 @@ CAPTURE_PACKAGES=(
     ngircd sic ii python3-irc prosody sendxmpp python3-slixmpp memcached libmemcached-tools  # irc.sh, xmpp.sh, memcached.sh
     python3-pymodbus mbpoll                       # modbus.sh
     libcoap3-bin git bird2 exabgp gobgpd          # coap.sh, git.sh, bgp.sh
+    wsdd                                          # wsd.sh
+    zabbix-agent zabbix-agent2 zabbix-proxy-sqlite3   # zabbix.sh (zabbix_get comes with the proxy)
+    samba-ad-dc samba-ad-provision samba-dsdb-modules python3-samba   # dcerpc.sh
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils

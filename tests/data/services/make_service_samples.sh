@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/data/services/make_service_samples.sh [NAME...] (as root): remakes the small held-out
 # samples of the service classes here (all, or the generators named: snmp, syslog, tftp,
-# ldap, radius, sip, smb, rsync, munin, irc, memcached, xmpp, modbus, coap, git, bgp),
-# checked by tests/cases/threat_samples.sh. Needs the packages of `./setup.sh captures`.
+# ldap, radius, sip, smb, rsync, munin, irc, memcached, xmpp, modbus, coap, git, bgp, wsd,
+# zabbix, dcerpc), checked by tests/cases/threat_samples.sh. Needs the packages of
+# `./setup.sh captures`.
 #
 # Runs each generator corpus/services/NAME.sh once as batch "t" (its own seed; never
 # training data) into a scratch folder, then (cut_flows.py) takes the capture's flows in
@@ -15,7 +16,8 @@ keep=${KEEP:-10} limit=${LIMIT:-60000}
 scratch=$(mktemp -d /tmp/fc-service-samples.XXXXXX) || exit 3
 trap 'rm -rf "$scratch"' EXIT
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(snmp syslog tftp ldap radius sip smb rsync munin irc memcached xmpp modbus coap git bgp)
+[ ${#names[@]} -gt 0 ] || names=(snmp syslog tftp ldap radius sip smb rsync munin irc memcached xmpp
+                                        modbus coap git bgp wsd zabbix dcerpc)
 
 status=0
 for name in "${names[@]}"; do
