@@ -46,7 +46,8 @@ CAPTURE_PACKAGES=(
     ngircd sic ii python3-irc prosody sendxmpp python3-slixmpp memcached libmemcached-tools  # irc.sh, xmpp.sh, memcached.sh
     python3-pymodbus mbpoll                       # modbus.sh
     libcoap3-bin git bird2 exabgp gobgpd          # coap.sh, git.sh, bgp.sh
-    wsdd                                          # wsd.sh
+    wsdd collectd-core                            # wsd.sh, collectd.sh
+    strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins libstrongswan-extra-plugins libcharon-extra-plugins   # ipsec.sh
     zabbix-agent zabbix-agent2 zabbix-proxy-sqlite3   # zabbix.sh (zabbix_get comes with the proxy)
     samba-ad-dc samba-ad-provision samba-dsdb-modules python3-samba   # dcerpc.sh
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
