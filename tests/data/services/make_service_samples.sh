@@ -2,8 +2,8 @@
 # tests/data/services/make_service_samples.sh [NAME...] (as root): remakes the small held-out
 # samples of the service classes here (all, or the generators named: snmp, syslog, tftp,
 # ldap, radius, sip, smb, rsync, munin, irc, memcached, xmpp, modbus, coap, git, bgp, wsd,
-# zabbix, dcerpc, collectd), checked by tests/cases/threat_samples.sh. Needs the packages of
-# `./setup.sh captures`.
+# zabbix, dcerpc, collectd, rtsp), checked by tests/cases/threat_samples.sh. Needs the
+# packages of `./setup.sh captures`.
 #
 # Runs each generator corpus/services/NAME.sh once as batch "t" (its own seed; never
 # training data) into a scratch folder, then (cut_flows.py) takes the capture's flows in
@@ -17,7 +17,7 @@ scratch=$(mktemp -d /tmp/fc-service-samples.XXXXXX) || exit 3
 trap 'rm -rf "$scratch"' EXIT
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(snmp syslog tftp ldap radius sip smb rsync munin irc memcached xmpp
-                                        modbus coap git bgp wsd zabbix dcerpc collectd)
+                                        modbus coap git bgp wsd zabbix dcerpc collectd rtsp)
 
 status=0
 for name in "${names[@]}"; do
