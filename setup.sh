@@ -47,6 +47,7 @@ CAPTURE_PACKAGES=(
     python3-pymodbus mbpoll                       # modbus.sh
     libcoap3-bin git bird2 exabgp gobgpd          # coap.sh, git.sh, bgp.sh
     wsdd collectd-core                            # wsd.sh, collectd.sh
+    dnsmasq-base isc-dhcp-server isc-dhcp-client dhcpcd-base udhcpc   # dhcp.sh
     ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi vlc-bin vlc-plugin-base   # rtsp.sh
     strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins libstrongswan-extra-plugins libcharon-extra-plugins   # ipsec.sh
     zabbix-agent zabbix-agent2 zabbix-proxy-sqlite3   # zabbix.sh (zabbix_get comes with the proxy)
