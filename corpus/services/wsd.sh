@@ -16,7 +16,6 @@ port=3702
 dir=$(svc_class_dir WSD)
 pcap=$dir/wsd-$FC_BATCH.pcap
 
-# wsdd is a Python script run through `env python3`: it is run with Debian's interpreter
 uuid() { printf '%08x-%04x-4%03x-a%03x-%012x' "$(svc_rand 0 2147483647)" "$(svc_rand 0 65535)" "$(svc_rand 0 4095)" \
     "$(svc_rand 0 4095)" "$(( $(svc_rand 0 2147483647) * 65536 + $(svc_rand 0 65535) ))"; }
 name() { echo "$(svc_pick DESKTOP LAPTOP PC WS NAS FILESRV PRN SRV)-$(svc_rand 1 99)$(svc_pick A B K Q X Z "")"; }
@@ -26,13 +25,20 @@ membership() {
     else echo "-w $(svc_pick WORKGROUP WORKGROUP HOME OFFICE LAB MSHOME)"; fi
 }
 
+# WSDD: the command line of a wsdd of a new identity on interface $1 (wsdd is a Python script
+# run through `env python3`: here with Debian's interpreter)
+wsdd_command() {
+    WSDD=("$SVC_PYTHON" /usr/sbin/wsdd -4 -s -i "$1" -n "$(name)")
+    WSDD+=($(membership) -U "$(uuid)")
+}
+
 host_pid=""
 # start_host: a host wsdd of a new identity in the server namespace (the last one says Bye)
 start_host() {
     if [ -n "$host_pid" ]; then kill -TERM "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null; fi
+    wsdd_command "$NETNS_SRV_DEV"
     # ip netns exec execs the interpreter: $! is wsdd itself
-    ip netns exec "$NETNS_SRV" "$SVC_PYTHON" /usr/sbin/wsdd -4 -s -i "$NETNS_SRV_DEV" -n "$(name)" \
-        $(membership) -U "$(uuid)" &
+    ip netns exec "$NETNS_SRV" "${WSDD[@]}" &
     host_pid=$!
     NETNS_PIDS+=("$host_pid")
     wait_port udp $port || exit 1
@@ -44,8 +50,9 @@ sessions=40
 for s in $(seq $sessions); do
     [ "$(svc_rand 0 7)" -eq 0 ] && start_host
     host_too=(-o); [ "$(svc_rand 0 2)" -eq 0 ] && host_too=()
-    in_cli timeout "$(svc_rand 3 12)" "$SVC_PYTHON" /usr/sbin/wsdd -4 -s -i "$NETNS_CLI_DEV" -D "${host_too[@]}" \
-        -n "$(name)" $(membership) -U "$(uuid)" >/dev/null 2>&1
+    t=$(svc_rand 3 12)
+    wsdd_command "$NETNS_CLI_DEV"
+    in_cli timeout "$t" "${WSDD[@]}" -D "${host_too[@]}" >/dev/null 2>&1
     svc_think
 done
 capture_stop
