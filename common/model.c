@@ -134,12 +134,14 @@ bool fc_model_add_session(struct fc_model *m, uint8_t proto, char why[FC_MODEL_W
     return true;
 }
 
-bool fc_model_has_l4(const struct fc_model *m, uint8_t proto)
+bool fc_model_has_l4(const struct fc_model *m, uint8_t proto) { return fc_model_l4_sessions(m, proto) > 0; }
+
+uint64_t fc_model_l4_sessions(const struct fc_model *m, uint8_t proto)
 {
     for (uint32_t i = 0; i < m->n_l4; i++)
         if (m->l4[i].proto == proto)
-            return true;
-    return false;
+            return m->l4[i].sessions;
+    return 0;
 }
 
 bool fc_model_has_tag(const struct fc_model *m, const char *tag)

@@ -104,6 +104,8 @@ bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[F
 bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, char why[FC_MODEL_WHY]);
 /* True when m was trained on IP protocol proto. */
 bool fc_model_has_l4(const struct fc_model *m, uint8_t proto);
+/* The model's training sessions of IP protocol proto (0 if none). */
+uint64_t fc_model_l4_sessions(const struct fc_model *m, uint8_t proto);
 /* Whether the model carries the tag (upper case, as stored). */
 bool fc_model_has_tag(const struct fc_model *m, const char *tag);
 

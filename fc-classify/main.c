@@ -50,8 +50,9 @@ static const char usage_text[] =
     "      --acceptance F      unknown when the best divergence exceeds F times the model's\n"
     "                          acceptance threshold, for MALICIOUS models (default 2.0; 0\n"
     "                          turns the test off)\n"
-    "      --few-sessions N    a model trained from fewer than N sessions names a flow only if\n"
-    "                          it still wins with its prior scaled to its sessions / N\n"
+    "      --few-sessions N    a model trained from fewer than N sessions of the flow's transport\n"
+    "                          names it only if it still wins with its prior scaled to those\n"
+    "                          sessions / N\n"
     "                          (default 70; 0 turns the test off)\n"
     "      --explain N         list the N closest models with per-meter divergences in each\n"
     "                          verdict record (default 0)\n"
@@ -121,8 +122,8 @@ static void list_models(const struct model_set *set)
         for (uint32_t t = 0; t < m->n_tags; t++)
             printf("%s%s", t ? "," : "", m->tags[t]);
         printf("%s\t%" PRIu64 "\t", m->n_tags ? "" : "-", m->sessions);
-        for (uint32_t t = 0; t < m->n_l4; t++)
-            printf("%s%u", t ? "," : "", m->l4[t].proto);
+        for (uint32_t t = 0; t < m->n_l4; t++) /* each transport's sessions: the few-session test counts them */
+            printf("%s%u:%" PRIu64, t ? "," : "", m->l4[t].proto, m->l4[t].sessions);
         printf("\t%s\n", set->origin[i]);
     }
 }

@@ -193,16 +193,16 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
 void model_set_prepare(struct model_set *set)
 {
     set->text = verdict_text_make(set);
-    scored_models_init(set->scored, set->model, set->n, 0);
+    scored_models_init(set->scored, set->model, set->n, 0, 0);
 }
 
-const struct scored_model *model_set_few_session_scores(struct model_set *set, double few_sessions)
+const struct scored_model *model_set_few_session_scores(struct model_set *set, uint8_t proto, double few_sessions)
 {
-    if (!set->few_session_scored) {
-        set->few_session_scored = fc_xcalloc(set->n ? set->n : 1, sizeof *set->few_session_scored);
-        scored_models_init(set->few_session_scored, set->model, set->n, few_sessions);
+    if (!set->few_session_scored[proto]) {
+        set->few_session_scored[proto] = fc_xcalloc(set->n ? set->n : 1, sizeof *set->few_session_scored[proto]);
+        scored_models_init(set->few_session_scored[proto], set->model, set->n, proto, few_sessions);
     }
-    return set->few_session_scored;
+    return set->few_session_scored[proto];
 }
 
 /* The candidates of proto from `scored`, made into table[proto] on the first call. */
@@ -227,7 +227,7 @@ struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
 
 struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions)
 {
-    return candidates_of(set, model_set_few_session_scores(set, few_sessions), set->few_session_by_proto,
+    return candidates_of(set, model_set_few_session_scores(set, proto, few_sessions), set->few_session_by_proto,
                          set->few_session_by_proto_made, proto);
 }
 
@@ -243,9 +243,11 @@ static void candidates_table_free(struct candidates **table)
 void model_set_free(struct model_set *set)
 {
     scored_models_free(set->scored, set->n);
-    if (set->few_session_scored)
-        scored_models_free(set->few_session_scored, set->n);
-    free(set->few_session_scored);
+    for (unsigned proto = 0; proto < 256; proto++)
+        if (set->few_session_scored[proto]) {
+            scored_models_free(set->few_session_scored[proto], set->n);
+            free(set->few_session_scored[proto]);
+        }
     for (uint32_t i = 0; i < set->n; i++) {
         fc_model_free(&set->model[i]);
         free(set->origin[i]);

@@ -15,8 +15,9 @@ struct model_set {
     struct scored_model *scored;
     struct candidates *by_proto[256]; /* the models trained on each IP protocol; NULL = none, */
     bool by_proto_made[256];          /* or not made yet (model_set_candidates) */
-    /* the same with the prior in proportion to few sessions (verdict.c), made when needed */
-    struct scored_model *few_session_scored;
+    /* the same with the prior in proportion to few sessions of each IP protocol (verdict.c),
+     * made when needed */
+    struct scored_model *few_session_scored[256];
     struct candidates *few_session_by_proto[256];
     bool few_session_by_proto_made[256];
     struct verdict_text *text;     /* each model's verdict fields, packed (verdict.h) */
@@ -36,9 +37,10 @@ void model_set_free(struct model_set *set);
 /* Precomputes what scoring needs (scored[]) for the set's models (model_set_load does it; a
  * set built by hand calls it once its models are complete). */
 void model_set_prepare(struct model_set *set);
-/* Every model scored with the prior scaled to its sessions below few_sessions (score.h),
- * made on the first call (the value of the first call stays). */
-const struct scored_model *model_set_few_session_scores(struct model_set *set, double few_sessions);
+/* Every model scored with the prior scaled to its sessions of IP protocol proto below
+ * few_sessions (score.h), made on the first call for proto (the value of the first call
+ * stays). */
+const struct scored_model *model_set_few_session_scores(struct model_set *set, uint8_t proto, double few_sessions);
 /* The models trained on IP protocol proto, laid out for scoring; made on the first call for
  * the protocol, so a run pays only for the protocols it meets. NULL if no model has it. */
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto);

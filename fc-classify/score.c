@@ -28,12 +28,14 @@ static void model_logs(const struct fc_model *m, double prior, double *log_q, do
     }
 }
 
-double scored_prior(const struct fc_model *m, double few_sessions)
+double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions)
 {
-    return (double)m->sessions < few_sessions ? (double)m->sessions / few_sessions : 1.0;
+    double sessions = (double)fc_model_l4_sessions(m, proto);
+    return sessions < few_sessions ? sessions / few_sessions : 1.0;
 }
 
-void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, double few_sessions)
+void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
+                        double few_sessions)
 {
     if (!n)
         return;
@@ -45,7 +47,10 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
     double *sum_log_q = fc_xmalloc(sizeof(double) * meters_in_all);
     for (uint32_t i = 0; i < n; i++) {
         s[i] = (struct scored_model){ .model = &models[i], .log_q = log_q, .sum_log_q = sum_log_q };
-        model_logs(&models[i], scored_prior(&models[i], few_sessions), log_q, sum_log_q);
+        double prior = few_sessions > 0 ? scored_prior(&models[i], proto, few_sessions) : 1.0;
+        /* prior 0: no session of proto, so never a candidate for its flows; add-one keeps
+         * the unused table finite */
+        model_logs(&models[i], prior > 0 ? prior : 1.0, log_q, sum_log_q);
         log_q += (size_t)FC_MODEL_BINS * models[i].n_meters;
         sum_log_q += models[i].n_meters;
     }

@@ -80,10 +80,15 @@ struct candidates {
 
 /* s[i] for models[i], i < n; their tables share one block, freed by scored_models_free.
  * few_sessions 0: add-one smoothing, as above; else a model trained from fewer sessions
- * gets sessions / few_sessions pseudo-counts per bin instead of 1 (scored_prior; the
- * few-session test of verdict.c). */
-void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, double few_sessions);
-double scored_prior(const struct fc_model *m, double few_sessions);
+ * of IP protocol proto gets sessions / few_sessions pseudo-counts per bin instead of 1
+ * (scored_prior; the few-session test of verdict.c, for flows of that protocol). */
+void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
+                        double few_sessions);
+/* The pseudo-count per bin of m in the few-session test of a flow of IP protocol proto:
+ * its sessions of that protocol / few_sessions, at most 1. A model's sessions of one
+ * transport say nothing about its flows on another, so a model of 37 UDP sessions and 1
+ * TCP session is a model of few sessions for TCP flows. */
+double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions);
 void scored_models_free(struct scored_model *s, uint32_t n);
 /* The models of models[0..n_models) trained on IP protocol proto; false (c empty) if none. */
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,

@@ -110,7 +110,7 @@ void verdict_decide_session(struct model_set *set, const struct verdict_options 
     if (out->best == VERDICT_NONE || out->best_divergence > opt->ceiling || !stands_out(opt, out))
         return;
     const struct fc_model *best = &set->model[out->best];
-    if (opt->few_sessions > 0 && out->runner_up != VERDICT_NONE && scored_prior(best, opt->few_sessions) < 1 &&
+    if (opt->few_sessions > 0 && out->runner_up != VERDICT_NONE && scored_prior(best, proto, opt->few_sessions) < 1 &&
         !few_sessions_agree(set, opt, proto, s, out))
         return;
     if (opt->acceptance > 0 && best->acceptance.known && fc_model_has_tag(best, FC_MODEL_TAG_MALICIOUS) &&
@@ -221,7 +221,7 @@ void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struc
                           const struct fc_vector *v, const struct session *s)
 {
     const struct scored_model *scaled =
-        opt->few_sessions > 0 ? model_set_few_session_scores(set, opt->few_sessions) : NULL;
+        opt->few_sessions > 0 ? model_set_few_session_scores(set, v->proto, opt->few_sessions) : NULL;
     enum { MAX_EXPLAIN = 16 };
     uint32_t top[MAX_EXPLAIN];
     double top_d[MAX_EXPLAIN];
@@ -247,7 +247,7 @@ void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struc
     msgpack_pack_array(pk, n);
     for (unsigned j = 0; j < n; j++) {
         /* a model of few sessions: also its divergence in the few-session test */
-        bool few = scaled && scored_prior(&set->model[top[j]], opt->few_sessions) < 1;
+        bool few = scaled && scored_prior(&set->model[top[j]], v->proto, opt->few_sessions) < 1;
         msgpack_pack_map(pk, 3 + few);
         fc_pack_kv_str(pk, FC_KEY_MODEL, set->model[top[j]].name);
         fc_pack_str(pk, FC_KEY_DIVERGENCE);

@@ -100,7 +100,8 @@ FEW_SESSIONS = 70
 
 class Entry(tuple):
     """A model's (per-meter divergences, transports) for a flow; .scaled: the per-meter divergences
-    with the prior scaled to the model's sessions (None for a model of FEW_SESSIONS or more)."""
+    with the prior scaled to the model's sessions of the flow's transport (None for FEW_SESSIONS
+    or more)."""
     scaled = None
 
 
@@ -140,12 +141,18 @@ class ModelSums:
 
     @staticmethod
     def _scaled_logs(counts, trans):
-        prior = sessions_prior(sum(trans.values()))
-        return None if prior is None else ModelSums._logs(counts, prior)
+        """{transport: logs with the few-session prior} for the transports of few sessions: a
+        model's sessions of the flow's transport set its prior (score.c scored_prior)."""
+        out = {}
+        for proto, n in trans.items():
+            prior = sessions_prior(n)
+            if prior is not None:
+                out[proto] = ModelSums._logs(counts, prior)
+        return out
 
     def without(self, file):
         """The models built without `file`: {key: (logs, transports, logs with the few-session
-        prior or None)} for keys with sessions left."""
+        priors by transport)} for keys with sessions left."""
         out = {}
         for key in self.tot:
             trans = dict(self.trans[key])
@@ -203,8 +210,8 @@ def lofo_divergences(flows, keyf, flowkey, test=None):
             for key, (logs, trans, scaled) in models.items():
                 if flowkey(fl, key):
                     e = out[i][key] = Entry((meter_divergences(fl.prep, logs), trans))
-                    if scaled is not None:
-                        e.scaled = meter_divergences(fl.prep, scaled)
+                    if fl.proto in scaled:
+                        e.scaled = meter_divergences(fl.prep, scaled[fl.proto])
     return out
 
 

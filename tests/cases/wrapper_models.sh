@@ -61,7 +61,7 @@ run_status "$flowcarp" --input directory:Once:"$TMP/pcaps/" --output model:"Exam
 check_eq product_model_command_exit_status_0 0 "$RC"
 check_eq product_model_command_writes_no_flows "" "$OUT"
 check_contains product_model_command_warns_below_100_sessions "model 'Example RAT' is made from only 82 sessions" "$ERR"
-check_eq list_models_shows_name_tags_sessions "Example RAT|MALICIOUS|82|6|myExampleRAT.fcp" \
+check_eq list_models_shows_name_tags_sessions "Example RAT|MALICIOUS|82|6:82|myExampleRAT.fcp" \
     "$("$flowcarp" --list-models --model myExampleRAT.fcp | tr '\t' '|')"
 
 run_status "$flowcarp" --input malware.pcap --model myExampleRAT.fcp --output - --format EveJsonAlert

@@ -90,7 +90,7 @@ static void test_sparse_equals_dense(void)
     for (int round = 0; round < 20; round++) {
         random_model(&m, "A", 6, 64 + round * 8);
         random_vector(&v, 6, 256);
-        scored_models_init(&sm, &m, 1, 0);
+        scored_models_init(&sm, &m, 1, 0, 0);
         session_prepare(&v, &s);
         double mean = 0, weights = 0;
         for (unsigned k = 0; k < meter_count; k++) {
@@ -115,7 +115,7 @@ static void test_sparse_equals_dense(void)
     for (int round = 0; round < 10; round++) {
         random_model(&m, "A", 6, 64 + round * 16);
         random_vector(&v, 6, 256);
-        scored_models_init(&sm, &m, 1, 70);
+        scored_models_init(&sm, &m, 1, 6, 70);
         session_prepare(&v, &s);
         for (unsigned k = 0; k < meter_count; k++)
             if (v.meter[k].total && meters[k].weight) {
@@ -128,7 +128,13 @@ static void test_sparse_equals_dense(void)
     CHECK("few_session_prior_divergence_equals_dense_formula_within_1e-9", worst < 1e-9);
     random_model_of(&m, "B", 6, 64, 100);
     CHECK("few_session_prior_is_sessions_over_n_below_n_else_add_one",
-          scored_prior(&m, 70) == 1 && scored_prior(&m, 200) == 0.5);
+          scored_prior(&m, 6, 70) == 1 && scored_prior(&m, 6, 200) == 0.5);
+    /* 7 more sessions of UDP: a model of few sessions for UDP flows, not for TCP ones */
+    char why[FC_MODEL_WHY];
+    for (int i = 0; i < 7; i++)
+        fc_model_add_session(&m, 17, why);
+    CHECK("few_session_prior_counts_the_flows_transport_only",
+          scored_prior(&m, 6, 70) == 1 && scored_prior(&m, 17, 70) == 0.1 && scored_prior(&m, 1, 70) == 0);
     fc_model_free(&m);
 }
 
@@ -243,7 +249,7 @@ static void test_few_sessions(void)
             random_model_of(&set.model[i], name, 6, 24 + rnd() % 232, sessions[i]);
         }
         finish_set(&set);
-        scored_models_init(scaled, set.model, MODELS, 70);
+        scored_models_init(scaled, set.model, MODELS, 6, 70);
         random_vector(&v, 6, 24 + rnd() % 232);
         struct verdict a, b;
         verdict_decide(&set, &off, &v, &scratch, &a);
