@@ -52,6 +52,7 @@ CAPTURE_PACKAGES=(
     strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins libstrongswan-extra-plugins libcharon-extra-plugins   # ipsec.sh
     zabbix-agent zabbix-agent2 zabbix-proxy-sqlite3   # zabbix.sh (zabbix_get comes with the proxy)
     samba-ad-dc samba-ad-provision samba-dsdb-modules python3-samba   # dcerpc.sh
+    rsh-server rsh-client rsh-redone-client pdsh  # rsh.sh (rsh-redone-server conflicts with rsh-server: rsh.sh unpacks it)
     openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils

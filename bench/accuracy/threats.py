@@ -18,7 +18,7 @@ import generated  # noqa: E402
 
 MINING_MODEL = "Stratum"
 # As models/train's OPTIONAL: trained, but not among the built-in models (models/optional/).
-OPTIONAL = ("ReverseShell", "ReverseShell-TLS", "obfs4", "Memcached")
+OPTIONAL = ("ReverseShell", "ReverseShell-TLS", "obfs4", "Memcached", "RSH", "Rlogin", "Rexec")
 # Per-model margins tried for the optional models (a flow is named the model only if its
 # divergence is at most this times the runner-up's): a rule fc-classify does not have yet.
 SHELL_MARGINS = ({"ReverseShell": 0.75}, {"ReverseShell": 0.75, "ReverseShell-TLS": 0.75})

@@ -2,7 +2,7 @@
 # tests/data/services/make_service_samples.sh [NAME...] (as root): remakes the small held-out
 # samples of the service classes here (all, or the generators named: snmp, syslog, tftp,
 # ldap, radius, sip, smb, rsync, munin, irc, memcached, xmpp, modbus, coap, git, bgp, wsd,
-# zabbix, dcerpc, collectd, rtsp), checked by tests/cases/threat_samples.sh. Needs the
+# zabbix, dcerpc, collectd, rtsp, rsh), checked by tests/cases/threat_samples.sh. Needs the
 # packages of `./setup.sh captures`.
 #
 # Runs each generator corpus/services/NAME.sh once as batch "t" (its own seed; never
@@ -17,7 +17,7 @@ scratch=$(mktemp -d /tmp/fc-service-samples.XXXXXX) || exit 3
 trap 'rm -rf "$scratch"' EXIT
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(snmp syslog tftp ldap radius sip smb rsync munin irc memcached xmpp
-                                        modbus coap git bgp wsd zabbix dcerpc collectd rtsp)
+                                        modbus coap git bgp wsd zabbix dcerpc collectd rtsp rsh)
 
 status=0
 for name in "${names[@]}"; do
