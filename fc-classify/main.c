@@ -43,7 +43,9 @@ static const char usage_text[] =
     "      --models-dir DIR    built-in models folder (default: $FLOWCARP_MODELS, else found\n"
     "                          beside the fc-classify binary)\n"
     "      --no-builtin        load only the --model files\n"
-    "      --list-models       print name, tags, sessions and file of every model and exit\n"
+    "      --list-models       print name, tags, sessions, transports and file of every\n"
+    "                          loaded model and exit; optional models not loaded are\n"
+    "                          named on stderr\n"
     "      --ratio R           unknown when the best divergence exceeds R times the runner-up's\n"
     "                          (default 0.93; 1 turns the test off)\n"
     "      --max-divergence D  unknown when the best divergence exceeds D (default 3.0)\n"
@@ -126,6 +128,25 @@ static void list_models(const struct model_set *set)
             printf("%s%u:%" PRIu64, t ? "," : "", m->l4[t].proto, m->l4[t].sessions);
         printf("\t%s\n", set->origin[i]);
     }
+}
+
+/* The installed optional models are not loaded, so the list does not show them: said on
+ * stderr (the list on stdout stays one line per loaded model), with how to load each. */
+static void tell_optional_models(const struct model_set *loaded)
+{
+    struct model_set optional;
+    model_set_load_optional(loaded, &optional);
+    for (uint32_t i = 0; i < optional.n; i++) {
+        const struct fc_model *m = &optional.model[i];
+        char *real = realpath(optional.origin[i], NULL); /* not build/bin/../../models/... */
+        fprintf(stderr, "%s: optional model %s (", fc_progname(), m->name);
+        for (uint32_t t = 0; t < m->n_tags; t++)
+            fprintf(stderr, "%s%s", m->tags[t], t + 1 < m->n_tags ? "," : "; ");
+        fprintf(stderr, "%" PRIu64 " sessions) is not loaded; load it with --model %s\n", m->sessions,
+                real ? real : optional.origin[i]);
+        free(real);
+    }
+    model_set_free(&optional);
 }
 
 /* The verdict record: the sample's (or vector's) flow fields, the time, the verdict. */
@@ -324,6 +345,7 @@ int main(int argc, char **argv)
     free(mo.extra);
     if (list) {
         list_models(&c.models);
+        tell_optional_models(&c.models);
         model_set_free(&c.models);
         return FC_EXIT_OK;
     }

@@ -176,8 +176,10 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
     memset(set, 0, sizeof *set);
     char buf[4096];
     const char *dir = opt->no_builtin ? NULL : opt->builtin_dir ? opt->builtin_dir : find_builtin_dir(buf, sizeof buf);
-    if (dir)
+    if (dir) {
         add_builtin(set, dir);
+        set->builtin_dir = fc_xstrdup(dir);
+    }
     uint32_t n_builtin = set->n;
     fc_debug("built-in models: %u from %s", n_builtin, dir ? dir : "(none)");
     for (size_t i = 0; i < opt->n_extra; i++)
@@ -188,6 +190,31 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
     check_slugs(set);
     set->scored = fc_xcalloc(set->n ? set->n : 1, sizeof *set->scored);
     model_set_prepare(set);
+}
+
+static bool holds_name(const struct model_set *set, const char *name)
+{
+    for (uint32_t i = 0; i < set->n; i++)
+        if (strcmp(set->model[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+void model_set_load_optional(const struct model_set *loaded, struct model_set *optional)
+{
+    memset(optional, 0, sizeof *optional);
+    if (!loaded->builtin_dir)
+        return;
+    size_t len = strlen(loaded->builtin_dir) + sizeof "/optional";
+    char *dir = fc_xmalloc(len);
+    snprintf(dir, len, "%s/optional", loaded->builtin_dir);
+    if (is_dir(dir))
+        add_builtin(optional, dir);
+    free(dir);
+    for (uint32_t i = optional->n; i-- > 0;)
+        if (holds_name(loaded, optional->model[i].name))
+            remove_model(optional, i);
+    sort_by_name(optional);
 }
 
 void model_set_prepare(struct model_set *set)
@@ -242,7 +269,8 @@ static void candidates_table_free(struct candidates **table)
 
 void model_set_free(struct model_set *set)
 {
-    scored_models_free(set->scored, set->n);
+    if (set->scored) /* a set loaded only to be listed (model_set_load_optional) has no scores */
+        scored_models_free(set->scored, set->n);
     for (unsigned proto = 0; proto < 256; proto++)
         if (set->few_session_scored[proto]) {
             scored_models_free(set->few_session_scored[proto], set->n);
@@ -258,5 +286,6 @@ void model_set_free(struct model_set *set)
     candidates_table_free(set->few_session_by_proto);
     free(set->model);
     free(set->origin);
+    free(set->builtin_dir);
     memset(set, 0, sizeof *set);
 }

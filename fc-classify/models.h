@@ -21,6 +21,7 @@ struct model_set {
     struct candidates *few_session_by_proto[256];
     bool few_session_by_proto_made[256];
     struct verdict_text *text;     /* each model's verdict fields, packed (verdict.h) */
+    char *builtin_dir;             /* the built-in folder the set was loaded from; NULL = none */
 };
 
 struct model_set_options {
@@ -34,6 +35,11 @@ struct model_set_options {
  * problem prints "fc-classify: FILE: what is wrong" and exits. */
 void model_set_load(struct model_set *set, const struct model_set_options *opt);
 void model_set_free(struct model_set *set);
+/* The models of the built-in folder's optional/ subfolder that loaded does not hold by
+ * name (trained and installed, but too close to everyday traffic to be loaded unless named
+ * with --model), loaded into optional (names, tags and sessions only: not prepared for
+ * scoring; free with model_set_free). Empty when loaded has no built-in folder. */
+void model_set_load_optional(const struct model_set *loaded, struct model_set *optional);
 /* Precomputes what scoring needs (scored[]) for the set's models (model_set_load does it; a
  * set built by hand calls it once its models are complete). */
 void model_set_prepare(struct model_set *set);

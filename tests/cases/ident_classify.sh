@@ -59,6 +59,21 @@ check_eq classify_refuses_colliding_slugs_status 1 "$RC"
 run_status fc-classify --no-builtin --model "$TMP/dns-copy.fcp" --model "$TMP/models/dns.fcp" --list-models
 check_contains classify_refuses_two_models_of_one_name "a model named 'DNS' was already loaded" "$ERR"
 
+# --list-models says on stderr which models of the folder's optional/ are not loaded
+mkdir -p "$TMP/models/optional"
+fc-train --merge -n 'Slow DNS' -t MALICIOUS,TUNNEL -o "$TMP/models/optional/slow-dns.fcp" "$TMP/models/dns.fcp" 2>/dev/null
+fc-train --merge -n 'HTTP' -o "$TMP/models/optional/http.fcp" "$TMP/models/http.fcp" 2>/dev/null
+run_status fc-classify --models-dir "$TMP/models" --list-models
+check_eq classify_list_models_stdout_only_loaded "DNS HTTP QUIC TLS" "$(cut -f1 <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
+check_eq classify_list_models_tells_optional_not_loaded \
+    "fc-classify: optional model Slow DNS (MALICIOUS,TUNNEL; $(cut -f3 <<<"$(grep '^DNS' <<<"$OUT")") sessions) is not loaded; load it with --model $(realpath "$TMP/models/optional/slow-dns.fcp")" "$ERR"
+run_status fc-classify --models-dir "$TMP/models" --model "$TMP/models/optional/slow-dns.fcp" --list-models
+check_eq classify_list_models_loaded_optional_not_told "" "$ERR"
+check_eq classify_list_models_loaded_optional_listed "Slow DNS|MALICIOUS,TUNNEL" "$(grep '^Slow' <<<"$OUT" | cut -f1,2 | tr '\t' '|')"
+run_status fc-classify --no-builtin --model "$TMP/models/dns.fcp" --list-models
+check_eq classify_list_models_no_builtin_tells_nothing "" "$ERR"
+rm -r "$TMP/models/optional"
+
 # --explain lists the closest models with per-meter divergences (the 14 meters that count:
 # AccumulatedDirectionBytes has weight 0, see fc-feat --list-meters)
 ex=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" --explain 2 | fc-emit --format Json |

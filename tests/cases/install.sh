@@ -55,9 +55,13 @@ fi
 # fc-classify finds them by itself (nothing set, source tree not involved)
 if ls "$FC_ROOT"/models/*.fcp > /dev/null 2>&1; then
     check_eq installs_every_model "$(cd "$FC_ROOT/models" && ls ./*.fcp | wc -l)" "$(ls "$root/usr/share/flowcarp/models"/*.fcp | wc -l)"
-    listed=$(cd "$TMP" && env -u FLOWCARP_BIN -u FLOWCARP_MODELS PATH="$root/usr/bin:/usr/bin:/bin" flowcarp --list-models 2>&1)
+    listed=$(cd "$TMP" && env -u FLOWCARP_BIN -u FLOWCARP_MODELS PATH="$root/usr/bin:/usr/bin:/bin" flowcarp --list-models 2> "$TMP/optional.txt")
     check_eq installed_flowcarp_lists_the_installed_models "$(ls "$FC_ROOT"/models/*.fcp | wc -l) $root/usr/share/flowcarp/models" \
         "$(grep -c . <<<"$listed") $(cut -f5 <<<"$listed" | xargs -n1 dirname | xargs -n1 readlink -f | sort -u)"
+    # the optional models, installed beside them and not loaded, are named on stderr
+    check_eq installed_flowcarp_tells_the_optional_models \
+        "$(ls "$FC_ROOT"/models/optional/*.fcp 2>/dev/null | wc -l) $(readlink -f "$root/usr/share/flowcarp/models/optional")" \
+        "$(grep -c 'is not loaded; load it with --model' "$TMP/optional.txt") $(sed 's/.* --model //' "$TMP/optional.txt" | xargs -n1 dirname | sort -u)"
 else
     skip installs_every_model "models/ has no .fcp files yet"
 fi
