@@ -53,7 +53,7 @@ CAPTURE_PACKAGES=(
     zabbix-agent zabbix-agent2 zabbix-proxy-sqlite3   # zabbix.sh (zabbix_get comes with the proxy)
     samba-ad-dc samba-ad-provision samba-dsdb-modules python3-samba   # dcerpc.sh
     rsh-server rsh-client rsh-redone-client pdsh  # rsh.sh (rsh-redone-server conflicts with rsh-server: rsh.sh unpacks it)
-    openssh-server openssh-client inetutils-telnetd inetutils-telnet inetutils-inetd
+    openssh-server openssh-client dropbear-bin inetutils-telnetd inetutils-telnet inetutils-inetd
     tigervnc-standalone-server tigervnc-tools tigervnc-viewer xtightvncviewer gvncviewer
     xrdp freerdp2-x11 xvfb xdotool twm xterm x11-apps x11-utils
     shadowsocks-libev v2ray obfs4proxy           # (stratum.sh also needs node and npm)
