@@ -116,14 +116,22 @@ struct classifier {
     struct fc_writer writer;
 };
 
+/* The model's tags, comma-separated, or none when it has no tag. */
+static void print_tags(FILE *out, const struct fc_model *m, const char *none)
+{
+    for (uint32_t t = 0; t < m->n_tags; t++)
+        fprintf(out, "%s%s", t ? "," : "", m->tags[t]);
+    if (!m->n_tags)
+        fputs(none, out);
+}
+
 static void list_models(const struct model_set *set)
 {
     for (uint32_t i = 0; i < set->n; i++) {
         const struct fc_model *m = &set->model[i];
         printf("%s\t", m->name);
-        for (uint32_t t = 0; t < m->n_tags; t++)
-            printf("%s%s", t ? "," : "", m->tags[t]);
-        printf("%s\t%" PRIu64 "\t", m->n_tags ? "" : "-", m->sessions);
+        print_tags(stdout, m, "-");
+        printf("\t%" PRIu64 "\t", m->sessions);
         for (uint32_t t = 0; t < m->n_l4; t++) /* each transport's sessions: the few-session test counts them */
             printf("%s%u:%" PRIu64, t ? "," : "", m->l4[t].proto, m->l4[t].sessions);
         printf("\t%s\n", set->origin[i]);
@@ -140,9 +148,8 @@ static void tell_optional_models(const struct model_set *loaded)
         const struct fc_model *m = &optional.model[i];
         char *real = realpath(optional.origin[i], NULL); /* not build/bin/../../models/... */
         fprintf(stderr, "%s: optional model %s (", fc_progname(), m->name);
-        for (uint32_t t = 0; t < m->n_tags; t++)
-            fprintf(stderr, "%s%s", m->tags[t], t + 1 < m->n_tags ? "," : "; ");
-        fprintf(stderr, "%" PRIu64 " sessions) is not loaded; load it with --model %s\n", m->sessions,
+        print_tags(stderr, m, "");
+        fprintf(stderr, "%s%" PRIu64 " sessions) is not loaded; load it with --model %s\n", m->n_tags ? "; " : "", m->sessions,
                 real ? real : optional.origin[i]);
         free(real);
     }

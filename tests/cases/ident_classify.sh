@@ -62,13 +62,16 @@ check_contains classify_refuses_two_models_of_one_name "a model named 'DNS' was 
 # --list-models says on stderr which models of the folder's optional/ are not loaded
 mkdir -p "$TMP/models/optional"
 fc-train --merge -n 'Slow DNS' -t MALICIOUS,TUNNEL -o "$TMP/models/optional/slow-dns.fcp" "$TMP/models/dns.fcp" 2>/dev/null
+fc-train --merge -n 'Plain TLS' -o "$TMP/models/optional/plain-tls.fcp" "$TMP/models/tls.fcp" 2>/dev/null
 fc-train --merge -n 'HTTP' -o "$TMP/models/optional/http.fcp" "$TMP/models/http.fcp" 2>/dev/null
 run_status fc-classify --models-dir "$TMP/models" --list-models
 check_eq classify_list_models_stdout_only_loaded "DNS HTTP QUIC TLS" "$(cut -f1 <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
-check_eq classify_list_models_tells_optional_not_loaded \
-    "fc-classify: optional model Slow DNS (MALICIOUS,TUNNEL; $(cut -f3 <<<"$(grep '^DNS' <<<"$OUT")") sessions) is not loaded; load it with --model $(realpath "$TMP/models/optional/slow-dns.fcp")" "$ERR"
+sessions() { cut -f3 <<<"$(grep "^$1"$'\t' <<<"$OUT")"; }
+plain_tls="fc-classify: optional model Plain TLS ($(sessions TLS) sessions) is not loaded; load it with --model $(realpath "$TMP/models/optional/plain-tls.fcp")"
+check_eq classify_list_models_tells_optional_not_loaded "$plain_tls
+fc-classify: optional model Slow DNS (MALICIOUS,TUNNEL; $(sessions DNS) sessions) is not loaded; load it with --model $(realpath "$TMP/models/optional/slow-dns.fcp")" "$ERR"
 run_status fc-classify --models-dir "$TMP/models" --model "$TMP/models/optional/slow-dns.fcp" --list-models
-check_eq classify_list_models_loaded_optional_not_told "" "$ERR"
+check_eq classify_list_models_loaded_optional_not_told "$plain_tls" "$ERR"
 check_eq classify_list_models_loaded_optional_listed "Slow DNS|MALICIOUS,TUNNEL" "$(grep '^Slow' <<<"$OUT" | cut -f1,2 | tr '\t' '|')"
 run_status fc-classify --no-builtin --model "$TMP/models/dns.fcp" --list-models
 check_eq classify_list_models_no_builtin_tells_nothing "" "$ERR"
