@@ -58,18 +58,21 @@ bg_srv dropbear -F -E -p "$NETNS_SRV_IP:2222" -r "$W/db_host_ed25519" -r "$W/db_
 wait_tcp_port 22 && wait_tcp_port 2222 || exit 1
 capture_start "$ACCESS_OUT/ssh-$FC_BATCH.pcap" "tcp port 22 or tcp port 2222"
 
-# BatchMode ($1) and the server's port ($2): Dropbear 2022.83 has neither AES-GCM nor the
-# sntrup761 and group16 key exchanges, and ssh would only fail to agree with it
+# BatchMode ($1) and the server's port ($2): Dropbear 2022.83 has neither AES-GCM, the
+# sntrup761 and group16 key exchanges nor rsa-sha2-512 host key signatures, and ssh would
+# only fail to agree with it
 ssh_options() {
     local key=$(pick ed25519 rsa ecdsa) ciphers=(chacha20-poly1305@openssh.com aes128-ctr aes256-ctr)
     local kex=(curve25519-sha256 ecdh-sha2-nistp256 diffie-hellman-group14-sha256)
+    local host_keys=(ssh-ed25519 rsa-sha2-256 ecdsa-sha2-nistp256)
     if [ "$2" = 22 ]; then
         ciphers+=(aes128-gcm@openssh.com aes256-gcm@openssh.com)
         kex+=(sntrup761x25519-sha512@openssh.com diffie-hellman-group16-sha512)
+        host_keys+=(rsa-sha2-512)
     fi
     echo -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
         -o BatchMode=$1 -i "$W/id_$key" -c "$(pick "${ciphers[@]}")" -o KexAlgorithms="$(pick "${kex[@]}")" \
-        -o HostKeyAlgorithms="$(pick ssh-ed25519 rsa-sha2-512 rsa-sha2-256 ecdsa-sha2-nistp256)" \
+        -o HostKeyAlgorithms="$(pick "${host_keys[@]}")" \
         -o Compression=$(pick no no yes) -o ServerAliveInterval=$(pick 0 0 2 5)
 }
 
