@@ -34,6 +34,7 @@
 #define K_ACCEPTANCE "acceptance"
 #define K_QUANTILE "quantile"
 #define K_DIVERGENCE "divergence"
+#define K_TURNS "turns"
 
 static bool fail(char why[FC_MODEL_WHY], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(char why[FC_MODEL_WHY], const char *fmt, ...)
@@ -152,14 +153,17 @@ bool fc_model_has_tag(const struct fc_model *m, const char *tag)
     return false;
 }
 
-bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, char why[FC_MODEL_WHY])
+bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, uint64_t turns,
+                             char why[FC_MODEL_WHY])
 {
     /* written as !(in range) so that NaN fails too */
     if (!(quantile > 0 && quantile <= 1))
         return fail(why, "acceptance quantile %g is not in (0, 1]", quantile);
     if (!(divergence >= 0 && divergence <= FC_MODEL_MAX_DIVERGENCE))
         return fail(why, "acceptance divergence %g is not in [0, %g]", divergence, FC_MODEL_MAX_DIVERGENCE);
-    m->acceptance = (struct fc_model_acceptance){ true, quantile, divergence };
+    if (turns > FC_MODEL_MAX_TURNS)
+        return fail(why, "acceptance turns %llu is above %u", (unsigned long long)turns, FC_MODEL_MAX_TURNS);
+    m->acceptance = (struct fc_model_acceptance){ true, quantile, divergence, (uint32_t)turns };
     return true;
 }
 
@@ -173,6 +177,7 @@ static void merge_acceptance(struct fc_model_acceptance *dst, const struct fc_mo
     }
     dst->quantile = fmax(dst->quantile, src->quantile);
     dst->divergence = fmax(dst->divergence, src->divergence);
+    dst->turns = dst->turns < src->turns ? dst->turns : src->turns;
 }
 
 bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[FC_MODEL_WHY])
@@ -365,8 +370,8 @@ static bool get_double(const msgpack_object *map, const char *key, double *out, 
     return true;
 }
 
-/* Version 2's optional acceptance threshold; a version 1 file has none (its key, if any, is
- * not version 1's and is ignored like every unknown key). */
+/* Version 2's optional acceptance threshold, with version 3's turns in it; a version 1 file
+ * has none (its key, if any, is not version 1's and is ignored like every unknown key). */
 static bool parse_acceptance(const msgpack_object *top, uint32_t file_version, struct fc_model *m,
                              char why[FC_MODEL_WHY])
 {
@@ -375,10 +380,12 @@ static bool parse_acceptance(const msgpack_object *top, uint32_t file_version, s
         return true;
     char inner[FC_MODEL_WHY];
     double quantile, divergence;
+    uint64_t turns = 0;
     if (acc->type != MSGPACK_OBJECT_MAP)
         return fail(why, "\"acceptance\" is not a map");
     if (!get_double(acc, K_QUANTILE, &quantile, inner) || !get_double(acc, K_DIVERGENCE, &divergence, inner) ||
-        !fc_model_set_acceptance(m, quantile, divergence, inner))
+        (file_version >= 3 && !get_uint(acc, K_TURNS, FC_MODEL_MAX_TURNS, &turns, inner)) ||
+        !fc_model_set_acceptance(m, quantile, divergence, turns, inner))
         return fail(why, "acceptance: %s", inner);
     return true;
 }
@@ -508,9 +515,10 @@ uint8_t *fc_model_serialize(const struct fc_model *m, size_t *len)
             msgpack_pack_uint64(&pk, mm->counts[b]);
     }
     if (m->acceptance.known) {
-        pack_str(&pk, K_ACCEPTANCE), msgpack_pack_map(&pk, 2);
+        pack_str(&pk, K_ACCEPTANCE), msgpack_pack_map(&pk, 3);
         pack_str(&pk, K_QUANTILE), msgpack_pack_double(&pk, m->acceptance.quantile);
         pack_str(&pk, K_DIVERGENCE), msgpack_pack_double(&pk, m->acceptance.divergence);
+        pack_str(&pk, K_TURNS), msgpack_pack_uint32(&pk, m->acceptance.turns);
     }
     *len = sb.size;
     return (uint8_t *)sb.data;

@@ -20,7 +20,8 @@
 #include <stdint.h>
 
 #define FC_MODEL_MAGIC "FlowCarp model"
-#define FC_MODEL_FORMAT_VERSION 2u     /* written; version 1 (no acceptance threshold) still loads */
+#define FC_MODEL_FORMAT_VERSION 3u     /* written; versions 1 (no acceptance threshold) and 2 (no
+                                          turns) still load */
 #define FC_MODEL_OLDEST_VERSION 1u
 #define FC_MODEL_MAX_BYTES (4u << 20)
 #define FC_MODEL_NAME_MAX 200         /* bytes of a model name */
@@ -33,6 +34,7 @@
 #define FC_MODEL_BINS 256
 #define FC_MODEL_WHY 256              /* room for a reason */
 #define FC_MODEL_MAX_DIVERGENCE 1000.0 /* above any KL divergence a 256-bin meter can give */
+#define FC_MODEL_MAX_TURNS 65535u      /* above any sample's direction changes */
 #define FC_MODEL_FEW_SESSIONS 70      /* fc-classify's --few-sessions default (verdict.c) */
 
 struct fc_model_meter {
@@ -52,12 +54,16 @@ struct fc_model_l4 {
  * sessions' divergences to the model, each measured against the model made without the
  * session's own fold (fc-train), so it says how close unseen sessions of the protocol
  * come, not how close the sessions it was made from are. fc-classify names a flow after
- * the model only within this divergence (times its --acceptance-factor).
+ * the model only within this divergence (times its --acceptance-factor). Format version 3
+ * adds turns: the 1 - `quantile` quantile of the sessions' direction changes (turns in a
+ * vector record), the fewest that `quantile` of them reach; fc-classify names a flow after
+ * the model only if it has at least as many (0 for a version 2 file: no such test).
  */
 struct fc_model_acceptance {
     bool known;                       /* false: version 1 file, or merged with one */
     double quantile;                  /* (0, 1] */
     double divergence;                /* [0, FC_MODEL_MAX_DIVERGENCE] */
+    uint32_t turns;                   /* [0, FC_MODEL_MAX_TURNS] */
 };
 
 struct fc_model {
@@ -97,11 +103,12 @@ bool fc_model_add_tag(struct fc_model *m, const char *tag, size_t len, char why[
 bool fc_model_add_session(struct fc_model *m, uint8_t proto, char why[FC_MODEL_WHY]);
 /* Adds src's sessions, transports, tags and counters into dst; both must have the same meter
  * set, version and meters. The merged acceptance threshold is the larger of the two (and
- * the larger quantile): the merged model must still accept what either accepted; unknown
- * when either is unknown. */
+ * the larger quantile, the fewer turns): the merged model must still accept what either
+ * accepted; unknown when either is unknown. */
 bool fc_model_merge(struct fc_model *dst, const struct fc_model *src, char why[FC_MODEL_WHY]);
 /* Sets the acceptance threshold; false with why when a value is out of range. */
-bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, char why[FC_MODEL_WHY]);
+bool fc_model_set_acceptance(struct fc_model *m, double quantile, double divergence, uint64_t turns,
+                             char why[FC_MODEL_WHY]);
 /* True when m was trained on IP protocol proto. */
 bool fc_model_has_l4(const struct fc_model *m, uint8_t proto);
 /* The model's training sessions of IP protocol proto (0 if none). */

@@ -73,6 +73,7 @@ enum fc_record_kind {
 #define FC_KEY_HISTORY   "history"    /* str: Zeek history */
 #define FC_KEY_MISSED    "missed_bytes"
 #define FC_KEY_PAYLOAD_PKTS "payload_pkts" /* sample: packets in the sample */
+#define FC_KEY_TURNS     "turns"      /* vector: direction changes among the observations measured */
 #define FC_KEY_OBS       "obs"        /* sample: array of [dir, len, dt_us, bin bytes] */
 
 /* Verdict fields: added to flow (and sample) records by fc-classify (FORMATS.md §1) */

@@ -202,17 +202,21 @@ void fc_map_copy_pack(msgpack_packer *pk, const struct fc_map_copy *c)
 /* Keys the vector record writes itself. payload_pkts among them: the sample's says how many
  * observations it holds, the vector's how many the meters read (at most METER_MAX_OBS). */
 static const char *const sample_only_keys[] = { FC_KEY_KIND, FC_KEY_OBS, FC_KEY_METER_SET,
-                                                FC_KEY_METER_SET_VERSION, FC_KEY_BINS, FC_KEY_PAYLOAD_PKTS };
+                                                FC_KEY_METER_SET_VERSION, FC_KEY_BINS, FC_KEY_PAYLOAD_PKTS,
+                                                FC_KEY_TURNS };
 
 void fc_vector_pack_record(msgpack_packer *pk, const struct fc_record *sample, const struct fc_vector *v)
 {
     size_t n_skip = sizeof sample_only_keys / sizeof sample_only_keys[0];
     struct fc_map_copy fields;
-    msgpack_pack_map(pk, 5 + fc_map_copy_plan(&fields, &sample->obj, sample->raw, sample->raw_len,
+    bool turns = v->turns != FC_VECTOR_TURNS_UNKNOWN;
+    msgpack_pack_map(pk, 5 + turns + fc_map_copy_plan(&fields, &sample->obj, sample->raw, sample->raw_len,
                                               sample_only_keys, n_skip));
     fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_FEATURES);
     fc_map_copy_pack(pk, &fields);
     fc_pack_kv_uint(pk, FC_KEY_PAYLOAD_PKTS, v->payload_pkts);
+    if (turns)
+        fc_pack_kv_uint(pk, FC_KEY_TURNS, v->turns);
     fc_pack_kv_str(pk, FC_KEY_METER_SET, v->set);
     fc_pack_kv_uint(pk, FC_KEY_METER_SET_VERSION, v->set_version);
     fc_pack_str(pk, FC_KEY_BINS);
@@ -253,7 +257,7 @@ static bool unpack_meter(const msgpack_object *o, struct fc_vector_meter *vm, co
 /* The fields a vector record is read from, found in one pass over the map (first of each
  * key wins, as fc_map_get would find it). */
 struct vector_fields {
-    const msgpack_object *id, *proto, *payload_pkts, *set, *version, *bins;
+    const msgpack_object *id, *proto, *payload_pkts, *turns, *set, *version, *bins;
 };
 
 static void find_fields(const msgpack_object *rec, struct vector_fields *f)
@@ -265,6 +269,7 @@ static void find_fields(const msgpack_object *rec, struct vector_fields *f)
         { FC_KEY_ID, offsetof(struct vector_fields, id) },
         { FC_KEY_PROTO, offsetof(struct vector_fields, proto) },
         { FC_KEY_PAYLOAD_PKTS, offsetof(struct vector_fields, payload_pkts) },
+        { FC_KEY_TURNS, offsetof(struct vector_fields, turns) },
         { FC_KEY_METER_SET, offsetof(struct vector_fields, set) },
         { FC_KEY_METER_SET_VERSION, offsetof(struct vector_fields, version) },
         { FC_KEY_BINS, offsetof(struct vector_fields, bins) },
@@ -286,7 +291,7 @@ static void find_fields(const msgpack_object *rec, struct vector_fields *f)
 
 bool fc_vector_unpack(const msgpack_object *rec, struct fc_vector *v, const char **why)
 {
-    uint64_t id = 0, proto = 0, pkts = 0, version = 0;
+    uint64_t id = 0, proto = 0, pkts = 0, turns = FC_VECTOR_TURNS_UNKNOWN, version = 0;
     if (rec->type != MSGPACK_OBJECT_MAP)
         return *why = "vector record is not a map", false;
     struct vector_fields f;
@@ -297,6 +302,9 @@ bool fc_vector_unpack(const msgpack_object *rec, struct fc_vector *v, const char
         return *why = "vector record has no valid proto", false;
     if (f.payload_pkts && (!fc_obj_uint(f.payload_pkts, &pkts) || pkts > UINT32_MAX))
         return *why = "vector record's payload_pkts is not a count", false;
+    /* n observations change direction at most n - 1 times: more is damage */
+    if (f.turns && (!fc_obj_uint(f.turns, &turns) || turns >= UINT32_MAX || (f.payload_pkts && turns > 0 && turns >= pkts)))
+        return *why = "vector record's turns is not a count below its payload_pkts", false;
     const msgpack_object *set = f.set;
     if (!set || set->type != MSGPACK_OBJECT_STR || set->via.str.size == 0 || set->via.str.size >= FC_VECTOR_SET_MAX)
         return *why = "vector record has no valid meter_set", false;
@@ -310,6 +318,7 @@ bool fc_vector_unpack(const msgpack_object *rec, struct fc_vector *v, const char
     v->flow_id = id;
     v->proto = (uint8_t)proto;
     v->payload_pkts = (uint32_t)pkts;
+    v->turns = (uint32_t)turns;
     memcpy(v->set, set->via.str.ptr, set->via.str.size);
     v->set[set->via.str.size] = 0;
     v->set_version = (uint32_t)version;

@@ -19,6 +19,7 @@
 #define FC_VECTOR_MAX_METERS 64
 #define FC_VECTOR_SET_MAX 64          /* meter set name, with NUL */
 #define FC_VECTOR_ENTRY_BYTES 3
+#define FC_VECTOR_TURNS_UNKNOWN UINT32_MAX
 
 struct fc_vector_meter {
     uint16_t n;                       /* touched bins */
@@ -31,6 +32,8 @@ struct fc_vector {
     uint64_t flow_id;
     uint8_t proto;                    /* IP protocol of the flow */
     uint32_t payload_pkts;            /* observations the vector was made from */
+    uint32_t turns;                   /* direction changes among them (FC_VECTOR_TURNS_UNKNOWN: not in
+                                         the record) */
     char set[FC_VECTOR_SET_MAX];
     uint32_t set_version;
     uint32_t n_meters;

@@ -50,8 +50,9 @@ static const char usage_text[] =
     "                          (default 0.93; 1 turns the test off)\n"
     "      --max-divergence D  unknown when the best divergence exceeds D (default 3.0)\n"
     "      --acceptance F      unknown when the best divergence exceeds F times the model's\n"
-    "                          acceptance threshold, for MALICIOUS models (default 2.0; 0\n"
-    "                          turns the test off)\n"
+    "                          acceptance threshold, or the flow changes direction fewer\n"
+    "                          times than it asks, for MALICIOUS models (default 2.0; 0\n"
+    "                          turns both tests off)\n"
     "      --few-sessions N    a model trained from fewer than N sessions of the flow's transport\n"
     "                          names it only if it still wins with its prior scaled to those\n"
     "                          sessions / N\n"
@@ -164,14 +165,14 @@ static void write_verdict_record(struct classifier *c, const struct fc_record *r
     static const char *const skip[] = { FC_KEY_KIND, FC_KEY_OBS, FC_KEY_METER_SET, FC_KEY_METER_SET_VERSION,
                                         FC_KEY_BINS, FC_KEY_AT, FC_KEY_EXPLAIN, FC_KEY_VERDICT, FC_KEY_PROTOCOL,
                                         FC_KEY_MODEL, FC_KEY_DIVERGENCE, FC_KEY_RUNNER_UP,
-                                        FC_KEY_RUNNER_UP_DIVERGENCE, FC_KEY_TAGS, FC_KEY_USED_PKTS };
+                                        FC_KEY_RUNNER_UP_DIVERGENCE, FC_KEY_TAGS, FC_KEY_USED_PKTS, FC_KEY_TURNS };
     size_t n_skip = sizeof skip / sizeof skip[0];
     int64_t at = 0;
     bool has_at = fc_obj_int(fc_map_get(from, FC_KEY_END), &at);
     msgpack_packer *pk = fc_writer_packer(&c->writer);
     struct fc_map_copy fields;
     msgpack_pack_map(pk, 1 + fc_map_copy_plan(&fields, from, rec->raw, rec->raw_len, skip, n_skip) + has_at +
-                             verdict_field_count(&c->models, v) + (c->opt.explain > 0));
+                             verdict_field_count(&c->models, v) + verdict_explain_field_count(&c->opt, &c->session));
     fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_VERDICT);
     fc_map_copy_pack(pk, &fields);
     if (has_at)

@@ -235,6 +235,7 @@ static void mark_touched(uint64_t touched[4], const uint8_t *bin, uint32_t n)
 bool session_prepare(const struct fc_vector *v, struct session *s)
 {
     session_begin(v->n_meters, s);
+    s->turns = v->turns;
     for (uint32_t k = 0; k < v->n_meters; k++) {
         const struct fc_vector_meter *vm = &v->meter[k];
         struct session_meter *sm = &s->meter[k];
@@ -336,6 +337,7 @@ bool session_measure(const struct meter_session *obs, const struct candidates *c
 {
     static struct meter_acc acc[2]; /* zero between meters: each is read out and cleared */
     session_begin(meter_count, s);
+    s->turns = meter_session_turns(obs);
     uint32_t previous = UINT32_MAX, turn = 0;
     for (uint32_t k = 0; k < meter_count; k++) {
         s->meter[k].n = 0;

@@ -47,6 +47,7 @@ struct session_meter {
 
 struct session {
     uint32_t n_meters, n_measured;
+    uint32_t turns;          /* direction changes among the observations (FC_VECTOR_TURNS_UNKNOWN: not known) */
     double weight_sum;       /* of the measured meters' weights */
     struct session_meter meter[FC_VECTOR_MAX_METERS];
 };

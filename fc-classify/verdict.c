@@ -26,8 +26,12 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * (tagged MALICIOUS) and the flow is farther from it than the model's own unseen
  * sessions come (best > acceptance factor * the threshold fc-train learnt for it):
  * a tight model, such as a shell's, then alerts only on flows as close as its own
- * sessions, whatever the global ceiling allows. A model trained from few sessions is
- * held to one more test (few_sessions_agree).
+ * sessions, whatever the global ceiling allows. The same test asks for as many
+ * exchanges as the model's sessions show (turns: direction changes among the
+ * observations, fc-train's lower quantile of its sessions'): a one-question flow
+ * (whois, a half-captured SSH start) can look like a shell's first packets, but a shell
+ * is a conversation. A model trained from few sessions is held to one more test
+ * (few_sessions_agree).
  *
  * Only alerting models get that test. A threshold learnt from one generator's sessions
  * says how alike that generator's runs are, not how far other clients and servers of
@@ -88,6 +92,22 @@ static bool few_sessions_agree(struct model_set *set, const struct verdict_optio
     return again.best == v->best && stands_out(opt, &again);
 }
 
+/* Whether a model is held to its acceptance test: it raises alerts and has a threshold. */
+static bool held_to_acceptance(const struct verdict_options *opt, const struct fc_model *m)
+{
+    return opt->acceptance > 0 && m->acceptance.known && fc_model_has_tag(m, FC_MODEL_TAG_MALICIOUS);
+}
+
+/* Whether an alerting model's acceptance test passes: the flow is as close as the model's
+ * unseen sessions come (times the factor), and changes direction at least as often as they
+ * do (a flow of unknown turns, from a vector record without them, is judged by closeness
+ * alone). */
+static bool accepted(const struct verdict_options *opt, const struct fc_model_acceptance *a, double divergence,
+                     uint32_t turns)
+{
+    return divergence <= opt->acceptance * a->divergence && (turns == FC_VECTOR_TURNS_UNKNOWN || turns >= a->turns);
+}
+
 void verdict_decide(struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
                     struct session *scratch, struct verdict *out)
 {
@@ -113,8 +133,7 @@ void verdict_decide_session(struct model_set *set, const struct verdict_options 
     if (opt->few_sessions > 0 && out->runner_up != VERDICT_NONE && scored_prior(best, proto, opt->few_sessions) < 1 &&
         !few_sessions_agree(set, opt, proto, s, out))
         return;
-    if (opt->acceptance > 0 && best->acceptance.known && fc_model_has_tag(best, FC_MODEL_TAG_MALICIOUS) &&
-        out->best_divergence > opt->acceptance * best->acceptance.divergence)
+    if (held_to_acceptance(opt, best) && !accepted(opt, &best->acceptance, out->best_divergence, s->turns))
         return;
     out->kind = VERDICT_IDENTIFIED;
 }
@@ -217,6 +236,11 @@ void verdict_pack_fields(msgpack_packer *pk, const struct model_set *set, const 
     fc_pack_kv_uint(pk, FC_KEY_USED_PKTS, v->used_pkts);
 }
 
+uint32_t verdict_explain_field_count(const struct verdict_options *opt, const struct session *s)
+{
+    return opt->explain ? 1 + (s->turns != FC_VECTOR_TURNS_UNKNOWN) : 0;
+}
+
 void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struct verdict_options *opt,
                           const struct fc_vector *v, const struct session *s)
 {
@@ -243,18 +267,29 @@ void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struc
             top_d[at] = d;
         }
     }
+    if (s->turns != FC_VECTOR_TURNS_UNKNOWN)
+        fc_pack_kv_uint(pk, FC_KEY_TURNS, s->turns);
     fc_pack_str(pk, FC_KEY_EXPLAIN);
     msgpack_pack_array(pk, n);
     for (unsigned j = 0; j < n; j++) {
+        const struct fc_model *m = &set->model[top[j]];
         /* a model of few sessions: also its divergence in the few-session test */
-        bool few = scaled && scored_prior(&set->model[top[j]], v->proto, opt->few_sessions) < 1;
-        msgpack_pack_map(pk, 3 + few);
+        bool few = scaled && scored_prior(m, v->proto, opt->few_sessions) < 1;
+        bool held = held_to_acceptance(opt, m);
+        msgpack_pack_map(pk, 3 + few + held);
         fc_pack_kv_str(pk, FC_KEY_MODEL, set->model[top[j]].name);
         fc_pack_str(pk, FC_KEY_DIVERGENCE);
         msgpack_pack_double(pk, top_d[j]);
         if (few) {
             fc_pack_str(pk, "few_session_divergence");
             msgpack_pack_double(pk, score_model(&scaled[top[j]], s));
+        }
+        if (held) { /* the most divergence and the fewest turns it names a flow with */
+            fc_pack_str(pk, "acceptance");
+            msgpack_pack_map(pk, 2);
+            fc_pack_str(pk, FC_KEY_DIVERGENCE);
+            msgpack_pack_double(pk, opt->acceptance * m->acceptance.divergence);
+            fc_pack_kv_uint(pk, FC_KEY_TURNS, m->acceptance.turns);
         }
         fc_pack_str(pk, "meters");
         msgpack_pack_map(pk, s->n_measured);

@@ -46,8 +46,12 @@ void verdict_text_free(struct verdict_text *t, uint32_t n);
 extern const char *const verdict_keys[];
 extern const size_t verdict_key_count;
 
-/* "explain": the opt->explain closest models, each {model, divergence, meters: {name: D}},
- * plus few_session_divergence for a model of fewer than opt->few_sessions sessions. */
+/* The verdict record's fields that verdict_pack_explain writes (0 without --explain). */
+uint32_t verdict_explain_field_count(const struct verdict_options *opt, const struct session *s);
+/* "turns" (the flow's direction changes, when known) and "explain": the opt->explain closest
+ * models, each {model, divergence, meters: {name: D}}, plus few_session_divergence for a
+ * model of fewer than opt->few_sessions sessions and acceptance {divergence, turns} (what
+ * its acceptance test allows) for a model held to that test. */
 void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struct verdict_options *opt,
                           const struct fc_vector *v, const struct session *s);
 

@@ -18,6 +18,7 @@ void session_store_add(struct session_store *st, const struct fc_vector *v)
     if (st->n + 2 > st->cap) {
         st->cap = st->cap ? st->cap * 2 : 256;
         st->first = fc_xrealloc(st->first, st->cap * sizeof *st->first);
+        st->turns = fc_xrealloc(st->turns, st->cap * sizeof *st->turns);
     }
     if (st->n_bins + need > st->cap_bins) {
         while (st->n_bins + need > st->cap_bins)
@@ -25,6 +26,7 @@ void session_store_add(struct session_store *st, const struct fc_vector *v)
         st->bins = fc_xrealloc(st->bins, st->cap_bins * sizeof *st->bins);
     }
     st->first[st->n] = st->n_bins;
+    st->turns[st->n] = v->turns == FC_VECTOR_TURNS_UNKNOWN ? 0 : v->turns;
     for (uint32_t k = 0; k < v->n_meters; k++)
         for (uint32_t i = 0; i < v->meter[k].n; i++)
             st->bins[st->n_bins++] = (struct stored_bin){ (uint8_t)k, v->meter[k].bin[i], v->meter[k].count[i] };
@@ -35,6 +37,7 @@ void session_store_add(struct session_store *st, const struct fc_vector *v)
 void session_store_free(struct session_store *st)
 {
     free(st->first);
+    free(st->turns);
     free(st->bins);
     memset(st, 0, sizeof *st);
 }
@@ -105,6 +108,24 @@ static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+uint32_t acceptance_turns(const struct session_store *st, double quantile)
+{
+    if (st->n == 0)
+        return 0;
+    uint32_t *t = fc_xmalloc(sizeof *t * st->n);
+    memcpy(t, st->turns, sizeof *t * st->n);
+    qsort(t, st->n, sizeof *t, compare_u32);
+    uint32_t turns = t[(uint32_t)floor((1 - quantile) * (st->n - 1))];
+    free(t);
+    return turns;
 }
 
 bool acceptance_compute(const struct session_store *st, const struct fc_model *m, double quantile, uint32_t folds,

@@ -28,6 +28,7 @@ struct stored_bin {
 struct session_store {
     uint32_t n, cap;              /* sessions */
     uint64_t *first;              /* [n + 1]: each session's first entry in bins */
+    uint32_t *turns;              /* [n]: each session's direction changes (0 when not known) */
     struct stored_bin *bins;
     uint64_t n_bins, cap_bins;
 };
@@ -40,5 +41,10 @@ void session_store_free(struct session_store *st);
  * session has a scored meter (then no threshold can be given). */
 bool acceptance_compute(const struct session_store *st, const struct fc_model *m, double quantile, uint32_t folds,
                         double *divergence);
+
+/* The fewest direction changes that `quantile` of the stored sessions reach: the
+ * floor((1 - quantile) * (n - 1))-th smallest (ascending, from 0), so every session counts
+ * below 101 sessions. 0 when none is stored. */
+uint32_t acceptance_turns(const struct session_store *st, double quantile);
 
 #endif

@@ -179,10 +179,12 @@ static void set_acceptance(struct fc_model *m, const struct session_store *kept,
         fc_warn("model '%s': no session has a scored meter, so the model gets no acceptance threshold", m->name);
         return;
     }
-    if (!fc_model_set_acceptance(m, o->quantile, d, why))
+    uint32_t turns = acceptance_turns(kept, o->quantile);
+    if (!fc_model_set_acceptance(m, o->quantile, d, turns, why))
         fc_die(FC_EXIT_BAD_INPUT, "model '%s': %s", m->name, why);
-    fc_info("model '%s': acceptance threshold %.4f (quantile %g of %" PRIu64 " sessions' divergences, %u folds)",
-            m->name, d, o->quantile, m->sessions, o->folds);
+    fc_info("model '%s': acceptance threshold %.4f (quantile %g of %" PRIu64 " sessions' divergences, %u folds), "
+            "at least %u direction changes (reached by that share of them)",
+            m->name, d, o->quantile, m->sessions, o->folds, turns);
 }
 
 static void parse_options(int argc, char **argv, struct train_options *o)

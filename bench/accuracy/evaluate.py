@@ -52,10 +52,12 @@ L4_NAME = {6: "TCP", 17: "UDP", 1: "ICMP", 58: "ICMPv6"}
 # ---------------------------------------------------------------- data
 
 class Flow:
-    __slots__ = ("file", "cls", "proto", "meters", "prep", "raw", "row")
+    __slots__ = ("file", "cls", "proto", "meters", "prep", "raw", "row", "turns")
 
-    def __init__(self, file, cls, proto, meters, raw, row):
+    def __init__(self, file, cls, proto, meters, raw, row, turns=None):
+        """turns: the vector record's direction changes (None: the record had none)."""
         self.file, self.cls, self.proto, self.meters, self.raw, self.row = file, cls, proto, meters, raw, row
+        self.turns = turns
         self.prep = [session_prepare(m) for m in meters]
 
 
@@ -86,7 +88,7 @@ def load_flows(corpus_dir, bindir, cache, in_set=True):
         missed += miss
         for row, obj, raw in matched:
             meters = [fcstream.sparse_bins(b) for b in obj["bins"]]
-            flows.append(Flow(f, row["class"], obj["proto"], meters, raw, row))
+            flows.append(Flow(f, row["class"], obj["proto"], meters, raw, row, obj.get("turns")))
     return flows, missed, headers
 
 
@@ -248,6 +250,13 @@ def acceptance_threshold(flows, weights, quantile, folds=10):
     return percentile(d, 100.0 * quantile) if d else None
 
 
+def acceptance_turns(flows, quantile):
+    """fc-train's turns (acceptance.c): the floor((1 - quantile) * (n - 1))-th fewest direction
+    changes of the sessions (a session without them counts 0)."""
+    t = sorted(fl.turns or 0 for fl in flows)
+    return t[int(math.floor((1 - quantile) * (len(t) - 1)))] if t else 0
+
+
 class Thresholds:
     """The acceptance threshold fc-train would give each class model of a fold (the class's flows
     of every other file, in training order), computed afresh only for the classes the held-out
@@ -259,7 +268,7 @@ class Thresholds:
         for fl in flows:
             self.by_class.setdefault(fl.cls, []).append(fl)
         self.full = {c: acceptance_threshold(v, weights, quantile, folds) for c, v in self.by_class.items()}
-        self.cache = {}
+        self.cache, self.turns_cache = {}, {}
 
     def without(self, file):
         if file not in self.cache:
@@ -270,6 +279,13 @@ class Thresholds:
                     thr[c] = acceptance_threshold(rest, self.weights, self.quantile, self.folds) if rest else None
             self.cache[file] = thr
         return self.cache[file]
+
+    def turns_without(self, file):
+        """The turns each class model of the fold asks for (acceptance_turns)."""
+        if file not in self.turns_cache:
+            self.turns_cache[file] = {c: acceptance_turns([fl for fl in v if fl.file != file], self.quantile)
+                                      for c, v in self.by_class.items()}
+        return self.turns_cache[file]
 
 
 _THRESHOLDS = {}
@@ -390,6 +406,10 @@ def decide(cands, rule):
     thr = rule.get("per_model")
     if thr is not None and best in thr and best_d > thr[best]:
         return None
+    # the same models' turns: at least as many direction changes as their sessions show
+    need = rule.get("min_turns", {}).get(best)
+    if need is not None and rule.get("turns") is not None and rule["turns"] < need:
+        return None
     # the few-session test: ranked again with the scaled divergences, best must still stand out
     scaled = rule.get("scaled", {})
     if best in scaled and rule.get("ratio") is not None and \
@@ -456,6 +476,10 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
         if acc is not None:
             rule["per_model"] = {c: factor * t for c, t in acc.without(fl.file).items()
                                  if t is not None and held_to_acceptance(recipe, c)}
+            if recipe.get("turns", True):
+                rule["min_turns"] = {c: t for c, t in acc.turns_without(fl.file).items()
+                                     if acc.without(fl.file).get(c) is not None and held_to_acceptance(recipe, c)}
+                rule["turns"] = fl.turns
         if mg is not None:
             mkey = (fl.file, exclude_class)
             if mkey not in margin_cache:
@@ -561,10 +585,10 @@ def verify(flows, D, headers, bindir, folds, recipe):
     files = sorted(per_file, key=lambda f: (-per_file[f], f))  # ties by name: the same folds every run
     chosen = [files[i * len(files) // folds] for i in range(folds)]
     worst, pairs, verdict_agree, verdict_n = 0.0, 0, 0, 0
-    worst_thr, n_thr = 0.0, 0
+    worst_thr, n_thr, turns_differ = 0.0, 0, 0
     for held in chosen:
         with tempfile.TemporaryDirectory() as tmp:
-            models, thresholds = [], {}
+            models, thresholds, min_turns = [], {}, {}
             classes = sorted({fl.cls for fl in flows})
             for c in classes:
                 train = [fl for fl in flows if fl.cls == c and fl.file != held]
@@ -579,9 +603,11 @@ def verify(flows, D, headers, bindir, folds, recipe):
                 if recipe.get("acceptance"):
                     mine_thr = acceptance_threshold(train, weights, recipe["acceptance"][0])
                     worst_thr = max(worst_thr, abs(mine_thr - acc["divergence"]))
+                    turns_differ += acceptance_turns(train, recipe["acceptance"][0]) != acc["turns"]
                     n_thr += 1
                     if held_to_acceptance(recipe, c):
                         thresholds[c] = recipe["acceptance"][1] * acc["divergence"]
+                        min_turns[c] = acc["turns"]
             test = [fl for fl in flows if fl.file == held]
             args = [os.path.join(bindir, "fc-classify"), "--no-builtin", "--explain", "16"]
             for _, p in models:
@@ -604,12 +630,12 @@ def verify(flows, D, headers, bindir, folds, recipe):
                                if c in built and fl.proto in tr)
                 rule = rule_for(recipe, {c: mean_div(e.scaled, weights) for c, e in mine.items()
                                          if c in built and fl.proto in e[1] and e.scaled is not None})
-                rule["per_model"] = thresholds
+                rule.update(per_model=thresholds, min_turns=min_turns, turns=fl.turns)
                 mine_v = decide(cands, rule)
                 theirs = v.get("protocol") if v.get("verdict") == "identified" else None
                 verdict_n += 1
                 verdict_agree += (v.get("model") == (cands[0][1] if cands else None)) and mine_v == theirs
-    return chosen, pairs, worst, verdict_agree, verdict_n, n_thr, worst_thr
+    return chosen, pairs, worst, verdict_agree, verdict_n, n_thr, worst_thr, turns_differ
 
 
 # ---------------------------------------------------------------- port independence
@@ -681,7 +707,8 @@ PRODUCT = {"weights": weights_without("AccumulatedDirectionBytes"), "l4_filter":
            "held_tag": "MALICIOUS"}
 WITHOUT_FEW_SESSIONS = dict(PRODUCT, rule={"ratio": 0.93, "max": 3.0})
 BEFORE = {k: v for k, v in WITHOUT_FEW_SESSIONS.items() if k not in ("acceptance", "held_tag")}
-EVERY_MODEL_HELD = {k: v for k, v in WITHOUT_FEW_SESSIONS.items() if k != "held_tag"}
+# (those rows are the product of their day: an acceptance threshold without turns)
+EVERY_MODEL_HELD = dict({k: v for k, v in WITHOUT_FEW_SESSIONS.items() if k != "held_tag"}, turns=False)
 BASELINE = {"weights": ALL15, "l4_filter": False, "rule": {"max": 2.04}}
 RECIPES = [
     ("baseline: plain SPID, 15 meters, threshold 2.04, no transport filter", BASELINE, "D"),
@@ -807,7 +834,7 @@ def main():
                "D2": lofo_divergences(flows, lambda f: (f.cls, f.proto), lambda f, k: k[1] == f.proto)}
     DO = lofo_divergences(flows, lambda f: f.cls, lambda f, k: True, test=other)
     progress("divergences computed")
-    chosen, pairs, worst, agree, nver, n_thr, worst_thr = verify(flows, tensors["D"], headers, a.bin, a.verify,
+    chosen, pairs, worst, agree, nver, n_thr, worst_thr, turns_differ = verify(flows, tensors["D"], headers, a.bin, a.verify,
                                                                  PRODUCT)
 
     L = []
@@ -824,8 +851,10 @@ def main():
       "writes); scores: `fc-classify`'s formula. Checked against the real tools on %d folds (%s): the real "
       "`fc-train` models and `fc-classify --explain` gave %d divergences, largest difference %.2g; best "
       "model and verdict (product defaults) agree on %d of %d flows; the %d acceptance thresholds the real "
-      "`fc-train` wrote differ from this script's by at most %.2g."
-      % (len(chosen), ", ".join(os.path.basename(c) for c in chosen), pairs, worst, agree, nver, n_thr, worst_thr))
+      "`fc-train` wrote differ from this script's by at most %.2g, and %d of their turns (fewest direction "
+      "changes) differ."
+      % (len(chosen), ", ".join(os.path.basename(c) for c in chosen), pairs, worst, agree, nver, n_thr, worst_thr,
+         turns_differ))
     w("- Unknown counts as a miss for its class; macro-F1 is the unweighted mean over the %d classes."
       % len(classes))
     w("- *Novel*: each class in turn is also left out of training (on top of its file); share of its "

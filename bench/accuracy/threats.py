@@ -19,6 +19,9 @@ import generated  # noqa: E402
 MINING_MODEL = "Stratum"
 # As models/train's OPTIONAL: trained, but not among the built-in models (models/optional/).
 OPTIONAL = ("ReverseShell", "ReverseShell-TLS", "obfs4", "Memcached", "RSH", "Rlogin", "Rexec")
+# What the plain shell model is loaded with, in the table of what its false alerts depend on:
+# the optional models of its look-alikes, one group at a time.
+SHELL_COMPANIONS = ((), ("RSH", "Rlogin", "Rexec"), ("RSH", "Rlogin", "Rexec", "Memcached"))
 # Per-model margins tried for the optional models (a flow is named the model only if its
 # divergence is at most this times the runner-up's): a rule fc-classify does not have yet.
 SHELL_MARGINS = ({"ReverseShell": 0.75}, {"ReverseShell": 0.75, "ReverseShell-TLS": 0.75})
@@ -60,7 +63,7 @@ def load_mining(corpus_dir, bindir, cache):
         matched, _ = corpus.match(rows, corpus.vectors_of(buf))
         for row, obj, raw in matched:
             flows.append(E.Flow(f, MINING_MODEL, obj["proto"], [fcstream.sparse_bins(b) for b in obj["bins"]], raw,
-                                dict(row, where="%s %s" % (f, endpoints(obj)))))
+                                dict(row, where="%s %s" % (f, endpoints(obj))), obj.get("turns")))
     return flows
 
 
@@ -73,7 +76,7 @@ def load_generated(root, bindir, cache):
         for obj, raw in vecs:
             flows.append(E.Flow(fold, cls, obj["proto"], [fcstream.sparse_bins(b) for b in obj["bins"]], raw,
                                 {"where": "%s %s" % (generated.capture_label(root, path), endpoints(obj)),
-                                 "group": group, "batch": batch}))
+                                 "group": group, "batch": batch}, obj.get("turns")))
     return flows
 
 
@@ -177,8 +180,9 @@ def by_factor(L, all_flows, other, D, DO, recipe, factors, malicious, corpus_cla
     w("|---|--:|--:|--:|--:|--:|")
     classes = sorted({fl.cls for fl in all_flows})
     idx_corpus = [i for i, fl in enumerate(all_flows) if fl.cls in corpus_classes and not fl.file.startswith("captures:")]
-    for f in factors:
-        rec = dict(recipe, acceptance=(recipe["acceptance"][0], f)) if f else \
+    # the last row: the product's factor without the turns (as before 29 Nov 2026)
+    for f, turns in [(f, True) for f in factors] + [(recipe["acceptance"][1], False)]:
+        rec = dict(recipe, acceptance=(recipe["acceptance"][0], f), turns=turns) if f else \
             {k: v for k, v in recipe.items() if k != "acceptance"}
         pred = E.classify_all(all_flows, D, rec, train=all_flows)
         s = E.scores(all_flows, pred, classes)
@@ -187,7 +191,7 @@ def by_factor(L, all_flows, other, D, DO, recipe, factors, malicious, corpus_cla
         sub = [all_flows[i] for i in idx_corpus]
         sc = E.scores(sub, [pred[i] for i in idx_corpus], corpus_classes)
         w("| %s | %s | %s | %.2f | %.3f | %s |" % (
-            "%.2f" % f if f else "off",
+            ("%.2f" % f if turns else "%.2f, without turns" % f) if f else "off",
             "%.3f" % min(s["per"][c][2] for c in malicious) if malicious else "–",
             "%.3f" % min(s["per"][c][1] for c in malicious) if malicious else "–",
             1e4 * len(alerts) / max(1, n_benign), sc["macro"], E.pct(sc["unknown"])))
@@ -214,6 +218,16 @@ def optional_report(L, flows, other, D, DO, tags, recipe, corpus_classes):
         sc["macro"], E.pct(sc["unknown"]), s["per"]["TLS"][2]))
     w("- false alerts: %d over %d benign flows (%.2f per 10,000); by the optional models: %d" % (
         len(alerts), n_benign, 1e4 * len(alerts) / max(1, n_benign), sum(1 for _, p in alerts if p in OPTIONAL)))
+    w("- the optional models, recall / precision: %s" % "; ".join(
+        "%s %.3f / %.3f" % (c, s["per"][c][2], s["per"][c][1]) for c in OPTIONAL if c in s["per"]))
+    no_turns = dict(recipe, turns=False)
+    pred_nt = E.classify_all(flows, D, no_turns, train=flows)
+    pred_ont = E.classify_all(other, DO, no_turns, train=flows)
+    alerts_nt, _ = benign_alerts(flows, pred_nt, pred_ont, malicious)
+    s_nt = E.scores(flows, pred_nt, classes)
+    w("- without the acceptance test's turns (the product before 29 Nov 2026): %d false alerts; %s" % (
+        len(alerts_nt), "; ".join("%s %.3f / %.3f" % (c, s_nt["per"][c][2], s_nt["per"][c][1])
+                                  for c in OPTIONAL if c in s_nt["per"] and c in malicious)))
     w("")
     w("| true class | alert (model) | flow |")
     w("|---|---|---|")
@@ -221,8 +235,44 @@ def optional_report(L, flows, other, D, DO, tags, recipe, corpus_classes):
         if p in OPTIONAL:
             w("| %s | %s | %s |" % (fl.cls, p, where(fl)))
     w("")
+    shell_companions(L, flows, other, D, DO, recipe, malicious)
     shell_margins(L, flows, other, D, DO, recipe, malicious, corpus_classes)
     tls_shells(L, flows, pred, s)
+
+
+def shell_companions(L, flows, other, D, DO, recipe, malicious):
+    """ReverseShell loaded with the built-in models and some of the other optional ones: its false alerts
+    over every benign flow, the optional classes' own sessions included whether their models are
+    loaded or not."""
+    w = L.append
+    shell = "ReverseShell"
+    if not any(fl.cls == shell for fl in flows):
+        return
+    w("### ReverseShell and the models of its look-alikes\n")
+    w("Loaded with the built-in models: ReverseShell and the optional models listed. Benign flows: all of "
+      "the above, the optional classes' own sessions among them (%d).\n" % (
+          sum(1 for fl in flows if benign_flow(fl, malicious)) + len(other)))
+    w("| also loaded | false alerts | without turns | by true class (with turns) | ReverseShell recall |")
+    w("|---|--:|--:|---|--:|")
+    for companions in SHELL_COMPANIONS:
+        loaded = {shell, *companions}
+        row = []
+        for turns in (True, False):
+            rec = dict(recipe, turns=turns, not_models=tuple(c for c in OPTIONAL if c not in loaded))
+            pred = E.classify_all(flows, D, rec, train=flows)
+            pred_o = E.classify_all(other, DO, rec, train=flows)
+            alerts = [fl.cls for fl, p in zip(flows, pred) if benign_flow(fl, malicious) and p in malicious]
+            alerts += [o.cls for o, p in zip(other, pred_o) if p in malicious]
+            own = [p for fl, p in zip(flows, pred) if fl.cls == shell]
+            row.append((alerts, own.count(shell) / len(own)))
+        (alerts, recall), (alerts_nt, _) = row
+        by = {}
+        for c in alerts:
+            by[c] = by.get(c, 0) + 1
+        w("| %s | %d | %d | %s | %.3f |" % (", ".join(companions) or "none", len(alerts), len(alerts_nt),
+                                          ", ".join("%s %d" % kv for kv in sorted(by.items(), key=lambda kv: -kv[1]))
+                                          or "-", recall))
+    w("")
 
 
 def shell_margins(L, flows, other, D, DO, recipe, malicious, corpus_classes):

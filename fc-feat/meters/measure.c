@@ -116,11 +116,20 @@ void meter_measure(const struct meter_session *s, struct fc_vector *v)
     memcpy(v->set, METER_SET_NAME, sizeof METER_SET_NAME);
     v->set_version = METER_SET_VERSION;
     v->payload_pkts = s->n;
+    v->turns = meter_session_turns(s);
     v->n_meters = meter_count;
     for (unsigned m = 0; m < meter_count; m++) {
         meters[m].measure(s, &acc);
         meter_acc_store(&acc, &v->meter[m]);
     }
+}
+
+uint32_t meter_session_turns(const struct meter_session *s)
+{
+    uint32_t turns = 0;
+    for (uint32_t i = 1; i < s->n; i++)
+        turns += s->obs[i].dir != s->obs[i - 1].dir;
+    return turns;
 }
 
 bool meter_set_matches(const struct fc_vector *v)

@@ -31,6 +31,9 @@ void meter_acc_touched(const struct meter_acc *acc, uint64_t touched[METER_BINS 
 void meter_acc_store(struct meter_acc *acc, struct fc_vector_meter *vm);
 /* Runs every meter over the session into v (meter set name and version included). */
 void meter_measure(const struct meter_session *s, struct fc_vector *v);
+/* How often the direction changes from one observation to the next: the exchanges of a
+ * conversation (a request and its answer: 1), which no meter's bins say outright. */
+uint32_t meter_session_turns(const struct meter_session *s);
 /* True when v was made by this build's meter set. */
 bool meter_set_matches(const struct fc_vector *v);
 

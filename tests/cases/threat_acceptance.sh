@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Per-model acceptance thresholds on real traffic: fc-train learns one from its sessions'
-# out-of-fold divergences and writes it into the model file (format version 2); it
-# survives merging (the looser one wins); fc-classify names a flow after a MALICIOUS model
-# only within the threshold times --acceptance (other models are not tested); version 1
-# files (no threshold) still load; a file with a hostile threshold is refused with a
-# message naming it.
+# out-of-fold divergences, and the fewest direction changes (turns) its sessions reach, and
+# writes them into the model file (format version 3); they survive merging (the looser
+# wins); fc-classify names a flow after a MALICIOUS model only within the threshold times
+# --acceptance and with at least the turns (other models are not tested); version 1 files
+# (no threshold) and version 2 files (no turns) still load; a file with a hostile threshold
+# is refused with a message naming it.
 source "$(dirname "$0")/../lib.sh"
 
 for t in fc-read fc-flow fc-feat fc-classify fc-train fc-emit; do
@@ -14,7 +15,7 @@ command -v tcpdump > /dev/null || { skip threat_acceptance "tcpdump is not insta
 shared_or_skip threat_acceptance corpus/ndpi/1kxun.pcap || exit 0
 shared_or_skip threat_acceptance corpus/ndpi/quickplay.pcap || exit 0
 
-# model FILE: "version quantile divergence" of a model file (- when absent)
+# model FILE: "version quantile divergence turns" of a model file (- when absent)
 model() {
     /usr/bin/python3 - "$1" "$FC_ROOT/bench/accuracy" <<'PY'
 import sys
@@ -22,7 +23,7 @@ sys.path.insert(0, sys.argv[2])
 import fcstream
 m = next(fcstream.records(open(sys.argv[1], "rb").read()))[0]
 a = m.get("acceptance") or {}
-print(m["version"], a.get("quantile", "-"), a.get("divergence", "-"))
+print(m["version"], a.get("quantile", "-"), a.get("divergence", "-"), a.get("turns", "-"))
 PY
 }
 # rewrite IN OUT PYTHON-STATEMENTS: the model map `m` of IN changed by the statements, to OUT
@@ -52,8 +53,14 @@ fc-train -n "Web RAT" -t MALICIOUS -o "$TMP/rat.fcp" < "$TMP/train.fcr" 2>/dev/n
 fc-train -n "Web RAT" -t MALICIOUS -o "$TMP/again.fcp" < "$TMP/train.fcr" 2>/dev/null
 fc-train -n "Web RAT" -t MALICIOUS --quantile 0.5 -o "$TMP/median.fcp" < "$TMP/train.fcr" 2>/dev/null
 
-read -r version quantile divergence <<<"$(model "$TMP/rat.fcp")"
-check_eq acceptance_model_is_format_version_2 "2 0.99" "$version $quantile"
+read -r version quantile divergence turns <<<"$(model "$TMP/rat.fcp")"
+check_eq acceptance_model_is_format_version_3 "3 0.99" "$version $quantile"
+# the turns are the fewest of the training sessions' own (fewer than 101 of them: index 0)
+fewest=$(fc-emit --format Json < "$TMP/train.fcr" | /usr/bin/python3 -c '
+import json, sys
+t = [r.get("turns") for r in map(json.loads, sys.stdin) if r.get("k") == 4]
+print(min(t) if len(t) <= 100 and None not in t else "?")')
+check_eq acceptance_turns_are_the_sessions_fewest "$fewest" "$turns"
 if awk -v d="$divergence" 'BEGIN { exit !(d > 0.05 && d < 3) }'; then pass acceptance_threshold_is_a_plausible_divergence
 else fail acceptance_threshold_is_a_plausible_divergence "divergence [$divergence], want a value between 0.05 and 3 bits"; fi
 read -r _ q_median d_median <<<"$(model "$TMP/median.fcp")"
@@ -81,15 +88,43 @@ check_eq acceptance_applies_only_to_alerting_models "$off" \
     "$(identified "$TMP/test.pcap" "$TMP/web.fcp" --acceptance 0.000001)"
 rewrite "$TMP/rat.fcp" "$TMP/v1.fcp" 'm["version"] = 1; del m["acceptance"]'
 check_eq acceptance_version_1_file_loads_and_is_not_tested "$off" "$(identified "$TMP/test.pcap" "$TMP/v1.fcp")"
+
+# The turns decide too: with the model asking for more direction changes than the fewest
+# of the named flows make (the next of their counts), exactly the named flows with fewer
+# turns become unknown.
+fc-read "$TMP/test.pcap" | fc-flow | fc-feat | fc-classify --no-builtin --model "$TMP/rat.fcp" --keep-vectors |
+    fc-emit --format Json > "$TMP/test.json"
+read -r need named_below <<<"$(/usr/bin/python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+turns = {r["id"]: r["turns"] for r in recs if r.get("k") == 4}
+named = [turns[r["id"]] for r in recs if r.get("k") == 5 and r.get("verdict") == "identified"]
+t = sorted(set(named))
+need = t[1] if len(t) > 1 else t[0] + 1
+print(need, sum(1 for x in named if x < need))' "$TMP/test.json")"
+rewrite "$TMP/rat.fcp" "$TMP/turns.fcp" "m['acceptance']['turns'] = $need"
+read -r named_t unknown_t <<<"$(identified "$TMP/test.pcap" "$TMP/turns.fcp")"
+if [ "$named_below" -gt 0 ] && [ "$named_t" -eq $((named - named_below)) ]; then
+    pass acceptance_flows_with_fewer_turns_are_unknown
+else fail acceptance_flows_with_fewer_turns_are_unknown "turns $need: $named_t named (before $named, $named_below of them below)"; fi
+check_eq acceptance_factor_0_turns_the_turns_test_off "$off" \
+    "$(identified "$TMP/test.pcap" "$TMP/turns.fcp" --acceptance 0)"
+rewrite "$TMP/turns.fcp" "$TMP/v2.fcp" 'm["version"] = 2; del m["acceptance"]["turns"]'
+check_eq acceptance_version_2_file_loads_without_turns "$named $unknown" "$(identified "$TMP/test.pcap" "$TMP/v2.fcp")"
+rewrite "$TMP/turns.fcp" "$TMP/noturns.fcp" 'del m["acceptance"]["turns"]'
+run_status fc-classify --no-builtin --model "$TMP/noturns.fcp" --list-models
+check_contains acceptance_version_3_without_turns_refused "$TMP/noturns.fcp: acceptance: no \"turns\" field" "$ERR"
 fc-read "$TMP/test.pcap" | fc-flow | fc-feat | fc-classify --no-builtin --model "$TMP/rat.fcp" --acceptance 0.000001 |
     fc-emit --format EveJsonAlert > "$TMP/alerts"
 check_eq acceptance_flows_beyond_the_threshold_raise_no_alert 0 "$(wc -l < "$TMP/alerts")"
 
 # Merging keeps the looser threshold; with a version 1 model the result has none
 fc-train --merge -o "$TMP/merged.fcp" "$TMP/rat.fcp" "$TMP/median.fcp" 2>/dev/null
-check_eq acceptance_merge_keeps_the_larger_threshold "2 0.99 $divergence" "$(model "$TMP/merged.fcp")"
+check_eq acceptance_merge_keeps_the_larger_threshold "3 0.99 $divergence $turns" "$(model "$TMP/merged.fcp")"
+fc-train --merge -o "$TMP/merged_t.fcp" "$TMP/turns.fcp" "$TMP/rat.fcp" 2>/dev/null
+check_eq acceptance_merge_keeps_the_fewer_turns "$turns" "$(model "$TMP/merged_t.fcp" | cut -d' ' -f4)"
 fc-train --merge -o "$TMP/merged1.fcp" "$TMP/rat.fcp" "$TMP/v1.fcp" 2>/dev/null
-check_eq acceptance_merge_with_version_1_has_none "2 - -" "$(model "$TMP/merged1.fcp")"
+check_eq acceptance_merge_with_version_1_has_none "3 - - -" "$(model "$TMP/merged1.fcp")"
 
 # Hostile thresholds are refused, naming the file and the field
 rewrite "$TMP/rat.fcp" "$TMP/nan.fcp" 'm["acceptance"]["divergence"] = float("nan")'
@@ -99,6 +134,9 @@ check_contains acceptance_nan_refused_says_why "$TMP/nan.fcp: acceptance: accept
 rewrite "$TMP/rat.fcp" "$TMP/neg.fcp" 'm["acceptance"]["quantile"] = -1.0'
 run_status fc-classify --no-builtin --model "$TMP/neg.fcp" --list-models
 check_contains acceptance_negative_quantile_refused "$TMP/neg.fcp: acceptance: acceptance quantile -1 is not in (0, 1]" "$ERR"
-rewrite "$TMP/rat.fcp" "$TMP/v3.fcp" 'm["version"] = 3'
-run_status fc-classify --no-builtin --model "$TMP/v3.fcp" --list-models
-check_contains acceptance_newer_format_refused "$TMP/v3.fcp: model format version 3; this FlowCarp reads versions 1 to 2" "$ERR"
+rewrite "$TMP/rat.fcp" "$TMP/v4.fcp" 'm["version"] = 4'
+run_status fc-classify --no-builtin --model "$TMP/v4.fcp" --list-models
+check_contains acceptance_newer_format_refused "$TMP/v4.fcp: model format version 4; this FlowCarp reads versions 1 to 3" "$ERR"
+rewrite "$TMP/rat.fcp" "$TMP/manyturns.fcp" 'm["acceptance"]["turns"] = 70000'
+run_status fc-classify --no-builtin --model "$TMP/manyturns.fcp" --list-models
+check_contains acceptance_turns_out_of_range_refused "$TMP/manyturns.fcp: acceptance: \"turns\" is 70000, more than 65535" "$ERR"

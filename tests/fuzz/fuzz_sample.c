@@ -78,7 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void same_vector(const struct fc_vector *a, const struct fc_vector *b)
 {
     if (a->flow_id != b->flow_id || a->proto != b->proto || a->payload_pkts != b->payload_pkts ||
-        a->n_meters != b->n_meters || a->set_version != b->set_version || strcmp(a->set, b->set) != 0) {
+        a->turns != b->turns || a->n_meters != b->n_meters || a->set_version != b->set_version || strcmp(a->set, b->set) != 0) {
         fprintf(stderr, "vector record disagrees with the vector it was packed from\n");
         abort();
     }
@@ -117,8 +117,8 @@ static void vector_round_trip(const struct fc_record *rec, const struct fc_vecto
 /* fc-classify's session (measured from the sample) against one prepared from fc-feat's vector. */
 static void same_session(const struct session *a, const struct session *b)
 {
-    if (a->n_measured != b->n_measured || a->weight_sum != b->weight_sum) {
-        fprintf(stderr, "session_measure and the vector disagree on the meters measured\n");
+    if (a->n_measured != b->n_measured || a->weight_sum != b->weight_sum || a->turns != b->turns) {
+        fprintf(stderr, "session_measure and the vector disagree on the meters measured or the turns\n");
         abort();
     }
     for (uint32_t k = 0; k < meter_count; k++) {

@@ -21,7 +21,7 @@ static void small_model(struct fc_model *m, const char *name)
     fc_model_add_tag(m, "remoteaccess", 12, why);
     fc_model_add_tag(m, "MALICIOUS", 9, why);
     fc_model_add_tag(m, "MALICIOUS", 9, why);
-    fc_model_set_acceptance(m, 0.99, 0.625, why);
+    fc_model_set_acceptance(m, 0.99, 0.625, 4, why);
 }
 
 static void test_round_trip(void)
@@ -47,7 +47,7 @@ static void test_round_trip(void)
     CHECK("model_round_trip_sessions_and_transports", back.sessions == 10 && back.n_l4 == 2 && back.l4[0].proto == 6 &&
                                                           back.l4[0].sessions == 9 && back.l4[1].proto == 17);
     CHECK("model_round_trip_acceptance", back.acceptance.known && back.acceptance.quantile == 0.99 &&
-                                             back.acceptance.divergence == 0.625);
+                                             back.acceptance.divergence == 0.625 && back.acceptance.turns == 4);
     CHECK("model_round_trip_counters", back.n_meters == 2 && back.meter[0].counts[200] == 7 &&
                                            back.meter[0].measurements == 12 && strcmp(back.meter[1].name, "B") == 0);
     size_t len2;
@@ -95,13 +95,14 @@ static void put_str(msgpack_packer *pk, const char *s)
 }
 
 static void v_format_wrong(msgpack_packer *pk) { put_str(pk, "FlowCarp modle"); }
-static void v_version_3(msgpack_packer *pk) { msgpack_pack_uint8(pk, 3); }
+static void v_version_next(msgpack_packer *pk) { msgpack_pack_uint8(pk, FC_MODEL_FORMAT_VERSION + 1); }
 static void v_version_0(msgpack_packer *pk) { msgpack_pack_uint8(pk, 0); }
 static void acceptance_map(msgpack_packer *pk, double quantile, double divergence)
 {
-    msgpack_pack_map(pk, 2);
+    msgpack_pack_map(pk, 3);
     put_str(pk, "quantile"), msgpack_pack_double(pk, quantile);
     put_str(pk, "divergence"), msgpack_pack_double(pk, divergence);
+    put_str(pk, "turns"), msgpack_pack_uint8(pk, 3);
 }
 static void v_acceptance_nan(msgpack_packer *pk) { acceptance_map(pk, 0.99, 0.0 / 0.0); }
 static void v_acceptance_negative(msgpack_packer *pk) { acceptance_map(pk, 0.99, -0.5); }
@@ -109,9 +110,17 @@ static void v_acceptance_huge(msgpack_packer *pk) { acceptance_map(pk, 0.99, 1e3
 static void v_acceptance_quantile_0(msgpack_packer *pk) { acceptance_map(pk, 0, 0.5); }
 static void v_acceptance_int(msgpack_packer *pk)
 {
-    msgpack_pack_map(pk, 2);
+    msgpack_pack_map(pk, 3);
     put_str(pk, "quantile"), msgpack_pack_double(pk, 0.99);
     put_str(pk, "divergence"), msgpack_pack_uint8(pk, 1);
+    put_str(pk, "turns"), msgpack_pack_uint8(pk, 3);
+}
+static void v_acceptance_turns_negative(msgpack_packer *pk)
+{
+    msgpack_pack_map(pk, 3);
+    put_str(pk, "quantile"), msgpack_pack_double(pk, 0.99);
+    put_str(pk, "divergence"), msgpack_pack_double(pk, 0.5);
+    put_str(pk, "turns"), msgpack_pack_int8(pk, -1);
 }
 static void v_acceptance_array(msgpack_packer *pk) { msgpack_pack_array(pk, 0); }
 static void v_name_unknown(msgpack_packer *pk) { put_str(pk, "Unknown"); }
@@ -156,7 +165,7 @@ static void v_meters_none(msgpack_packer *pk) { msgpack_pack_array(pk, 0); }
 
 static const struct damage damages[] = {
     { "model_refuses_wrong_magic", "format", v_format_wrong, false, "not a FlowCarp model" },
-    { "model_refuses_newer_format", "version", v_version_3, false, "model format version 3" },
+    { "model_refuses_newer_format", "version", v_version_next, false, "model format version 4" },
     { "model_refuses_format_version_0", "version", v_version_0, false, "model format version 0" },
     { "model_refuses_acceptance_nan", "acceptance", v_acceptance_nan, false, "acceptance: acceptance divergence" },
     { "model_refuses_acceptance_negative", "acceptance", v_acceptance_negative, false, "not in [0, 1000]" },
@@ -164,6 +173,8 @@ static const struct damage damages[] = {
     { "model_refuses_acceptance_quantile_0", "acceptance", v_acceptance_quantile_0, false, "not in (0, 1]" },
     { "model_refuses_acceptance_not_float", "acceptance", v_acceptance_int, false, "not a float64" },
     { "model_refuses_acceptance_not_map", "acceptance", v_acceptance_array, false, "not a map" },
+    { "model_refuses_acceptance_turns_negative", "acceptance", v_acceptance_turns_negative, false,
+      "\"turns\" is not a non-negative integer" },
     { "model_refuses_missing_name", "name", NULL, true, "no \"name\"" },
     { "model_refuses_name_int", "name", v_name_int, false, "no \"name\" string" },
     { "model_refuses_name_unknown", "name", v_name_unknown, false, "cannot name a protocol" },
@@ -245,6 +256,53 @@ static void test_damaged_files(void)
                                                  strstr(why, "No such file"));
 }
 
+/* The version field of a serialized model (the "version" key, 0xa7 + 7 bytes, then the
+ * uint), to write an older version's number into. */
+static uint8_t *version_byte(uint8_t *bytes, size_t len)
+{
+    for (size_t i = 0; i + 9 <= len; i++)
+        if (memcmp(bytes + i, "\xa7version", 8) == 0)
+            return bytes + i + 8;
+    return NULL;
+}
+
+/* A version 2 file (acceptance without turns) still loads, with no turns to reach; in a
+ * version 3 file the turns are required and checked. */
+static void test_version_2_and_turns(void)
+{
+    struct fc_model m, back;
+    char why[FC_MODEL_WHY] = "";
+    small_model(&m, "Two");
+    m.acceptance.turns = 0;
+    size_t len;
+    uint8_t *bytes = fc_model_serialize(&m, &len);
+    /* drop the turns field: the acceptance map's third key and its value (fixuint 0) */
+    uint8_t *turns = NULL;
+    for (size_t i = 0; !turns && i + 7 <= len; i++)
+        if (memcmp(bytes + i, "\xa5turns\x00", 7) == 0)
+            turns = bytes + i;
+    uint8_t *map = NULL;
+    for (size_t i = 0; !map && i + 11 <= len; i++)
+        if (memcmp(bytes + i, "\xaa" "acceptance\x83", 12) == 0)
+            map = bytes + i + 11;
+    CHECK("model_v2_fixture_found", turns && map && turns + 7 == bytes + len && version_byte(bytes, len));
+    if (turns && map && version_byte(bytes, len)) {
+        *map = 0x82;
+        CHECK("model_v3_without_turns_refused", !fc_model_parse(bytes, len - 7, &back, why) && strstr(why, "turns"));
+        *version_byte(bytes, len) = 2;
+        bool ok = fc_model_parse(bytes, len - 7, &back, why);
+        CHECK("model_version_2_still_loads", ok && back.acceptance.known && back.acceptance.turns == 0);
+        if (ok)
+            fc_model_free(&back);
+    }
+    free(bytes);
+    m.acceptance.turns = FC_MODEL_MAX_TURNS + 1;
+    bytes = fc_model_serialize(&m, &len);
+    CHECK("model_refuses_too_many_turns", !fc_model_parse(bytes, len, &back, why) && strstr(why, "turns"));
+    free(bytes);
+    fc_model_free(&m);
+}
+
 /* A version 1 file (before acceptance thresholds) still loads, without a threshold. */
 static void test_version_1(void)
 {
@@ -255,14 +313,10 @@ static void test_version_1(void)
     size_t len;
     uint8_t *bytes = fc_model_serialize(&m, &len);
     fc_model_free(&m);
-    /* the version field's value: "version" key (0xa7 + 7 bytes) then the uint */
-    uint8_t *at = NULL;
-    for (size_t i = 0; !at && i + 9 <= len; i++)
-        if (memcmp(bytes + i, "\xa7version", 8) == 0)
-            at = bytes + i;
-    CHECK("model_v1_fixture_found", at && at[8] == 2);
+    uint8_t *at = version_byte(bytes, len);
+    CHECK("model_v1_fixture_found", at && *at == FC_MODEL_FORMAT_VERSION);
     if (at)
-        at[8] = 1;
+        *at = 1;
     struct fc_model back;
     bool ok = fc_model_parse(bytes, len, &back, why);
     CHECK("model_version_1_still_loads", ok && !back.acceptance.known && back.sessions == 10);
@@ -279,10 +333,10 @@ static void test_merge(void)
     small_model(&b, "X");
     fc_model_add_tag(&b, "COINMINER", 9, why);
     fc_model_add_session(&b, 1, why);
-    fc_model_set_acceptance(&b, 0.95, 0.75, why);
+    fc_model_set_acceptance(&b, 0.95, 0.75, 2, why);
     CHECK("merge_same_meters_ok", fc_model_merge(&a, &b, why));
     CHECK("merge_keeps_the_looser_acceptance", a.acceptance.known && a.acceptance.divergence == 0.75 &&
-                                                   a.acceptance.quantile == 0.99);
+                                                   a.acceptance.quantile == 0.99 && a.acceptance.turns == 2);
     CHECK("merge_adds_sessions_counters_tags_transports",
           a.sessions == 21 && a.meter[0].counts[200] == 14 && a.meter[0].measurements == 24 && a.n_tags == 3 &&
               strcmp(a.tags[0], "COINMINER") == 0 && a.n_l4 == 3 && a.l4[0].proto == 1 && a.l4[1].sessions == 18);
@@ -305,6 +359,7 @@ int main(void)
     test_round_trip();
     test_damaged_files();
     test_version_1();
+    test_version_2_and_turns();
     test_merge();
     UNIT_DONE();
 }
