@@ -120,8 +120,10 @@ install: all
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	for m in models/*.fcp; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(DATADIR)/models/ || true; done
-	install -d $(DESTDIR)$(DATADIR)/models/optional
-	for m in models/optional/*.fcp; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(DATADIR)/models/optional/ || true; done
+	for sub in optional background; do \
+	    install -d $(DESTDIR)$(DATADIR)/models/$$sub; \
+	    for m in models/$$sub/*.fcp; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(DATADIR)/models/$$sub/ || true; done; \
+	done
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/flowcarp

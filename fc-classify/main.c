@@ -43,9 +43,12 @@ static const char usage_text[] =
     "      --models-dir DIR    built-in models folder (default: $FLOWCARP_MODELS, else found\n"
     "                          beside the fc-classify binary)\n"
     "      --no-builtin        load only the --model files\n"
+    "      --no-background     leave out the built-in background models (benign look-alikes\n"
+    "                          of threats: they never name a flow, but a MALICIOUS model\n"
+    "                          must stand out from them)\n"
     "      --list-models       print name, tags, sessions, transports and file of every\n"
-    "                          loaded model and exit; optional models not loaded are\n"
-    "                          named on stderr\n"
+    "                          loaded model that names flows and exit; background models\n"
+    "                          and optional models not loaded are named on stderr\n"
     "      --ratio R           unknown when the best divergence exceeds R times the runner-up's\n"
     "                          (default 0.93; 1 turns the test off)\n"
     "      --max-divergence D  unknown when the best divergence exceeds D (default 3.0)\n"
@@ -66,7 +69,7 @@ static const char usage_text[] =
     "                          records (kind 5) as soon as they exist (alerts need those)\n";
 
 enum {
-    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE,
+    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_NO_BACKGROUND, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE,
     OPT_FEW_SESSIONS, OPT_EXPLAIN,
     OPT_MAX_PENDING, OPT_KEEP_VECTORS, OPT_DROP_SAMPLES, OPT_NO_VERDICT_RECORDS,
 };
@@ -79,6 +82,7 @@ static const struct option long_options[] = {
     { "model", required_argument, NULL, 'm' },
     { "models-dir", required_argument, NULL, OPT_MODELS_DIR },
     { "no-builtin", no_argument, NULL, OPT_NO_BUILTIN },
+    { "no-background", no_argument, NULL, OPT_NO_BACKGROUND },
     { "list-models", no_argument, NULL, OPT_LIST },
     { "ratio", required_argument, NULL, OPT_RATIO },
     { "max-divergence", required_argument, NULL, OPT_CEILING },
@@ -126,10 +130,22 @@ static void print_tags(FILE *out, const struct fc_model *m, const char *none)
         fputs(none, out);
 }
 
+/* The models that name flows, one line each on stdout; the background models (which do not)
+ * on stderr, with what they are for. */
 static void list_models(const struct model_set *set)
 {
     for (uint32_t i = 0; i < set->n; i++) {
         const struct fc_model *m = &set->model[i];
+        if (set->background[i]) {
+            char *real = realpath(set->origin[i], NULL); /* not build/bin/../../models/... */
+            fprintf(stderr, "%s: background model %s (", fc_progname(), m->name);
+            print_tags(stderr, m, "");
+            fprintf(stderr, "%s%" PRIu64 " sessions) from %s never names a flow; a MALICIOUS model must stand out "
+                    "from it (--no-background leaves it out)\n", m->n_tags ? "; " : "", m->sessions,
+                    real ? real : set->origin[i]);
+            free(real);
+            continue;
+        }
         printf("%s\t", m->name);
         print_tags(stdout, m, "-");
         printf("\t%" PRIu64 "\t", m->sessions);
@@ -321,6 +337,7 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
             break;
         case OPT_MODELS_DIR: mo->builtin_dir = optarg; break;
         case OPT_NO_BUILTIN: mo->no_builtin = true; break;
+        case OPT_NO_BACKGROUND: mo->no_background = true; break;
         case OPT_LIST: *list = true; break;
         case OPT_RATIO: vo->ratio = fc_parse_number(optarg, "ratio", 0, 1); break;
         case OPT_CEILING: vo->ceiling = fc_parse_number(optarg, "max-divergence", 0, 1e6); break;

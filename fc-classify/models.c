@@ -45,7 +45,16 @@ const char *find_builtin_dir(char *buf, size_t cap)
     return NULL;
 }
 
-static void add_model(struct model_set *set, const char *path)
+/* dir/name, malloc'd. */
+static char *subfolder(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = fc_xmalloc(len);
+    snprintf(path, len, "%s/%s", dir, name);
+    return path;
+}
+
+static void add_model(struct model_set *set, const char *path, bool background)
 {
     char why[FC_MODEL_WHY];
     struct fc_model m;
@@ -53,19 +62,21 @@ static void add_model(struct model_set *set, const char *path)
         fc_die(FC_EXIT_BAD_INPUT, "%s: %s", path, why);
     set->model = fc_xrealloc(set->model, (set->n + 1) * sizeof *set->model);
     set->origin = fc_xrealloc(set->origin, (set->n + 1) * sizeof *set->origin);
+    set->background = fc_xrealloc(set->background, (set->n + 1) * sizeof *set->background);
     set->model[set->n] = m;
     set->origin[set->n] = fc_xstrdup(path);
+    set->background[set->n] = background;
     set->n++;
 }
 
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Every *.fcp file of the folder, in name order. */
-static void add_builtin(struct model_set *set, const char *dir)
+static void add_builtin(struct model_set *set, const char *dir, bool background)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        fc_info("no built-in models: cannot open %s", dir);
+        fc_info("no %s models: cannot open %s", background ? "background" : "built-in", dir);
         return;
     }
     char **names = NULL;
@@ -85,7 +96,7 @@ static void add_builtin(struct model_set *set, const char *dir)
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *path = fc_xmalloc(len);
         snprintf(path, len, "%s/%s", dir, names[i]);
-        add_model(set, path);
+        add_model(set, path, background);
         free(path);
         free(names[i]);
     }
@@ -98,10 +109,12 @@ static void remove_model(struct model_set *set, uint32_t i)
     free(set->origin[i]);
     memmove(&set->model[i], &set->model[i + 1], (set->n - i - 1) * sizeof *set->model);
     memmove(&set->origin[i], &set->origin[i + 1], (set->n - i - 1) * sizeof *set->origin);
+    memmove(&set->background[i], &set->background[i + 1], (set->n - i - 1) * sizeof *set->background);
     set->n--;
 }
 
-/* A --model file replaces a built-in model of the same name; two files of one kind may not share a name. */
+/* A --model file replaces a built-in (or background) model of the same name; two files of
+ * one kind may not share a name. */
 static void resolve_names(struct model_set *set, uint32_t n_builtin)
 {
     for (uint32_t i = 1; i < set->n; i++)
@@ -168,6 +181,9 @@ static void sort_by_name(struct model_set *set)
             char *o = set->origin[j];
             set->origin[j] = set->origin[j - 1];
             set->origin[j - 1] = o;
+            bool b = set->background[j];
+            set->background[j] = set->background[j - 1];
+            set->background[j - 1] = b;
         }
 }
 
@@ -177,13 +193,17 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
     char buf[4096];
     const char *dir = opt->no_builtin ? NULL : opt->builtin_dir ? opt->builtin_dir : find_builtin_dir(buf, sizeof buf);
     if (dir) {
-        add_builtin(set, dir);
+        add_builtin(set, dir, false);
         set->builtin_dir = fc_xstrdup(dir);
+        char *background = subfolder(dir, "background");
+        if (!opt->no_background && is_dir(background))
+            add_builtin(set, background, true);
+        free(background);
     }
     uint32_t n_builtin = set->n;
     fc_debug("built-in models: %u from %s", n_builtin, dir ? dir : "(none)");
     for (size_t i = 0; i < opt->n_extra; i++)
-        add_model(set, opt->extra[i]);
+        add_model(set, opt->extra[i], false);
     resolve_names(set, n_builtin);
     check_meters(set);
     sort_by_name(set);
@@ -205,11 +225,9 @@ void model_set_load_optional(const struct model_set *loaded, struct model_set *o
     memset(optional, 0, sizeof *optional);
     if (!loaded->builtin_dir)
         return;
-    size_t len = strlen(loaded->builtin_dir) + sizeof "/optional";
-    char *dir = fc_xmalloc(len);
-    snprintf(dir, len, "%s/optional", loaded->builtin_dir);
+    char *dir = subfolder(loaded->builtin_dir, "optional");
     if (is_dir(dir))
-        add_builtin(optional, dir);
+        add_builtin(optional, dir, false);
     free(dir);
     for (uint32_t i = optional->n; i-- > 0;)
         if (holds_name(loaded, optional->model[i].name))
@@ -219,6 +237,11 @@ void model_set_load_optional(const struct model_set *loaded, struct model_set *o
 
 void model_set_prepare(struct model_set *set)
 {
+    if (!set->background) /* a set built by hand: no background model */
+        set->background = fc_xcalloc(set->n ? set->n : 1, sizeof *set->background);
+    set->names = fc_xmalloc((set->n ? set->n : 1) * sizeof *set->names);
+    for (uint32_t i = 0; i < set->n; i++)
+        set->names[i] = !set->background[i];
     set->text = verdict_text_make(set);
     scored_models_init(set->scored, set->model, set->n, 0, 0);
 }
@@ -232,13 +255,14 @@ const struct scored_model *model_set_few_session_scores(struct model_set *set, u
     return set->few_session_scored[proto];
 }
 
-/* The candidates of proto from `scored`, made into table[proto] on the first call. */
-static struct candidates *candidates_of(struct model_set *set, const struct scored_model *scored,
+/* The candidates of proto among the models with include[i], from `scored`, made into
+ * table[proto] on the first call. */
+static struct candidates *candidates_of(struct model_set *set, const struct scored_model *scored, const bool *include,
                                         struct candidates **table, bool *made, uint8_t proto)
 {
     if (!made[proto]) { /* made when the first flow of the protocol comes */
         struct candidates c;
-        if (candidates_init(&c, scored, set->model, set->n, proto)) {
+        if (candidates_init(&c, scored, set->model, set->n, include, proto)) {
             table[proto] = fc_xmalloc(sizeof c);
             *table[proto] = c;
         }
@@ -249,13 +273,19 @@ static struct candidates *candidates_of(struct model_set *set, const struct scor
 
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
 {
-    return candidates_of(set, set->scored, set->by_proto, set->by_proto_made, proto);
+    return candidates_of(set, set->scored, set->names, set->by_proto, set->by_proto_made, proto);
+}
+
+struct candidates *model_set_background_candidates(struct model_set *set, uint8_t proto)
+{
+    return candidates_of(set, set->scored, set->background, set->background_by_proto, set->background_by_proto_made,
+                         proto);
 }
 
 struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions)
 {
-    return candidates_of(set, model_set_few_session_scores(set, proto, few_sessions), set->few_session_by_proto,
-                         set->few_session_by_proto_made, proto);
+    return candidates_of(set, model_set_few_session_scores(set, proto, few_sessions), set->names,
+                         set->few_session_by_proto, set->few_session_by_proto_made, proto);
 }
 
 static void candidates_table_free(struct candidates **table)
@@ -283,9 +313,12 @@ void model_set_free(struct model_set *set)
     free(set->scored);
     verdict_text_free(set->text, set->n);
     candidates_table_free(set->by_proto);
+    candidates_table_free(set->background_by_proto);
     candidates_table_free(set->few_session_by_proto);
     free(set->model);
     free(set->origin);
+    free(set->background);
+    free(set->names);
     free(set->builtin_dir);
     memset(set, 0, sizeof *set);
 }

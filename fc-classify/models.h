@@ -8,13 +8,26 @@
 #include "model.h"
 #include "score.h"
 
+/*
+ * Background models (the built-in folder's background/ subfolder) are models of benign
+ * protocols that look like a threat to the meters (rsh, rlogin, rexec and memcached look
+ * like a reverse shell). They never name a flow, and a model that names flows never has
+ * to stand out from them, except a MALICIOUS one: it raises an alert only if the flow is
+ * also clearly closer to it than to every background model (verdict.c). So they stop the
+ * false alerts their protocols would cause without taking those flows' names from the
+ * other models, or turning them unknown as close runners-up.
+ */
 struct model_set {
     uint32_t n;
     struct fc_model *model;        /* sorted by name, so ties and output never depend on file order */
     char **origin;                 /* the file each came from */
+    bool *background;              /* a background model (never names a flow) */
+    bool *names;                   /* the others: !background */
     struct scored_model *scored;
     struct candidates *by_proto[256]; /* the models trained on each IP protocol; NULL = none, */
     bool by_proto_made[256];          /* or not made yet (model_set_candidates) */
+    struct candidates *background_by_proto[256]; /* the same of the background models */
+    bool background_by_proto_made[256];
     /* the same with the prior in proportion to few sessions of each IP protocol (verdict.c),
      * made when needed */
     struct scored_model *few_session_scored[256];
@@ -27,6 +40,7 @@ struct model_set {
 struct model_set_options {
     const char *builtin_dir;       /* NULL = find it (see find_builtin_dir) */
     bool no_builtin;
+    bool no_background;            /* leave out the built-in folder's background/ models */
     char **extra;                  /* --model files */
     size_t n_extra;
 };
@@ -47,9 +61,12 @@ void model_set_prepare(struct model_set *set);
  * few_sessions (score.h), made on the first call for proto (the value of the first call
  * stays). */
 const struct scored_model *model_set_few_session_scores(struct model_set *set, uint8_t proto, double few_sessions);
-/* The models trained on IP protocol proto, laid out for scoring; made on the first call for
- * the protocol, so a run pays only for the protocols it meets. NULL if no model has it. */
+/* The models trained on IP protocol proto that name flows, laid out for scoring; made on the
+ * first call for the protocol, so a run pays only for the protocols it meets. NULL if no
+ * model has it. */
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto);
+/* The same of the background models. */
+struct candidates *model_set_background_candidates(struct model_set *set, uint8_t proto);
 /* The same with the few-session scores (in the same model order). */
 struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions);
 /* The built-in models folder: $FLOWCARP_MODELS, else PREFIX/share/flowcarp/models beside the

@@ -26,12 +26,13 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * (tagged MALICIOUS) and the flow is farther from it than the model's own unseen
  * sessions come (best > acceptance factor * the threshold fc-train learnt for it):
  * a tight model, such as a shell's, then alerts only on flows as close as its own
- * sessions, whatever the global ceiling allows. The same test asks for as many
- * exchanges as the model's sessions show (turns: direction changes among the
- * observations, fc-train's lower quantile of its sessions'): a one-question flow
- * (whois, a half-captured SSH start) can look like a shell's first packets, but a shell
- * is a conversation. A model trained from few sessions is held to one more test
- * (few_sessions_agree).
+ * sessions, whatever the global ceiling allows. Such a model is not even a candidate
+ * for a flow with fewer exchanges than its sessions show (turns: direction changes
+ * among the observations, fc-train's lower quantile of its sessions'): a one-question
+ * flow (whois, a half-captured SSH start) can look like a shell's first packets, but a
+ * shell is a conversation. An alerting model must also stand out, by the same ratio,
+ * from the background models (models.h), which never name a flow themselves. A model
+ * trained from few sessions is held to one more test (few_sessions_agree).
  *
  * Only alerting models get that test. A threshold learnt from one generator's sessions
  * says how alike that generator's runs are, not how far other clients and servers of
@@ -42,14 +43,34 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * the ratio test's and the ceiling's to stop; a false alarm costs more, so alerting models
  * keep the stricter test.
  */
-/* The closest model of the candidates c just scored into v->best, the next into v->runner_up. */
-static void closest_two(const struct candidates *c, struct verdict *v)
+/* Whether a model is held to its acceptance test: it raises alerts and has a threshold. */
+static bool held_to_acceptance(const struct verdict_options *opt, const struct fc_model *m)
+{
+    return opt->acceptance > 0 && m->acceptance.known && fc_model_has_tag(m, FC_MODEL_TAG_MALICIOUS);
+}
+
+/* Whether the model is a candidate for a flow of these turns: one held to its acceptance test
+ * is not for a flow that changes direction less often than its sessions do (a flow of unknown
+ * turns, from a vector record without them, is a candidate). Leaving it out, rather than
+ * naming nothing when it wins, keeps it from turning a short flow of another protocol
+ * unknown as its close runner-up. */
+static bool candidate_for(const struct fc_model *m, const struct verdict_options *opt, uint32_t turns)
+{
+    return !held_to_acceptance(opt, m) || turns == FC_VECTOR_TURNS_UNKNOWN || turns >= m->acceptance.turns;
+}
+
+/* The closest model of the candidates c just scored into v->best, the next into v->runner_up
+ * (of the models that are candidates for the session's turns). */
+static void closest_two(const struct model_set *set, const struct verdict_options *opt, const struct candidates *c,
+                        uint32_t turns, struct verdict *v)
 {
     v->best = v->runner_up = VERDICT_NONE;
     v->best_divergence = v->runner_up_divergence = 0;
     for (uint32_t j = 0; j < c->n; j++) {
         int32_t i = (int32_t)c->model[j];
         double d = c->divergence[j];
+        if (!candidate_for(&set->model[i], opt, turns))
+            continue;
         if (v->best == VERDICT_NONE || d < v->best_divergence) {
             v->runner_up = v->best;
             v->runner_up_divergence = v->best_divergence;
@@ -88,24 +109,29 @@ static bool few_sessions_agree(struct model_set *set, const struct verdict_optio
     struct candidates *c = model_set_few_session_candidates(set, proto, opt->few_sessions);
     score_candidates(c, s);
     struct verdict again;
-    closest_two(c, &again);
+    closest_two(set, opt, c, s->turns, &again);
     return again.best == v->best && stands_out(opt, &again);
 }
 
-/* Whether a model is held to its acceptance test: it raises alerts and has a threshold. */
-static bool held_to_acceptance(const struct verdict_options *opt, const struct fc_model *m)
+/* Whether a model's flows pass the background test: it raises alerts, so it must stand out
+ * from the background models too (models.h). */
+static bool stands_out_from_background(struct model_set *set, const struct verdict_options *opt, uint8_t proto,
+                                       const struct session *s, struct verdict *v)
 {
-    return opt->acceptance > 0 && m->acceptance.known && fc_model_has_tag(m, FC_MODEL_TAG_MALICIOUS);
-}
-
-/* Whether an alerting model's acceptance test passes: the flow is as close as the model's
- * unseen sessions come (times the factor), and changes direction at least as often as they
- * do (a flow of unknown turns, from a vector record without them, is judged by closeness
- * alone). */
-static bool accepted(const struct verdict_options *opt, const struct fc_model_acceptance *a, double divergence,
-                     uint32_t turns)
-{
-    return divergence <= opt->acceptance * a->divergence && (turns == FC_VECTOR_TURNS_UNKNOWN || turns >= a->turns);
+    struct candidates *c = model_set_background_candidates(set, proto);
+    if (!c)
+        return true;
+    score_candidates(c, s);
+    uint32_t closest = 0;
+    for (uint32_t j = 1; j < c->n; j++)
+        if (c->divergence[j] < c->divergence[closest])
+            closest = j;
+    if (v->best_divergence <= opt->ratio * c->divergence[closest])
+        return true;
+    /* closer than the runner-up the ratio test passed: the verdict names it as runner-up */
+    v->runner_up = (int32_t)c->model[closest];
+    v->runner_up_divergence = c->divergence[closest];
+    return false;
 }
 
 void verdict_decide(struct model_set *set, const struct verdict_options *opt, const struct fc_vector *v,
@@ -126,14 +152,16 @@ void verdict_decide_session(struct model_set *set, const struct verdict_options 
     if (!measured || !c)
         return;
     score_candidates(c, s);
-    closest_two(c, out);
+    closest_two(set, opt, c, s->turns, out);
     if (out->best == VERDICT_NONE || out->best_divergence > opt->ceiling || !stands_out(opt, out))
         return;
     const struct fc_model *best = &set->model[out->best];
     if (opt->few_sessions > 0 && out->runner_up != VERDICT_NONE && scored_prior(best, proto, opt->few_sessions) < 1 &&
         !few_sessions_agree(set, opt, proto, s, out))
         return;
-    if (held_to_acceptance(opt, best) && !accepted(opt, &best->acceptance, out->best_divergence, s->turns))
+    if (held_to_acceptance(opt, best) && out->best_divergence > opt->acceptance * best->acceptance.divergence)
+        return;
+    if (fc_model_has_tag(best, FC_MODEL_TAG_MALICIOUS) && !stands_out_from_background(set, opt, proto, s, out))
         return;
     out->kind = VERDICT_IDENTIFIED;
 }
@@ -275,14 +303,18 @@ void verdict_pack_explain(msgpack_packer *pk, struct model_set *set, const struc
         const struct fc_model *m = &set->model[top[j]];
         /* a model of few sessions: also its divergence in the few-session test */
         bool few = scaled && scored_prior(m, v->proto, opt->few_sessions) < 1;
-        bool held = held_to_acceptance(opt, m);
-        msgpack_pack_map(pk, 3 + few + held);
+        bool held = held_to_acceptance(opt, m), background = set->background[top[j]];
+        msgpack_pack_map(pk, 3 + few + held + background);
         fc_pack_kv_str(pk, FC_KEY_MODEL, set->model[top[j]].name);
         fc_pack_str(pk, FC_KEY_DIVERGENCE);
         msgpack_pack_double(pk, top_d[j]);
         if (few) {
             fc_pack_str(pk, "few_session_divergence");
             msgpack_pack_double(pk, score_model(&scaled[top[j]], s));
+        }
+        if (background) { /* never names a flow: only an alerting model must stand out from it */
+            fc_pack_str(pk, "background");
+            msgpack_pack_true(pk);
         }
         if (held) { /* the most divergence and the fewest turns it names a flow with */
             fc_pack_str(pk, "acceptance");

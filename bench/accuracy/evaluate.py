@@ -406,10 +406,6 @@ def decide(cands, rule):
     thr = rule.get("per_model")
     if thr is not None and best in thr and best_d > thr[best]:
         return None
-    # the same models' turns: at least as many direction changes as their sessions show
-    need = rule.get("min_turns", {}).get(best)
-    if need is not None and rule.get("turns") is not None and rule["turns"] < need:
-        return None
     # the few-session test: ranked again with the scaled divergences, best must still stand out
     scaled = rule.get("scaled", {})
     if best in scaled and rule.get("ratio") is not None and \
@@ -419,7 +415,19 @@ def decide(cands, rule):
     margin = rule.get("margin", {}).get(best)
     if margin is not None and runner is not None and best_d > margin * runner:
         return None
+    # an alerting model stands out from the background models too (fc-classify/models.h)
+    if best in rule.get("alerting", ()) and any(best_d > rule["ratio"] * d for d in rule.get("background", ())):
+        return None
     return best
+
+
+def candidates_for_turns(cands, rule):
+    """fc-classify's candidate_for: a model held to its acceptance test is not a candidate for a
+    flow with fewer direction changes than its threshold's turns (rule["min_turns"])."""
+    need, turns = rule.get("min_turns", {}), rule.get("turns")
+    if turns is None:
+        return cands
+    return [(d, c) for d, c in cands if not (c in need and turns < need[c])]
 
 
 def rule_for(recipe, scaled):
@@ -440,6 +448,8 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
     if train is None:
         train, train_D = flows, D
     excluded = set(recipe.get("not_models", ())) | ({exclude_class} if exclude_class else set())
+    background = set(recipe.get("background", ())) - excluded
+    alerting = {c for c, t in recipe.get("tags", {}).items() if "MALICIOUS" in t}
     acc = None
     if recipe.get("acceptance"):
         acc = thresholds_for(train, recipe)
@@ -459,7 +469,7 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
     out = []
     thr_cache, margin_cache = {}, {}
     for i, fl in enumerate(flows):
-        cands, scaled = [], {}
+        cands, scaled, bg = [], {}, []
         for key, (ds, trans) in D[i].items():
             cls = key[0] if isinstance(key, tuple) else key
             if cls in excluded:
@@ -467,12 +477,16 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
             if recipe["l4_filter"] and fl.proto not in trans:
                 continue
             d = mean_div(ds, w)
-            if d is not None:
+            if d is not None and cls in background:
+                bg.append(d)
+            elif d is not None:
                 cands.append((d, cls))
                 if D[i][key].scaled is not None:
                     scaled[cls] = mean_div(D[i][key].scaled, w)
         cands.sort()
         rule = rule_for(recipe, scaled)
+        if background:
+            rule.update(background=bg, alerting=alerting)
         if acc is not None:
             rule["per_model"] = {c: factor * t for c, t in acc.without(fl.file).items()
                                  if t is not None and held_to_acceptance(recipe, c)}
@@ -490,7 +504,7 @@ def classify_all(flows, D, recipe, exclude_class=None, train=None, train_D=None)
                 thr_cache[fl.file] = {c: percentile([d for f, d in v if f != fl.file], per_model)
                                       for c, v in own.items()}
             rule["per_model"] = thr_cache[fl.file]
-        out.append(decide(cands, rule))
+        out.append(decide(candidates_for_turns(cands, rule), rule))
     return out
 
 
@@ -631,6 +645,7 @@ def verify(flows, D, headers, bindir, folds, recipe):
                 rule = rule_for(recipe, {c: mean_div(e.scaled, weights) for c, e in mine.items()
                                          if c in built and fl.proto in e[1] and e.scaled is not None})
                 rule.update(per_model=thresholds, min_turns=min_turns, turns=fl.turns)
+                cands = candidates_for_turns(cands, rule)
                 mine_v = decide(cands, rule)
                 theirs = v.get("protocol") if v.get("verdict") == "identified" else None
                 verdict_n += 1
@@ -801,7 +816,7 @@ def threat_section(L, a, flows, other, classes):
     D_all = lofo_divergences(all_flows, lambda f: f.cls, lambda f, k: True)
     DO_all = lofo_divergences(all_flows, lambda f: f.cls, lambda f, k: True, test=other2)
     tags = threats.class_tags(a.repo, sorted({fl.cls for fl in flows + extra}))
-    product = dict(PRODUCT, tags=tags)
+    product = dict(PRODUCT, tags=tags, background=threats.BACKGROUND)
     threats.report(L, all_flows, flows, other2, D_all, DO_all, tags, product, [0, 1.0, 1.25, 1.5, 2.0], classes)
     progress("threat pack, built-in set, done")
     with_optional = flows + extra

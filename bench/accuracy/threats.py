@@ -18,10 +18,10 @@ import generated  # noqa: E402
 
 MINING_MODEL = "Stratum"
 # As models/train's OPTIONAL: trained, but not among the built-in models (models/optional/).
-OPTIONAL = ("ReverseShell", "ReverseShell-TLS", "obfs4", "Memcached", "RSH", "Rlogin", "Rexec")
-# What the plain shell model is loaded with, in the table of what its false alerts depend on:
-# the optional models of its look-alikes, one group at a time.
-SHELL_COMPANIONS = ((), ("RSH", "Rlogin", "Rexec"), ("RSH", "Rlogin", "Rexec", "Memcached"))
+OPTIONAL = ("ReverseShell-TLS", "obfs4")
+# As models/train's BACKGROUND (models/background/): loaded, never naming a flow; an alerting
+# model must stand out from them (fc-classify/models.h). Their sessions are benign flows.
+BACKGROUND = ("Memcached", "RSH", "Rlogin", "Rexec")
 # Per-model margins tried for the optional models (a flow is named the model only if its
 # divergence is at most this times the runner-up's): a rule fc-classify does not have yet.
 SHELL_MARGINS = ({"ReverseShell": 0.75}, {"ReverseShell": 0.75, "ReverseShell-TLS": 0.75})
@@ -117,17 +117,23 @@ def report(L, all_flows, corpus_flows, other, D, DO, tags, recipe, factors, corp
           len(corpus_flows), sum(1 for f in all_flows if f.cls == MINING_MODEL and not f.file.startswith("captures:")),
           sum(1 for f in all_flows if f.file.startswith("captures:")), len(gen_classes), ", ".join(gen_classes),
           len({f.file for f in all_flows if f.file.startswith("captures:")})))
-    w("- Every flow is scored against the full model set (%d models), each model made without the flow's "
-      "fold (corpus: its file; generated: its class's batch), with acceptance thresholds computed as "
-      "fc-train does on the fold's training flows. Verdict rule: the product's (ratio 0.93, max 3.0, "
-      "acceptance factor %.2f, MALICIOUS models only). MALICIOUS classes: %s."
-      % (len(classes), recipe["acceptance"][1], ", ".join(malicious) or "none"))
+    background = [c for c in classes if c in recipe.get("background", ())]
+    w("- Every flow is scored against the full model set (%d models, %d of them background models: %s), each "
+      "model made without the flow's fold (corpus: its file; generated: its class's batch), with acceptance "
+      "thresholds computed as fc-train does on the fold's training flows. Verdict rule: the product's (ratio "
+      "0.93, max 3.0, acceptance factor %.2f with turns, MALICIOUS models only, which must also stand out from "
+      "the background models). MALICIOUS classes: %s. The background classes' sessions count as benign flows "
+      "(their models never name one, so they have no row below)."
+      % (len(classes), len(background), ", ".join(background) or "none", recipe["acceptance"][1],
+         ", ".join(malicious) or "none"))
     w("")
     pred = E.classify_all(all_flows, D, recipe, train=all_flows)
     s = E.scores(all_flows, pred, classes)
     w("| class | tags | n | P | R | F1 | target |")
     w("|---|---|--:|--:|--:|--:|---|")
     for c in sorted(classes, key=lambda c: (c not in malicious, c not in gen_classes, c.lower())):
+        if c in background:
+            continue
         n, P, R, F = s["per"][c]
         target = ""
         if c in malicious:
@@ -168,6 +174,7 @@ def report(L, all_flows, corpus_flows, other, D, DO, tags, recipe, factors, corp
         w("Not counted as benign: %s, %s. Its %d flow(s) of the class set were called: %s.\n" % (
             f, why, len(held), ", ".join(sorted("%s (%s)" % (p or "unknown", where(fl)) for fl, p in held)) or "-"))
     by_factor(L, all_flows, other, D, DO, recipe, factors, malicious, corpus_classes)
+    shell_tests(L, all_flows, other, D, DO, recipe, malicious)
     tls_shells(L, all_flows, pred, s)
     return s
 
@@ -235,43 +242,40 @@ def optional_report(L, flows, other, D, DO, tags, recipe, corpus_classes):
         if p in OPTIONAL:
             w("| %s | %s | %s |" % (fl.cls, p, where(fl)))
     w("")
-    shell_companions(L, flows, other, D, DO, recipe, malicious)
     shell_margins(L, flows, other, D, DO, recipe, malicious, corpus_classes)
     tls_shells(L, flows, pred, s)
 
 
-def shell_companions(L, flows, other, D, DO, recipe, malicious):
-    """ReverseShell loaded with the built-in models and some of the other optional ones: its false alerts
-    over every benign flow, the optional classes' own sessions included whether their models are
-    loaded or not."""
+def shell_tests(L, all_flows, other, D, DO, recipe, malicious):
+    """What the background models and the acceptance test's turns do for the alerts (the built-in set)."""
     w = L.append
     shell = "ReverseShell"
-    if not any(fl.cls == shell for fl in flows):
+    if not any(fl.cls == shell for fl in all_flows):
         return
-    w("### ReverseShell and the models of its look-alikes\n")
-    w("Loaded with the built-in models: ReverseShell and the optional models listed. Benign flows: all of "
-      "the above, the optional classes' own sessions among them (%d).\n" % (
-          sum(1 for fl in flows if benign_flow(fl, malicious)) + len(other)))
-    w("| also loaded | false alerts | without turns | by true class (with turns) | ReverseShell recall |")
-    w("|---|--:|--:|---|--:|")
-    for companions in SHELL_COMPANIONS:
-        loaded = {shell, *companions}
-        row = []
-        for turns in (True, False):
-            rec = dict(recipe, turns=turns, not_models=tuple(c for c in OPTIONAL if c not in loaded))
-            pred = E.classify_all(flows, D, rec, train=flows)
-            pred_o = E.classify_all(other, DO, rec, train=flows)
-            alerts = [fl.cls for fl, p in zip(flows, pred) if benign_flow(fl, malicious) and p in malicious]
-            alerts += [o.cls for o, p in zip(other, pred_o) if p in malicious]
-            own = [p for fl, p in zip(flows, pred) if fl.cls == shell]
-            row.append((alerts, own.count(shell) / len(own)))
-        (alerts, recall), (alerts_nt, _) = row
+    w("### The background models and the turns\n")
+    w("The same flows (%d benign), with each of the two tests on or off (`--no-background`; the turns are "
+      "part of the acceptance test, off here with the divergence threshold kept).\n" % (
+          sum(1 for fl in all_flows if benign_flow(fl, malicious)) + len(other)))
+    w("| background models | turns | false alerts | by true class | ReverseShell recall / precision | "
+      "worst other MALICIOUS recall |")
+    w("|---|---|--:|---|--:|--:|")
+    classes = sorted({fl.cls for fl in all_flows})
+    for bg, turns in ((True, True), (False, True), (True, False), (False, False)):
+        rec = dict(recipe, turns=turns, background=recipe.get("background", ()) if bg else ())
+        if not bg:
+            rec["not_models"] = tuple(rec.get("not_models", ())) + tuple(recipe.get("background", ()))
+        pred = E.classify_all(all_flows, D, rec, train=all_flows)
+        pred_o = E.classify_all(other, DO, rec, train=all_flows)
+        s = E.scores(all_flows, pred, classes)
+        alerts = [fl.cls for fl, p in zip(all_flows, pred) if benign_flow(fl, malicious) and p in malicious]
+        alerts += [o.cls for o, p in zip(other, pred_o) if p in malicious]
         by = {}
         for c in alerts:
             by[c] = by.get(c, 0) + 1
-        w("| %s | %d | %d | %s | %.3f |" % (", ".join(companions) or "none", len(alerts), len(alerts_nt),
-                                          ", ".join("%s %d" % kv for kv in sorted(by.items(), key=lambda kv: -kv[1]))
-                                          or "-", recall))
+        w("| %s | %s | %d | %s | %.3f / %.3f | %.3f |" % (
+            "on" if bg else "off", "on" if turns else "off", len(alerts),
+            ", ".join("%s %d" % kv for kv in sorted(by.items(), key=lambda kv: (-kv[1], kv[0]))) or "-",
+            s["per"][shell][2], s["per"][shell][1], min(s["per"][c][2] for c in malicious if c != shell)))
     w("")
 
 

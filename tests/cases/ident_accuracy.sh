@@ -69,7 +69,10 @@ check_foreign() {
     check_eq "${name}_not_named_another_protocol" "" "$(grep -v -e "identified:$proto\$" -e 'unknown:-$' <<<"$v")"
     check_eq "${name}_named_$proto" "$want" "$(awk -v p="identified:$proto" '$2 == p { print $1 }' <<<"$v")"
 }
-check_foreign accuracy_foreign_pop3 pop3.pcap POP3 5
+# (pop3.pcap: 4 of its 6 flows; a fifth, named until the ReverseShell model was built in,
+# now has it as a close runner-up and is unknown, and a sixth is closest to ReverseShell,
+# whose alert the background Memcached model stops: unknown, no alert.)
+check_foreign accuracy_foreign_pop3 pop3.pcap POP3 4
 check_foreign accuracy_foreign_ssh ssh.pcap SSH 2
 check_foreign accuracy_foreign_vnc vnc.pcap VNC 2
 check_foreign accuracy_foreign_telnet telnet.pcap Telnet 1

@@ -77,6 +77,41 @@ run_status fc-classify --no-builtin --model "$TMP/models/dns.fcp" --list-models
 check_eq classify_list_models_no_builtin_tells_nothing "" "$ERR"
 rm -r "$TMP/models/optional"
 
+# background models (the folder's background/): never name a flow; a MALICIOUS model must
+# stand out from them. Copies of the QUIC and DNS models: the MALICIOUS QUIC model's flows are
+# then as close to a background model as to it, so unknown, with no alert; the DNS flows keep
+# their name (a model without MALICIOUS need not stand out from them), and --no-background
+# (or --no-builtin) leaves them out.
+mkdir -p "$TMP/models/background"
+fc-read "$C/quic_interop_V.pcapng" | fc-flow | fc-train -n 'Benign QUIC' -o "$TMP/models/background/benign-quic.fcp" 2>/dev/null
+fc-train --merge -n 'Benign DNS' -o "$TMP/models/background/benign-dns.fcp" "$TMP/models/dns.fcp" 2>/dev/null
+run_status fc-classify --models-dir "$TMP/models" --list-models
+check_eq classify_list_models_stdout_leaves_background_out "DNS HTTP QUIC TLS" "$(cut -f1 <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
+check_eq classify_list_models_tells_background "fc-classify: background model Benign DNS ($(sessions DNS) sessions) from $(realpath "$TMP/models/background/benign-dns.fcp") never names a flow; a MALICIOUS model must stand out from it (--no-background leaves it out)
+fc-classify: background model Benign QUIC ($(sessions QUIC) sessions) from $(realpath "$TMP/models/background/benign-quic.fcp") never names a flow; a MALICIOUS model must stand out from it (--no-background leaves it out)" "$ERR"
+quic() {
+    fc-read "$C/quic_interop_V.pcapng" | fc-flow | fc-classify --models-dir "$TMP/models" "$@" | fc-emit --format Json |
+        grep '^{"k":5,' | jq -r 'select(.model == "QUIC") | [.verdict, .protocol // "-", .runner_up // "-"] | join(" ")' |
+        sort | uniq -c | tr -s ' '
+}
+with_bg=$(quic)
+without_bg=$(quic --no-background)
+if [[ $with_bg =~ ^\ [0-9]+\ unknown\ -\ Benign\ QUIC$ ]] && [[ $without_bg =~ identified\ QUIC ]]; then
+    pass classify_background_model_stops_the_alerting_model
+else fail classify_background_model_stops_the_alerting_model "with it: [$with_bg]; --no-background: [$without_bg]"; fi
+check_eq classify_background_no_alert "0" "$(fc-read "$C/quic_interop_V.pcapng" | fc-flow | fc-classify --models-dir "$TMP/models" |
+    fc-emit --format EveJsonAlert | wc -l)"
+check_eq classify_background_leaves_other_models_alone "$dns" "$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" |
+    fc-emit --format Json | grep '^{"k":2,' | jq -r 'select(.resp.port == 10053 and .proto == 17) | .verdict + ":" + .protocol' | sort | uniq -c | tr -s ' ')"
+check_eq classify_background_never_names_a_flow 0 "$(fc-read "$C/quic_interop_V.pcapng" "$FC_DATA/demo.pcap" | fc-flow |
+    fc-classify --models-dir "$TMP/models" | fc-emit --format CSV | awk -F, '$19 ~ /^Benign/' | wc -l)"
+explained=$(fc-read "$C/quic_interop_V.pcapng" | fc-flow | fc-classify --models-dir "$TMP/models" --explain 3 | fc-emit --format Json |
+    grep '^{"k":5,' | head -1 | jq -c '[.explain[] | select(.background) | .model]')
+check_eq classify_explain_marks_background_models '["Benign QUIC"]' "$explained"
+run_status fc-classify --models-dir "$TMP/models" --no-builtin --model "$TMP/models/quic.fcp" --list-models
+check_eq classify_no_builtin_no_background "" "$ERR"
+rm -r "$TMP/models/background"
+
 # --explain lists the closest models with per-meter divergences (the 14 meters that count:
 # AccumulatedDirectionBytes has weight 0, see fc-feat --list-meters)
 ex=$(fc-read "$FC_DATA/demo.pcap" | fc-flow | fc-classify --models-dir "$TMP/models" --explain 2 | fc-emit --format Json |

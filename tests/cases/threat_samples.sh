@@ -2,10 +2,12 @@
 # The threat pack on its committed held-out samples (tests/data/threats, tests/data/services:
 # batch "t" of corpus/make-captures, never training data), with the built-in models only:
 # each sample's sessions are identified as its class (a class whose model is optional,
-# models/optional/, with that model loaded); every MALICIOUS class raises alerts in
-# EveJson, EveJsonAlert and ZeekNotice, naming the model, and its Eve lines validate against
-# Suricata's schema; samples of classes without MALICIOUS, and the other benign captures of
-# tests/data, raise no alert at all.
+# models/optional/, or a background model, models/background/, with that model loaded to name
+# flows); every MALICIOUS class raises alerts in EveJson, EveJsonAlert and ZeekNotice, naming
+# the model, and its Eve lines validate against Suricata's schema; samples of classes without
+# MALICIOUS, and the other benign captures of tests/data, raise no alert at all; and a sample
+# of a background class raises none because of its background model (with --no-background
+# the shell model takes some of its flows).
 source "$(dirname "$0")/../lib.sh"
 
 for t in fc-read fc-flow fc-feat fc-classify fc-emit; do
@@ -16,7 +18,12 @@ M=$FC_ROOT/models
 # too close to everyday traffic to be built in; a sample of such a class is checked with it loaded)
 optional=()
 for m in "$M"/optional/*.fcp; do [ -e "$m" ] && optional+=(--model "$m"); done
-fc-classify --models-dir "$M" "${optional[@]}" --list-models > "$TMP/models.tsv" 2>/dev/null
+fc-classify --models-dir "$M" "${optional[@]}" --list-models > "$TMP/models.tsv" 2> "$TMP/background.txt"
+# the background models, as the list's lines (name, tags, sessions, -, file): they name no flow
+# unless loaded with --model, as an optional one
+sed -nE 's/^fc-classify: background model (.*) \(.*\) from (.*) never names a flow.*/\1\t-\t-\t-\t\2/p' \
+    "$TMP/background.txt" > "$TMP/background.tsv"
+cat "$TMP/background.tsv" >> "$TMP/models.tsv"
 samples=()
 for group in threats services; do
     while IFS= read -r f; do samples+=("$f"); done < <(find "$FC_DATA/$group" -name '*.pcap' 2>/dev/null | sort)
@@ -67,7 +74,7 @@ for f in "${samples[@]}"; do
     fi
     extra=()
     origin=$(awk -F'\t' -v n="$cls" '$1 == n { print $5 }' "$TMP/models.tsv")
-    [[ $origin != */optional/* ]] || extra=(--model "$origin")
+    [[ $origin != */optional/* && $origin != */background/* ]] || extra=(--model "$origin")
     timeout 60 fc-read "$f" 2>/dev/null | fc-flow | fc-feat | fc-classify --models-dir "$M" "${extra[@]}" > "$TMP/s.fcr"
     fc-emit --format CSV < "$TMP/s.fcr" > "$TMP/s.csv"
     # payload flows (verdict not no_payload) and those identified as the class
@@ -101,6 +108,16 @@ for f in "${samples[@]}"; do
     else
         check_eq "${name}_benign_class_raises_no_alert" "0 0" \
             "$(fc-emit --format EveJsonAlert < "$TMP/s.fcr" | wc -l) $(fc-emit --format ZeekNotice < "$TMP/s.fcr" | wc -l)"
+    fi
+    if [[ $origin == */background/* ]]; then
+        for bg in "" --no-background; do
+            fc-read "$f" 2>/dev/null | fc-flow | fc-classify --models-dir "$M" $bg | fc-emit --format EveJsonAlert |
+                jq -r .alert.signature | sort | uniq -c | tr -s ' ' > "$TMP/bg$bg.txt"
+        done
+        check_eq "${name}_no_alert_with_the_background_models" "" "$(cat "$TMP/bg.txt")"
+        if grep -q 'FlowCarp: ReverseShell (MALICIOUS) detected' "$TMP/bg--no-background.txt"; then
+            pass "${name}_the_shell_model_alerts_without_them"
+        else fail "${name}_the_shell_model_alerts_without_them" "alerts with --no-background: [$(cat "$TMP/bg--no-background.txt")]"; fi
     fi
 done
 
