@@ -46,6 +46,8 @@ static const char usage_text[] =
     "      --no-background     leave out the built-in background models (benign look-alikes\n"
     "                          of threats: they never name a flow, but a MALICIOUS model\n"
     "                          must stand out from them)\n"
+    "      --background FILE   also load this model (.fcp) as a background model; repeatable;\n"
+    "                          replaces a built-in model of the same name\n"
     "      --list-models       print name, tags, sessions, transports and file of every\n"
     "                          loaded model that names flows and exit; background models\n"
     "                          and optional models not loaded are named on stderr\n"
@@ -69,7 +71,7 @@ static const char usage_text[] =
     "                          records (kind 5) as soon as they exist (alerts need those)\n";
 
 enum {
-    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_NO_BACKGROUND, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE,
+    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_NO_BACKGROUND, OPT_BACKGROUND, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE,
     OPT_FEW_SESSIONS, OPT_EXPLAIN,
     OPT_MAX_PENDING, OPT_KEEP_VECTORS, OPT_DROP_SAMPLES, OPT_NO_VERDICT_RECORDS,
 };
@@ -83,6 +85,7 @@ static const struct option long_options[] = {
     { "models-dir", required_argument, NULL, OPT_MODELS_DIR },
     { "no-builtin", no_argument, NULL, OPT_NO_BUILTIN },
     { "no-background", no_argument, NULL, OPT_NO_BACKGROUND },
+    { "background", required_argument, NULL, OPT_BACKGROUND },
     { "list-models", no_argument, NULL, OPT_LIST },
     { "ratio", required_argument, NULL, OPT_RATIO },
     { "max-divergence", required_argument, NULL, OPT_CEILING },
@@ -338,6 +341,11 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
         case OPT_MODELS_DIR: mo->builtin_dir = optarg; break;
         case OPT_NO_BUILTIN: mo->no_builtin = true; break;
         case OPT_NO_BACKGROUND: mo->no_background = true; break;
+        case OPT_BACKGROUND:
+            mo->extra_background = fc_xrealloc(mo->extra_background,
+                                               (mo->n_extra_background + 1) * sizeof *mo->extra_background);
+            mo->extra_background[mo->n_extra_background++] = optarg;
+            break;
         case OPT_LIST: *list = true; break;
         case OPT_RATIO: vo->ratio = fc_parse_number(optarg, "ratio", 0, 1); break;
         case OPT_CEILING: vo->ceiling = fc_parse_number(optarg, "max-divergence", 0, 1e6); break;
@@ -368,6 +376,7 @@ int main(int argc, char **argv)
     uint32_t max_pending = parse_options(argc, argv, &mo, &list, &c);
     model_set_load(&c.models, &mo);
     free(mo.extra);
+    free(mo.extra_background);
     if (list) {
         list_models(&c.models);
         tell_optional_models(&c.models);

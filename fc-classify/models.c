@@ -113,8 +113,8 @@ static void remove_model(struct model_set *set, uint32_t i)
     set->n--;
 }
 
-/* A --model file replaces a built-in (or background) model of the same name; two files of
- * one kind may not share a name. */
+/* A --model or --background file replaces a built-in (or built-in background) model of the
+ * same name; two files given may not share a name, nor two built-in ones. */
 static void resolve_names(struct model_set *set, uint32_t n_builtin)
 {
     for (uint32_t i = 1; i < set->n; i++)
@@ -204,6 +204,8 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
     fc_debug("built-in models: %u from %s", n_builtin, dir ? dir : "(none)");
     for (size_t i = 0; i < opt->n_extra; i++)
         add_model(set, opt->extra[i], false);
+    for (size_t i = 0; i < opt->n_extra_background; i++)
+        add_model(set, opt->extra_background[i], true);
     resolve_names(set, n_builtin);
     check_meters(set);
     sort_by_name(set);

@@ -43,6 +43,8 @@ struct model_set_options {
     bool no_background;            /* leave out the built-in folder's background/ models */
     char **extra;                  /* --model files */
     size_t n_extra;
+    char **extra_background;       /* --background files */
+    size_t n_extra_background;
 };
 
 /* Loads, checks (meter set, names, slugs, signature ids) and prepares every model; on any

@@ -17,10 +17,10 @@
 #define DEFAULT_MAX_BODY (256ull << 20)
 #define DEFAULT_TIME_LIMIT_S 60
 #define DEFAULT_MAX_REQUESTS 32
-#define MAX_MODELS 64
 
 static const char usage_text[] =
-    "usage: fc-web [--tools DIR] [--model FILE]... [--max-body BYTES] [--time-limit SECONDS]\n"
+    "usage: fc-web [--tools DIR] [--model FILE]... [--background FILE]... [--max-body BYTES]\n"
+    "              [--time-limit SECONDS]\n"
     "              [--max-requests N] [-v] [--debug] [URL]\n"
     "Serves FlowCarp over HTTP: POST a pcap or pcapng capture (raw body, or multipart/form-data\n"
     "as curl -F sends it) to URL and get its flows and alerts, Eve JSON unless ?format=NAME.\n"
@@ -29,6 +29,8 @@ static const char usage_text[] =
     "                         (default " DEFAULT_URL ")\n"
     "      --tools DIR        folder holding fc-read ... fc-emit (default: fc-web's own)\n"
     "      --model FILE       also load this protocol model in fc-classify; repeatable\n"
+    "      --background FILE  also load this model in fc-classify as a background model;\n"
+    "                         repeatable\n"
     "      --max-body BYTES   largest capture taken; larger ones get 413 (default %llu)\n"
     "      --time-limit SECONDS  time to receive a request; slower ones get 408 (default %u)\n"
     "      --max-requests N   connections served at once; more are closed (default %u)\n"
@@ -37,11 +39,12 @@ static const char usage_text[] =
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n";
 
-enum { OPT_TOOLS = 256, OPT_MODEL, OPT_MAX_BODY, OPT_TIME_LIMIT, OPT_MAX_REQUESTS, OPT_DEBUG, OPT_VERSION };
+enum { OPT_TOOLS = 256, OPT_MODEL, OPT_BACKGROUND, OPT_MAX_BODY, OPT_TIME_LIMIT, OPT_MAX_REQUESTS, OPT_DEBUG, OPT_VERSION };
 
 static const struct option long_options[] = {
     { "tools", required_argument, NULL, OPT_TOOLS },
     { "model", required_argument, NULL, OPT_MODEL },
+    { "background", required_argument, NULL, OPT_BACKGROUND },
     { "max-body", required_argument, NULL, OPT_MAX_BODY },
     { "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
     { "max-requests", required_argument, NULL, OPT_MAX_REQUESTS },
@@ -69,8 +72,8 @@ static const char *own_folder(void)
 
 static void parse_options(int argc, char **argv, struct web_config *cfg)
 {
-    static const char *models[MAX_MODELS];
-    cfg->models = models;
+    static const char *model_args[2 * WEB_MAX_MODELS];
+    cfg->model_args = model_args;
     cfg->max_body = DEFAULT_MAX_BODY;
     cfg->time_limit_s = DEFAULT_TIME_LIMIT_S;
     cfg->max_requests = DEFAULT_MAX_REQUESTS;
@@ -79,12 +82,16 @@ static void parse_options(int argc, char **argv, struct web_config *cfg)
         switch (c) {
         case OPT_TOOLS: cfg->tools = optarg; break;
         case OPT_MODEL:
-            if (cfg->n_models == MAX_MODELS)
-                fc_usage_error("--model: at most %d models", MAX_MODELS);
+        case OPT_BACKGROUND: {
+            const char *option = c == OPT_MODEL ? "--model" : "--background";
+            if (cfg->n_model_args == 2 * WEB_MAX_MODELS)
+                fc_usage_error("%s: at most %d models", option, WEB_MAX_MODELS);
             if (access(optarg, R_OK) != 0)
-                fc_die(FC_EXIT_BAD_INPUT, "--model %s: %s", optarg, strerror(errno));
-            models[cfg->n_models++] = optarg;
+                fc_die(FC_EXIT_BAD_INPUT, "%s %s: %s", option, optarg, strerror(errno));
+            model_args[cfg->n_model_args++] = option;
+            model_args[cfg->n_model_args++] = optarg;
             break;
+        }
         case OPT_MAX_BODY: cfg->max_body = fc_parse_count(optarg, "max-body", 1, UINT64_MAX / 2); break;
         case OPT_TIME_LIMIT: cfg->time_limit_s = (unsigned)fc_parse_count(optarg, "time-limit", 1, 86400); break;
         case OPT_MAX_REQUESTS: cfg->max_requests = (unsigned)fc_parse_count(optarg, "max-requests", 1, 1000); break;

@@ -24,7 +24,7 @@ extern char **environ;
 
 const char *const web_stage_names[WEB_STAGES] = { "fc-read", "fc-flow", "fc-classify", "fc-emit" };
 
-#define MAX_ARGS 64
+#define MAX_ARGS (2 * WEB_MAX_MODELS + 8) /* every model option, and the stage's own */
 
 static int temp_file(void)
 {
@@ -51,9 +51,9 @@ static void stage_argv(enum web_stage i, const struct web_config *cfg, const cha
     case STAGE_READ: args[n++] = "-"; break;                  /* the body, on stdin */
     case STAGE_CLASSIFY:
         args[n++] = "--drop-samples";                         /* nothing after needs them */
-        for (size_t m = 0; m < cfg->n_models && n < MAX_ARGS - 3; m++) {
-            args[n++] = "--model";
-            args[n++] = cfg->models[m];
+        for (size_t m = 0; m + 1 < cfg->n_model_args && n < MAX_ARGS - 3; m += 2) {
+            args[n++] = cfg->model_args[m];
+            args[n++] = cfg->model_args[m + 1];
         }
         break;
     case STAGE_EMIT:

@@ -2,6 +2,8 @@
 #ifndef FC_WEB_H
 #define FC_WEB_H
 
+#define WEB_MAX_MODELS 64                /* --model and --background files */
+
 /*
  * fc-web serves `flowcarp --webservice URL`: a POST of a pcap or pcapng capture (the raw
  * body, or the first part of a multipart/form-data body as `curl -F file=@x.pcap` sends
@@ -38,8 +40,9 @@ struct web_config {
     char prefix[256];                    /* URL path prefix, starts and ends with '/' */
     char url[300];                       /* as given, for messages */
     const char *tools;                   /* folder of fc-read ... fc-emit */
-    const char **models;                 /* --model FILEs for fc-classify */
-    size_t n_models;
+    const char **model_args;             /* at most 2 * WEB_MAX_MODELS */             /* fc-classify's model options in pairs: "--model" or
+                                            "--background", then the FILE */
+    size_t n_model_args;
     uint64_t max_body;                   /* bytes; larger bodies get 413 */
     unsigned time_limit_s;               /* to receive a request; slower ones get 408 */
     unsigned max_requests;               /* connections at once */

@@ -111,6 +111,13 @@ check_eq classify_explain_marks_background_models '["Benign QUIC"]' "$explained"
 run_status fc-classify --models-dir "$TMP/models" --no-builtin --model "$TMP/models/quic.fcp" --list-models
 check_eq classify_no_builtin_no_background "" "$ERR"
 rm -r "$TMP/models/background"
+# the same from a --background file, and a --background file named as a built-in model
+# replaces it (QUIC then names no flow)
+fc-read "$C/quic_interop_V.pcapng" | fc-flow | fc-train -n 'Benign QUIC' -o "$TMP/bq.fcp" 2>/dev/null
+with_file=$(quic --background "$TMP/bq.fcp")
+check_eq classify_background_file_stops_the_alerting_model "$with_bg" "$with_file"
+check_eq classify_background_file_replaces_a_builtin_model 0 "$(fc-read "$C/quic_interop_V.pcapng" | fc-flow |
+    fc-classify --models-dir "$TMP/models" --background "$TMP/models/quic.fcp" | fc-emit --format CSV | awk -F, '$19 == "QUIC"' | wc -l)"
 
 # --explain lists the closest models with per-meter divergences (the 14 meters that count:
 # AccumulatedDirectionBytes has weight 0, see fc-feat --list-meters)

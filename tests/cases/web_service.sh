@@ -150,3 +150,23 @@ check_eq "web_plus_host_listens_on_every_address" 1 \
     "$(ss -ltnH "sport = :$port" | awk '{print $4}' | grep -cE '^(\*|\[::\]|0\.0\.0\.0):')"
 kill -TERM "$web_pid"; wait "$web_pid"
 check_eq "web_plus_host_stops_with_status_0" 0 "$?"
+
+# --background reaches fc-classify through flowcarp and fc-web: a background model as close
+# to the reverse-shell sample's sessions as the built-in ReverseShell model (a copy of it)
+# stops their alerts; without it the same service alerts on each of them
+shell=$FC_DATA/threats/reverse-shell.pcap
+"$FC_BIN/fc-train" --merge -n 'Shell-like' -o "$TMP/shell-like.fcp" "$FC_ROOT/models/reverseshell.fcp" 2>/dev/null
+alerts_of() {   # alerts_of [flowcarp options]: the reverse-shell sample's alerts from a web service started with them
+    local port pid code i n
+    port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$flowcarp" --webservice "http://127.0.0.1:$port/" "$@" 2> /dev/null &
+    pid=$!
+    for i in $(seq 100); do code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/"); [ "$code" = 200 ] && break; sleep 0.1; done
+    n=$(curl -s -S -f --data-binary @"$shell" "http://127.0.0.1:$port/?format=EveJsonAlert" | grep -c '"event_type":"alert"')
+    kill -TERM "$pid"; wait "$pid"
+    echo "$n"
+}
+with_shell=$(alerts_of)
+if [ "$with_shell" -gt 0 ]; then pass web_shell_sample_alerts
+else fail web_shell_sample_alerts "no alert for $shell"; fi
+check_eq web_background_option_stops_the_alerts 0 "$(alerts_of --background "$TMP/shell-like.fcp")"

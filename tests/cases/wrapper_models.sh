@@ -30,10 +30,28 @@ rejects_model_target_with_empty_name|the protocol name PROTO is empty|--input $d
 rejects_format_with_model_target|--format has no meaning with --output model:|--input $demo --output model:RAT::x.fcp --format CSV
 rejects_explain_with_other_format|--explain shows the Json view|--input $demo --explain --format CSV
 rejects_list_models_with_input|--list-models takes only --model|--list-models --input $demo
+rejects_background_with_model_target|--background has no meaning with --output model:|--input $demo --output model:RAT::x.fcp --background y.fcp
+rejects_background_without_file|--background needs a value|--input $demo --background
 LINES
 run_status "$flowcarp" --input "$demo" --model "$TMP/missing.fcp"
 check_eq missing_model_file_exit_status_1 1 "$RC"
 check_eq missing_model_file_is_named_once "flowcarp: --model $TMP/missing.fcp: no such readable file" "$ERR"
+run_status "$flowcarp" --input "$demo" --background "$TMP/missing.fcp"
+check_eq missing_background_file_exit_status_1 1 "$RC"
+check_eq missing_background_file_is_named_once "flowcarp: --background $TMP/missing.fcp: no such readable file" "$ERR"
+
+# --background: a model that stops alerts without naming flows. The committed reverse-shell
+# sample alerts with the built-in models; a background model as close to its sessions (a
+# copy of the built-in ReverseShell model, by another name) stops every alert, and the flows
+# are then unknown with it as runner-up.
+shell=$FC_DATA/threats/reverse-shell.pcap
+fc-train --merge -n 'Shell-like' -o "$TMP/shell-like.fcp" "$FC_ROOT/models/reverseshell.fcp" 2>/dev/null
+n=$("$flowcarp" --input "$shell" --format EveJsonAlert | wc -l)
+if [ "$n" -gt 0 ]; then pass background_sample_alerts_without_it
+else fail background_sample_alerts_without_it "no alert for $shell"; fi
+check_eq background_option_stops_the_alerts 0 "$("$flowcarp" --input "$shell" --background "$TMP/shell-like.fcp" --format EveJsonAlert | wc -l)"
+check_eq background_option_leaves_the_runner_up "$n unknown Shell-like" "$("$flowcarp" --input "$shell" --background "$TMP/shell-like.fcp" |
+    awk -F, '$20 == "ReverseShell" { n++; v = $18; r = $22 } END { print n, v, r }')"
 
 # Built-in models on the benign demo capture: no alert (when some built-in model is MALICIOUS)
 builtin=$("$flowcarp" --list-models)
