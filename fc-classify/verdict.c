@@ -26,15 +26,17 @@ const size_t verdict_key_count = sizeof verdict_keys / sizeof verdict_keys[0];
  * (tagged MALICIOUS) and the flow is farther from it than the model's own unseen
  * sessions come (best > acceptance factor * the threshold fc-train learnt for it):
  * a tight model, such as a shell's, then alerts only on flows as close as its own
- * sessions, whatever the global ceiling allows. Such a model is not even a candidate
- * for a flow with fewer exchanges than its sessions show (turns: direction changes
- * among the observations, fc-train's lower quantile of its sessions'): a one-question
- * flow (whois, a half-captured SSH start) can look like a shell's first packets, but a
- * shell is a conversation. An alerting model must also stand out, by the same ratio,
- * from the background models (models.h), which never name a flow themselves. A model
- * trained from few sessions is held to one more test (few_sessions_agree).
+ * sessions, whatever the global ceiling allows. A model trained from few sessions is
+ * held to one more test (few_sessions_agree).
  *
- * Only alerting models get that test. A threshold learnt from one generator's sessions
+ * Two more tests are for alerting models alone. Such a model is not even a candidate for
+ * a flow with fewer exchanges than its sessions show (turns: direction changes among the
+ * observations, fc-train's lower quantile of its sessions'): a one-question flow (whois,
+ * a half-captured SSH start) can look like a shell's first packets, but a shell is a
+ * conversation. And it must stand out, by the same ratio, from the background models
+ * (models.h), which never name a flow themselves.
+ *
+ * Only alerting models get the acceptance test. A threshold learnt from one generator's sessions
  * says how alike that generator's runs are, not how far other clients and servers of
  * the protocol stand: FTP's, PostgreSQL's, RDP's and SMTPS's lie below 0.5 bits, and with
  * the test on every model it made unknown 2,688 of the bench capture's 2,688 pgbench and FTP
