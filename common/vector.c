@@ -303,7 +303,8 @@ bool fc_vector_unpack(const msgpack_object *rec, struct fc_vector *v, const char
     if (f.payload_pkts && (!fc_obj_uint(f.payload_pkts, &pkts) || pkts > UINT32_MAX))
         return *why = "vector record's payload_pkts is not a count", false;
     /* n observations change direction at most n - 1 times: more is damage */
-    if (f.turns && (!fc_obj_uint(f.turns, &turns) || turns >= UINT32_MAX || (f.payload_pkts && turns > 0 && turns >= pkts)))
+    if (f.turns && (!fc_obj_uint(f.turns, &turns) || turns >= UINT32_MAX ||
+                    (f.payload_pkts && turns > 0 && turns >= pkts)))
         return *why = "vector record's turns is not a count below its payload_pkts", false;
     const msgpack_object *set = f.set;
     if (!set || set->type != MSGPACK_OBJECT_STR || set->via.str.size == 0 || set->via.str.size >= FC_VECTOR_SET_MAX)

@@ -71,7 +71,8 @@ static const char usage_text[] =
     "                          records (kind 5) as soon as they exist (alerts need those)\n";
 
 enum {
-    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_NO_BACKGROUND, OPT_BACKGROUND, OPT_LIST, OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE,
+    OPT_VERSION = 256, OPT_DEBUG, OPT_MODELS_DIR, OPT_NO_BUILTIN, OPT_NO_BACKGROUND, OPT_BACKGROUND, OPT_LIST,
+    OPT_RATIO, OPT_CEILING, OPT_ACCEPTANCE,
     OPT_FEW_SESSIONS, OPT_EXPLAIN,
     OPT_MAX_PENDING, OPT_KEEP_VECTORS, OPT_DROP_SAMPLES, OPT_NO_VERDICT_RECORDS,
 };
@@ -169,8 +170,8 @@ static void tell_optional_models(const struct model_set *loaded)
         char *real = realpath(optional.origin[i], NULL); /* not build/bin/../../models/... */
         fprintf(stderr, "%s: optional model %s (", fc_progname(), m->name);
         print_tags(stderr, m, "");
-        fprintf(stderr, "%s%" PRIu64 " sessions) is not loaded; load it with --model %s\n", m->n_tags ? "; " : "", m->sessions,
-                real ? real : optional.origin[i]);
+        fprintf(stderr, "%s%" PRIu64 " sessions) is not loaded; load it with --model %s\n", m->n_tags ? "; " : "",
+                m->sessions, real ? real : optional.origin[i]);
         free(real);
     }
     model_set_free(&optional);

@@ -241,9 +241,11 @@ void model_set_prepare(struct model_set *set)
 {
     if (!set->background) /* a set built by hand: no background model */
         set->background = fc_xcalloc(set->n ? set->n : 1, sizeof *set->background);
-    set->names = fc_xmalloc((set->n ? set->n : 1) * sizeof *set->names);
+    /* looked up for every candidate of every flow: the tag test once here */
+    set->alert_turns = fc_xcalloc(set->n ? set->n : 1, sizeof *set->alert_turns);
     for (uint32_t i = 0; i < set->n; i++)
-        set->names[i] = !set->background[i];
+        if (set->model[i].acceptance.known && fc_model_has_tag(&set->model[i], FC_MODEL_TAG_MALICIOUS))
+            set->alert_turns[i] = set->model[i].acceptance.turns;
     set->text = verdict_text_make(set);
     scored_models_init(set->scored, set->model, set->n, 0, 0);
 }
@@ -257,14 +259,14 @@ const struct scored_model *model_set_few_session_scores(struct model_set *set, u
     return set->few_session_scored[proto];
 }
 
-/* The candidates of proto among the models with include[i], from `scored`, made into
- * table[proto] on the first call. */
-static struct candidates *candidates_of(struct model_set *set, const struct scored_model *scored, const bool *include,
+/* The candidates of proto among the background models or the others, from `scored`, made
+ * into table[proto] on the first call. */
+static struct candidates *candidates_of(struct model_set *set, const struct scored_model *scored, bool background,
                                         struct candidates **table, bool *made, uint8_t proto)
 {
     if (!made[proto]) { /* made when the first flow of the protocol comes */
         struct candidates c;
-        if (candidates_init(&c, scored, set->model, set->n, include, proto)) {
+        if (candidates_init(&c, scored, set->model, set->n, set->background, background, proto)) {
             table[proto] = fc_xmalloc(sizeof c);
             *table[proto] = c;
         }
@@ -275,19 +277,18 @@ static struct candidates *candidates_of(struct model_set *set, const struct scor
 
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
 {
-    return candidates_of(set, set->scored, set->names, set->by_proto, set->by_proto_made, proto);
+    return candidates_of(set, set->scored, false, set->by_proto, set->by_proto_made, proto);
 }
 
 struct candidates *model_set_background_candidates(struct model_set *set, uint8_t proto)
 {
-    return candidates_of(set, set->scored, set->background, set->background_by_proto, set->background_by_proto_made,
-                         proto);
+    return candidates_of(set, set->scored, true, set->background_by_proto, set->background_by_proto_made, proto);
 }
 
 struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions)
 {
-    return candidates_of(set, model_set_few_session_scores(set, proto, few_sessions), set->names,
-                         set->few_session_by_proto, set->few_session_by_proto_made, proto);
+    return candidates_of(set, model_set_few_session_scores(set, proto, few_sessions), false, set->few_session_by_proto,
+                         set->few_session_by_proto_made, proto);
 }
 
 static void candidates_table_free(struct candidates **table)
@@ -320,7 +321,7 @@ void model_set_free(struct model_set *set)
     free(set->model);
     free(set->origin);
     free(set->background);
-    free(set->names);
+    free(set->alert_turns);
     free(set->builtin_dir);
     memset(set, 0, sizeof *set);
 }

@@ -22,7 +22,8 @@ struct model_set {
     struct fc_model *model;        /* sorted by name, so ties and output never depend on file order */
     char **origin;                 /* the file each came from */
     bool *background;              /* a background model (never names a flow) */
-    bool *names;                   /* the others: !background */
+    uint32_t *alert_turns;         /* the turns a MALICIOUS model's acceptance asks (verdict.c);
+                                      0 for every other model */
     struct scored_model *scored;
     struct candidates *by_proto[256]; /* the models trained on each IP protocol; NULL = none, */
     bool by_proto_made[256];          /* or not made yet (model_set_candidates) */

@@ -91,10 +91,10 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
  * TCP session is a model of few sessions for TCP flows. */
 double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions);
 void scored_models_free(struct scored_model *s, uint32_t n);
-/* The models of models[0..n_models) trained on IP protocol proto, of those with include[i]
- * true (include NULL: all); false (c empty) if none. */
+/* The models of models[0..n_models) trained on IP protocol proto whose background[i] is
+ * `background` (background NULL: none is a background model); false (c empty) if none. */
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
-                     uint32_t n_models, const bool *include, uint8_t proto);
+                     uint32_t n_models, const bool *background_of, bool background, uint8_t proto);
 void candidates_free(struct candidates *c);
 /* Weighted mean divergence of every candidate into c->divergence (as score_model for each). */
 void score_candidates(struct candidates *c, const struct session *s);

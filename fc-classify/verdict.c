@@ -51,14 +51,14 @@ static bool held_to_acceptance(const struct verdict_options *opt, const struct f
     return opt->acceptance > 0 && m->acceptance.known && fc_model_has_tag(m, FC_MODEL_TAG_MALICIOUS);
 }
 
-/* Whether the model is a candidate for a flow of these turns: one held to its acceptance test
+/* Whether model i is a candidate for a flow of these turns: one held to its acceptance test
  * is not for a flow that changes direction less often than its sessions do (a flow of unknown
  * turns, from a vector record without them, is a candidate). Leaving it out, rather than
  * naming nothing when it wins, keeps it from turning a short flow of another protocol
  * unknown as its close runner-up. */
-static bool candidate_for(const struct fc_model *m, const struct verdict_options *opt, uint32_t turns)
+static bool candidate_for(const struct model_set *set, int32_t i, const struct verdict_options *opt, uint32_t turns)
 {
-    return !held_to_acceptance(opt, m) || turns == FC_VECTOR_TURNS_UNKNOWN || turns >= m->acceptance.turns;
+    return opt->acceptance <= 0 || turns == FC_VECTOR_TURNS_UNKNOWN || turns >= set->alert_turns[i];
 }
 
 /* The closest model of the candidates c just scored into v->best, the next into v->runner_up
@@ -71,7 +71,7 @@ static void closest_two(const struct model_set *set, const struct verdict_option
     for (uint32_t j = 0; j < c->n; j++) {
         int32_t i = (int32_t)c->model[j];
         double d = c->divergence[j];
-        if (!candidate_for(&set->model[i], opt, turns))
+        if (!candidate_for(set, i, opt, turns))
             continue;
         if (v->best == VERDICT_NONE || d < v->best_divergence) {
             v->runner_up = v->best;

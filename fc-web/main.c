@@ -39,7 +39,9 @@ static const char usage_text[] =
     "  -h, --help             print this help and exit\n"
     "      --version          print the version and exit\n";
 
-enum { OPT_TOOLS = 256, OPT_MODEL, OPT_BACKGROUND, OPT_MAX_BODY, OPT_TIME_LIMIT, OPT_MAX_REQUESTS, OPT_DEBUG, OPT_VERSION };
+enum {
+    OPT_TOOLS = 256, OPT_MODEL, OPT_BACKGROUND, OPT_MAX_BODY, OPT_TIME_LIMIT, OPT_MAX_REQUESTS, OPT_DEBUG, OPT_VERSION
+};
 
 static const struct option long_options[] = {
     { "tools", required_argument, NULL, OPT_TOOLS },

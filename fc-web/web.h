@@ -40,8 +40,9 @@ struct web_config {
     char prefix[256];                    /* URL path prefix, starts and ends with '/' */
     char url[300];                       /* as given, for messages */
     const char *tools;                   /* folder of fc-read ... fc-emit */
-    const char **model_args;             /* at most 2 * WEB_MAX_MODELS */             /* fc-classify's model options in pairs: "--model" or
-                                            "--background", then the FILE */
+    const char **model_args;             /* fc-classify's model options in pairs: "--model" or
+                                            "--background", then the FILE; at most
+                                            2 * WEB_MAX_MODELS */
     size_t n_model_args;
     uint64_t max_body;                   /* bytes; larger bodies get 413 */
     unsigned time_limit_s;               /* to receive a request; slower ones get 408 */

@@ -7,6 +7,7 @@ own fold: its file for the shared corpus (leave one file out), its batch for a
 generated class (leave one batch out: b1, b2, b3 are separate runs of the generator).
 """
 
+import collections
 import os
 import sys
 
@@ -187,9 +188,8 @@ def by_factor(L, all_flows, other, D, DO, recipe, factors, malicious, corpus_cla
     w("|---|--:|--:|--:|--:|--:|")
     classes = sorted({fl.cls for fl in all_flows})
     idx_corpus = [i for i, fl in enumerate(all_flows) if fl.cls in corpus_classes and not fl.file.startswith("captures:")]
-    # the last row: the product's factor without the turns (as before 29 Nov 2026)
-    for f, turns in [(f, True) for f in factors] + [(recipe["acceptance"][1], False)]:
-        rec = dict(recipe, acceptance=(recipe["acceptance"][0], f), turns=turns) if f else \
+    for f in factors:
+        rec = dict(recipe, acceptance=(recipe["acceptance"][0], f)) if f else \
             {k: v for k, v in recipe.items() if k != "acceptance"}
         pred = E.classify_all(all_flows, D, rec, train=all_flows)
         s = E.scores(all_flows, pred, classes)
@@ -198,7 +198,7 @@ def by_factor(L, all_flows, other, D, DO, recipe, factors, malicious, corpus_cla
         sub = [all_flows[i] for i in idx_corpus]
         sc = E.scores(sub, [pred[i] for i in idx_corpus], corpus_classes)
         w("| %s | %s | %s | %.2f | %.3f | %s |" % (
-            ("%.2f" % f if turns else "%.2f, without turns" % f) if f else "off",
+            "%.2f" % f if f else "off",
             "%.3f" % min(s["per"][c][2] for c in malicious) if malicious else "–",
             "%.3f" % min(s["per"][c][1] for c in malicious) if malicious else "–",
             1e4 * len(alerts) / max(1, n_benign), sc["macro"], E.pct(sc["unknown"])))
@@ -261,17 +261,15 @@ def shell_tests(L, all_flows, other, D, DO, recipe, malicious):
     w("|---|---|--:|---|--:|--:|")
     classes = sorted({fl.cls for fl in all_flows})
     for bg, turns in ((True, True), (False, True), (True, False), (False, False)):
-        rec = dict(recipe, turns=turns, background=recipe.get("background", ()) if bg else ())
-        if not bg:
+        rec = dict(recipe, turns=turns)
+        if not bg:  # as --no-background: the background models are not loaded at all
             rec["not_models"] = tuple(rec.get("not_models", ())) + tuple(recipe.get("background", ()))
         pred = E.classify_all(all_flows, D, rec, train=all_flows)
         pred_o = E.classify_all(other, DO, rec, train=all_flows)
         s = E.scores(all_flows, pred, classes)
         alerts = [fl.cls for fl, p in zip(all_flows, pred) if benign_flow(fl, malicious) and p in malicious]
         alerts += [o.cls for o, p in zip(other, pred_o) if p in malicious]
-        by = {}
-        for c in alerts:
-            by[c] = by.get(c, 0) + 1
+        by = collections.Counter(alerts)
         w("| %s | %s | %d | %s | %.3f / %.3f | %.3f |" % (
             "on" if bg else "off", "on" if turns else "off", len(alerts),
             ", ".join("%s %d" % kv for kv in sorted(by.items(), key=lambda kv: (-kv[1], kv[0]))) or "-",

@@ -69,7 +69,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (unsigned i = 0; i < MODELS; i++)
         make_model(&models[i], i);
     scored_models_init(scored, models, MODELS, 0, 0);
-    if (!candidates_init(&tcp, scored, models, MODELS, NULL, 6))
+    if (!candidates_init(&tcp, scored, models, MODELS, NULL, false, 6))
         abort();
     fc_mpdecoder_init(&decoder);
     return 0;
@@ -78,7 +78,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void same_vector(const struct fc_vector *a, const struct fc_vector *b)
 {
     if (a->flow_id != b->flow_id || a->proto != b->proto || a->payload_pkts != b->payload_pkts ||
-        a->turns != b->turns || a->n_meters != b->n_meters || a->set_version != b->set_version || strcmp(a->set, b->set) != 0) {
+        a->turns != b->turns || a->n_meters != b->n_meters || a->set_version != b->set_version ||
+        strcmp(a->set, b->set) != 0) {
         fprintf(stderr, "vector record disagrees with the vector it was packed from\n");
         abort();
     }
