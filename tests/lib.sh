@@ -40,6 +40,27 @@ shared_or_skip() {
     skip "$1" "$FC_SHARED/$2 not present (../shared is needed for this check)"
     return 1
 }
+# free_port: prints a port nothing has bound, TCP or UDP, for a test's own listener. It is
+# taken below the kernel's ephemeral range, because a port in that range can be taken at
+# any moment as the local port of some other program's outgoing connection, and the
+# listener then fails with "Address already in use" (CI saw exactly that).
+free_port() {
+    /usr/bin/python3 -c '
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for port in random.sample(range(10000, max(low, 10001)), min(500, max(low - 10000, 1))):
+    try:
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            with socket.socket(socket.AF_INET, kind) as s:
+                s.bind(("0.0.0.0", port))
+    except OSError:
+        continue
+    print(port)
+    break
+else:
+    raise SystemExit("free_port: no free port below the ephemeral range")
+'
+}
 # packet_entries: reads a record stream on stdin (through fc-emit --format Json) and prints
 # one line per packet entry of every batch:
 #   source link flags proto(4 hex digits) vlan vlan2 wire_len ts_us data_len data(hex)

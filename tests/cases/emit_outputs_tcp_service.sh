@@ -8,7 +8,6 @@ for t in fc-read fc-emit; do
     [ -x "$FC_BIN/$t" ] || { skip emit_outputs_tcp_service "$FC_BIN/$t not built yet"; exit 0; }
 done
 py=/usr/bin/python3
-free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # wait_for COUNT PATTERN FILE: until FILE holds COUNT lines matching PATTERN (10 s at most)
 wait_for() {
     local i

@@ -10,7 +10,6 @@ for t in fc-read fc-flow fc-emit; do
 done
 command -v ncat > /dev/null || { skip emit_outputs_tcpconnect "ncat is not installed"; exit 0; }
 py=/usr/bin/python3
-free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # listening PORT: true once something listens on PORT (5 s at most)
 listening() {
     local i

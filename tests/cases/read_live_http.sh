@@ -5,7 +5,7 @@
 # and a server that is not there, are reported too.
 source "$(dirname "$0")/../lib.sh"
 
-port=$((47700 + $$ % 200))
+port=$(free_port)
 mkdir -p "$TMP/www"
 cp "$FC_DATA/demo.pcap" "$TMP/www/demo.pcap"
 echo "hello" > "$TMP/www/hello.txt"

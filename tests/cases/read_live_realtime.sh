@@ -58,7 +58,7 @@ check_eq sigterm_on_waiting_reader_stream_complete "open end 7 118" \
     "$(fc-emit --format Json < "$TMP/term.fcr" | jq -r 'if .k == 6 then .event elif .k == 7 then "\(.k) \(.counters.packets)" else empty end' | paste -sd ' ')"
 
 # A live source with no traffic: a clock record at least every second of wall time.
-port=$((47900 + $$ % 90))
+port=$(free_port)
 timeout 30 fc-read --timeout 3 "tzsp:$port" > "$TMP/clock.fcr"
 clocks=$(fc-emit --format Json < "$TMP/clock.fcr" | jq -r 'select(.k == 8) | .now_us')
 gaps=$(awk 'NR > 1 { print $1 - prev } { prev = $1 }' <<<"$clocks" | sort -n | tail -1)

@@ -7,7 +7,6 @@ source "$(dirname "$0")/../lib.sh"
 
 demo=$FC_DATA/demo.pcap
 command -v socat >/dev/null || { skip read_live_tcp "socat not installed"; exit 0; }
-base=$((47300 + $$ % 200))   # ports unlikely to be in use, different per run
 
 flows_csv() { fc-flow | fc-emit --format CSV; }
 fc-read "$demo" | flows_csv > "$TMP/file.csv"
@@ -19,7 +18,7 @@ wait_for_text() {
 
 # tcpconnect: a server that sends the capture once and goes away; fc-read then retries
 # with growing waits until --timeout ends the input.
-port=$base
+port=$(free_port)
 timeout 20 socat -u "OPEN:$demo" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" &
 server=$!
 for _ in $(seq 50); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
@@ -35,7 +34,7 @@ check_eq tcpconnect_header_says_live true "$(fc-emit --format Json < "$TMP/tc.fc
 
 # tcp:PORT: two clients at once (each holds its connection open a while), then a client
 # sending garbage; each stream is its own source.
-port=$((base + 1))
+port=$(free_port)
 timeout 30 fc-read -v --timeout 4 "tcp:$port" > "$TMP/tl.fcr" 2> "$TMP/tl.err" &
 reader=$!
 wait_for_text "$TMP/tl.err" "listening"
@@ -69,7 +68,7 @@ done
 
 # SIGTERM while a client is in the middle of its stream: exit 0, a complete stream
 # (the source's end record and the stats record are there).
-port=$((base + 2))
+port=$(free_port)
 timeout 30 fc-read -v "tcp:$port" > "$TMP/term.fcr" 2> "$TMP/term.err" &
 reader=$!
 wait_for_text "$TMP/term.err" "listening"

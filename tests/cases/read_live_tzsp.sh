@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 
 demo=$FC_DATA/demo.pcap
 send=$FC_TESTBIN/tzsp_send
-port=$((47500 + $$ % 200))
+port=$(free_port)
 wait_for_text() {
     for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
     return 1
@@ -68,7 +68,7 @@ check_files_eq tzsp_flows_equal_file_flows <(fc-read "$demo" | flow_fields) <(fl
 # the frames without an IP packet are counted as other link.
 "$FC_TESTBIN/relink" wlan "$demo" "$TMP/wlan.pcap" 2> "$TMP/relink.err"
 without_ip=$(sed -n 's/.*packets, \([0-9]*\) frames without one$/\1/p' "$TMP/relink.err")
-port=$((port + 1))
+port=$(free_port)
 timeout 30 fc-read -v --timeout 3 "tzsp:$port" > "$TMP/tzsp-wlan.fcr" 2> "$TMP/tzsp-wlan.err" &
 reader=$!
 wait_for_text "$TMP/tzsp-wlan.err" "listening for TZSP"

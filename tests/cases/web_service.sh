@@ -15,7 +15,7 @@ command -v curl > /dev/null || { skip web_service "curl is not installed"; exit 
 py=/usr/bin/python3
 demo=$FC_DATA/demo.pcap
 flowcarp=$FC_ROOT/flowcarp
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 url=http://127.0.0.1:$port/
 
 "$flowcarp" --input "$demo" --format EveJson --output - > "$TMP/expected.json"
@@ -140,7 +140,7 @@ run_status "$FC_BIN/fc-web" http://example.com:80/
 check_eq "web_host_name_exit_status_2" 2 "$RC"
 
 # http://+:PORT/ serves every address, IPv4 included
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$FC_BIN/fc-web" "http://+:$port/" 2> /dev/null &
 web_pid=$!
 code=000
@@ -158,7 +158,7 @@ shell=$FC_DATA/threats/reverse-shell.pcap
 "$FC_BIN/fc-train" --merge -n 'Shell-like' -o "$TMP/shell-like.fcp" "$FC_ROOT/models/reverseshell.fcp" 2>/dev/null
 alerts_of() {   # alerts_of [flowcarp options]: the reverse-shell sample's alerts from a web service started with them
     local port pid code i n
-    port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     "$flowcarp" --webservice "http://127.0.0.1:$port/" "$@" 2> /dev/null &
     pid=$!
     for i in $(seq 100); do code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/"); [ "$code" = 200 ] && break; sleep 0.1; done
