@@ -47,8 +47,8 @@ shared_or_skip() {
 free_port() {
     /usr/bin/python3 -c '
 import random, socket
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-for port in random.sample(range(10000, max(low, 10001)), min(500, max(low - 10000, 1))):
+below = range(10000, int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0]))
+for port in random.sample(below, min(500, len(below))):
     try:
         for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
             with socket.socket(socket.AF_INET, kind) as s:

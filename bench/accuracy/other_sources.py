@@ -2,7 +2,7 @@
 
 The shared corpus is what the models were made and tuned on; a user's traffic is not. This
 takes any folder of captures that played no part in training or tuning (other projects'
-public test captures, e.g. suricata-verify's; see bench/accuracy/README.md) and compares,
+public test captures, e.g. suricata-verify's; see bench/README.md) and compares,
 flow by flow, what the real tools with the built-in models and product defaults say
 (`fc-read | fc-flow | fc-classify`) with what Debian's ndpiReader says of the same capture
 (its CSV output, joined by transport and both endpoints as whole_corpus.py joins label rows).
@@ -41,7 +41,6 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
-import fcstream  # noqa: E402
 import whole_corpus  # noqa: E402
 
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap")
@@ -78,30 +77,21 @@ def ndpi_labels(path):
     return labels
 
 
-def flowcarp_verdicts(path, bindir, models_dir, extra=()):
-    """(endpoint key, model name or None, tags) of every flow with payload, from the real tools with
-    the built-in models and product defaults; the exit status of the pipeline's reading end."""
-    tool = lambda t: os.path.join(bindir, t)  # noqa: E731
-    read = subprocess.Popen([tool("fc-read"), path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    flow = subprocess.Popen([tool("fc-flow")], stdin=read.stdout, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+def flow_stream(path, bindir):
+    """fc-read | fc-flow of a capture: the stream and fc-read's exit status (not 0: damaged; the
+    stream then holds what came before the damage)."""
+    read = subprocess.Popen([os.path.join(bindir, "fc-read"), path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    flow = subprocess.run([os.path.join(bindir, "fc-flow")], stdin=read.stdout, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL)
     read.stdout.close()
-    out = subprocess.run([tool("fc-classify"), "--models-dir", models_dir, "--no-verdict-records", "--drop-samples",
-                          *extra], stdin=flow.stdout, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
-    flow.stdout.close()
-    flow.wait()
-    status = read.wait()
-    found = []
-    for obj, _ in fcstream.records(out):
-        if not (isinstance(obj, dict) and obj.get("k") == 2) or obj.get("verdict") in (None, "no_payload"):
-            continue
-        name = obj.get("protocol") if obj["verdict"] == "identified" else None
-        found.append((corpus.record_key(obj), name, tuple(obj.get("tags") or ())))
-    return found, status
+    return flow.stdout, read.wait()
 
 
 def one_capture(path, bindir, models_dir, extra):
-    flows, status = flowcarp_verdicts(path, bindir, models_dir, extra)
-    return path, flows, status, ndpi_labels(path)
+    """(path, [(endpoint key, model name or None, tags)] of its flows with payload, fc-read's exit
+    status, nDPI's labels)."""
+    stream, status = flow_stream(path, bindir)
+    return path, list(whole_corpus.verdicts(stream, bindir, models_dir, extra)), status, ndpi_labels(path)
 
 
 def command_output(cmd):
@@ -149,12 +139,11 @@ class Tally:
         self.other = {"unknown": 0, "named": 0}
         self.no_label, self.no_label_by_capture = 0, {}
         self.wrong_pairs, self.other_names, self.per_model, self.per_label = {}, {}, {}, {}
-        self.alerts, self.flows, self.captures, self.unreadable = [], 0, 0, []
+        self.alerts, self.flows, self.captures, self.damaged = [], 0, 0, 0
 
-    def add(self, path, shown, flows, status, labels):
+    def add(self, shown, flows, status, labels):
         self.captures += 1
-        if status != 0:
-            self.unreadable.append(shown)
+        self.damaged += status != 0
         for key, name, tags in flows:
             self.flows += 1
             rows = labels.get(key)
@@ -165,14 +154,12 @@ class Tally:
                 self.no_label += 1
                 self.no_label_by_capture[shown] = self.no_label_by_capture.get(shown, 0) + 1
                 continue
+            result = "unknown" if name is None else judge(name, label)
             if name is not None:
-                verdict = judge(name, label)
-                m = self.per_model.setdefault(name, {"right": 0, "kin": 0, "wrong": 0})
-                m[verdict] += 1
+                self.per_model.setdefault(name, {"right": 0, "kin": 0, "wrong": 0})[result] += 1
             if knows(label, self.names):
                 master = label.split(".")[0]
                 c = self.per_label.setdefault(master, {"right": 0, "kin": 0, "wrong": 0, "unknown": 0})
-                result = "unknown" if name is None else judge(name, label)
                 self.known[result] += 1
                 c[result] += 1
                 if result == "wrong":
@@ -205,7 +192,7 @@ def report(t, source):
     w = L.append
     w("## %s\n" % source)
     w("%d captures, %d flows with payload; %d captures that fc-read could not read to the end (damaged or cut "
-      "test captures: what came before the damage is counted)." % (t.captures, t.flows, len(t.unreadable)))
+      "test captures: what came before the damage is counted)." % (t.captures, t.flows, t.damaged))
     w("Reference: Debian's ndpiReader on the same capture, flows joined by transport and both endpoints. "
       "Apart: %d flows without an nDPI label (its CSV leaves out the flows it could not identify), most "
       "of them in: %s.\n" % (t.no_label, top(t.no_label_by_capture, 5)))
@@ -280,7 +267,7 @@ def main():
         tally = Tally(names)
         with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
             for path, flows, status, labels in pool.map(lambda p: one_capture(p, a.bin, a.models, extra), paths):
-                tally.add(path, os.path.relpath(path, folder), flows, status, labels)
+                tally.add(os.path.relpath(path, folder), flows, status, labels)
         text += report(tally, description or folder) + "\n"
     sys.stdout.write(text)
     if a.out:

@@ -49,14 +49,17 @@ def label_index(corpus_dir):
 
 
 def verdicts(buf, bindir, models_dir, extra=()):
-    """(endpoint key, verdict, model name or None) of every flow with payload, from the real fc-classify
-    (with the extra arguments given, e.g. --model FILE)."""
+    """(endpoint key, model name or None for unknown, the model's tags) of every flow with payload
+    of a stream (vectors or samples), from the real fc-classify (with the extra arguments given,
+    e.g. --model FILE)."""
     out = subprocess.run([os.path.join(bindir, "fc-classify"), "--models-dir", models_dir, "--no-verdict-records",
-                          *extra], input=buf, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+                          "--drop-samples", *extra], input=buf, check=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL).stdout
     for obj, _ in fcstream.records(out):
         if not (isinstance(obj, dict) and obj.get("k") == 2) or obj.get("verdict") in (None, "no_payload"):
             continue
-        yield corpus.record_key(obj), obj["verdict"], obj.get("protocol") if obj["verdict"] == "identified" else None
+        identified = obj["verdict"] == "identified"
+        yield corpus.record_key(obj), obj.get("protocol") if identified else None, tuple(obj.get("tags") or ())
 
 
 def judge(name, row):
@@ -77,7 +80,7 @@ def measure(corpus_dir, bindir, models_dir, cache):
     wrong_pairs, by_model = {}, {}
     for f in all_captures(corpus_dir):
         buf = corpus.cached_stream(corpus_dir, f, bindir, cache)
-        for key, verdict, name in verdicts(buf, bindir, models_dir):
+        for key, name, _ in verdicts(buf, bindir, models_dir):
             rows = idx.get((f, key))
             row = rows.pop(0) if rows else None
             if row is None:
