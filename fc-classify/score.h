@@ -24,7 +24,7 @@
 
 struct scored_model {
     const struct fc_model *model;
-    double *log_q;           /* [n_meters][256]: log2 Q_i */
+    float *log_q;            /* [n_meters][256]: log2 Q_i (single precision, as scoring adds them) */
     double *sum_log_q;       /* [n_meters] */
 };
 
@@ -65,13 +65,13 @@ struct session {
  * counts are kept per meter (a memo, direct-mapped by the counts' hash, compared in
  * full), and a meter met again is added up from them without being scored.
  */
-#define CANDIDATE_GROUP 4     /* candidates scored side by side; rows are padded to a multiple */
+#define CANDIDATE_GROUP 8     /* candidates scored side by side; rows are padded to a multiple */
 
 struct candidates {
     uint32_t n, n_meters;
     uint32_t stride;         /* n rounded up to a multiple of CANDIDATE_GROUP */
     uint32_t *model;         /* indexes into the model list, ascending */
-    double *log_q;           /* [n_meters][256][stride], padding 0 */
+    float *log_q;            /* [n_meters][256][stride], padding 0 */
     double *sum_log_q;       /* [n_meters][stride], padding 0 */
     double *divergence;      /* [stride]: score_candidates' result (padding meaningless) */
     struct share_key *share_keys; /* the memo: [n_meters][SHARE_SLOTS], made when first needed (score.c) */

@@ -107,7 +107,9 @@ static void test_sparse_equals_dense(void)
         scored_models_free(&sm, 1);
         fc_model_free(&m);
     }
-    CHECK("sparse_divergence_equals_dense_formula_within_1e-9", worst < 1e-9);
+    /* within 1e-5, not 1e-9: scoring adds its cross sums in single precision (score.c); a
+     * wrong term would be off by far more */
+    CHECK("sparse_divergence_equals_dense_formula_within_1e-5", worst < 1e-5);
 
     /* the same with the few-session prior: a 10-session model under --few-sessions 70 has
      * 10/70 pseudo-counts per bin; one of 100 sessions keeps add-one */
@@ -125,7 +127,7 @@ static void test_sparse_equals_dense(void)
         scored_models_free(&sm, 1);
         fc_model_free(&m);
     }
-    CHECK("few_session_prior_divergence_equals_dense_formula_within_1e-9", worst < 1e-9);
+    CHECK("few_session_prior_divergence_equals_dense_formula_within_1e-5", worst < 1e-5);
     random_model_of(&m, "B", 6, 64, 100);
     CHECK("few_session_prior_is_sessions_over_n_below_n_else_add_one",
           scored_prior(&m, 6, 70) == 1 && scored_prior(&m, 6, 200) == 0.5);
