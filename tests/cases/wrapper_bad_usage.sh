@@ -1,23 +1,9 @@
 #!/usr/bin/env bash
-# Options, sources and targets the product has but FlowCarp cannot do yet are refused
-# by name with exit status 2 and no output, never ignored; so is bad usage.
+# Bad usage is refused, never ignored: exit status 2 and a message saying what is wrong.
 source "$(dirname "$0")/../lib.sh"
 
-demo=$FC_DATA/demo.pcap
 flowcarp=$FC_ROOT/flowcarp
 
-# check_refused NAME WHAT ARGS...: flowcarp ARGS exits 2, says "WHAT is not supported yet", prints nothing
-check_refused() {
-    local name=$1 names=$2; shift 2
-    run_status "$flowcarp" "$@"
-    check_eq "${name}_exit_status_2" 2 "$RC"
-    check_contains "${name}_message_names_it" "flowcarp: $names is not supported yet" "$ERR"
-    check_eq "${name}_writes_nothing" "" "$OUT"
-}
-
-check_refused refuses_clearcache --clearcache --clearcache
-
-# bad usage: exit 2 and a message saying what is wrong
 while IFS='|' read -r name needle args; do
     # shellcheck disable=SC2086  # args are plain words
     run_status "$flowcarp" $args
@@ -35,4 +21,5 @@ rejects_flush_not_seconds|flowcarp: --flush needs a whole number of seconds, not
 rejects_timeout_not_seconds|flowcarp: --timeout needs a whole number of seconds, not '-1'|--input x.pcap --timeout=-1
 rejects_preview_with_model_output|--preview has no meaning with --output model:|--input x.pcap --preview --output model:P::p.fcp
 rejects_value_on_flag|flowcarp: --verbose takes no value|--input x.pcap --verbose=yes
+rejects_value_on_clearcache|flowcarp: --clearcache takes no value|--clearcache=yes
 LINES
