@@ -23,8 +23,8 @@ SAN_FLAGS =
 VERSION := $(shell cat VERSION)
 
 PKGS        = msgpack libpcap
-# libcurl (fc-read's http:// and https:// sources) and libmicrohttpd (fc-web, the web
-# service) are linked only into the tool that uses each.
+# libcurl (fc-read's http:// and https:// sources: its headers here, the library opened at
+# run time) and libmicrohttpd (fc-web, the web service, linked only into it).
 TOOL_PKGS   = libcurl libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(TOOL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmsgpackc -lpcap)
@@ -62,7 +62,7 @@ IDENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard fc-feat/meters/*.c))
 IDENT_LIB  = $(BUILD)/libident.a
 fc-train_LIBS = $(IDENT_LIB)
 fc-classify_LIBS = $(IDENT_LIB)
-fc-read_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+fc-read_LDLIBS := -ldl   # libcurl is opened when a URI source needs it (fc-read/curl_lazy.h)
 fc-web_LDLIBS  := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 $(IDENT_LIB): $(IDENT_OBJ)

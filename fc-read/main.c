@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #include "capture.h"
 #include "cli.h"
+#include "curl_lazy.h"
 #include "hub.h"
 #include "log.h"
 #include "reader.h"
@@ -261,7 +261,6 @@ int main(int argc, char **argv)
     bool live = false;
     for (int i = 0; i < nsources; i++)
         live |= sources[i].kind->live;
-    curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: it is not thread-safe */
 
     struct fc_writer w;
     fc_writer_open(&w, STDOUT_FILENO, "stdout");
@@ -298,6 +297,6 @@ int main(int argc, char **argv)
     free(sources);
     for (int i = 0; i < o.ninterfaces; i++)
         free(o.interfaces[i]);
-    curl_global_cleanup();
+    curl_lazy_close();
     return ok ? FC_EXIT_OK : FC_EXIT_BAD_INPUT;
 }

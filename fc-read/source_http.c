@@ -1,12 +1,12 @@
 /* \summary: http:// and https:// sources: a capture downloaded and read as it streams in */
 #define _GNU_SOURCE /* fopencookie */
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
+#include "curl_lazy.h"
 #include "input_stop.h"
 #include "log.h"
 #include "sources.h"
@@ -35,12 +35,14 @@ struct download {
     char error[CURL_ERROR_SIZE];
 };
 
+/* libcurl is opened here, when the arguments are parsed: before any thread starts. */
 static bool parse_url(const char *rest, struct source_arg *out)
 {
     if (!rest[0]) {
         fc_warn("%s: no address after the scheme", out->arg);
         return false;
     }
+    curl_lazy_open(out->arg);
     return true;
 }
 
@@ -69,21 +71,21 @@ static void run_transfer(struct download *d)
 {
     if (d->paused) {
         d->paused = false;
-        curl_easy_pause(d->easy, CURLPAUSE_CONT);
+        curl_api.easy_pause(d->easy, CURLPAUSE_CONT);
     }
     int running = 0;
-    curl_multi_perform(d->multi, &running);
+    curl_api.multi_perform(d->multi, &running);
     if (!running) {
         int left;
         CURLMsg *msg;
-        while ((msg = curl_multi_info_read(d->multi, &left)) != NULL)
+        while ((msg = curl_api.multi_info_read(d->multi, &left)) != NULL)
             if (msg->msg == CURLMSG_DONE)
                 d->result = msg->data.result;
         d->done = true;
         return;
     }
     if (d->start == d->end)
-        curl_multi_poll(d->multi, NULL, 0, 200, NULL);
+        curl_api.multi_poll(d->multi, NULL, 0, 200, NULL);
 }
 
 static ssize_t download_read(void *cookie, char *out, size_t n)
@@ -113,33 +115,33 @@ static int download_close(void *cookie)
 static bool download_start(struct download *d, const char *url)
 {
     *d = (struct download){ .url = url, .buf = fc_xmalloc(DOWNLOAD_BUFFER) };
-    d->easy = curl_easy_init();
-    d->multi = curl_multi_init();
+    d->easy = curl_api.easy_init();
+    d->multi = curl_api.multi_init();
     if (!d->easy || !d->multi)
         return false;
-    curl_easy_setopt(d->easy, CURLOPT_URL, url);
-    curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(d->easy, CURLOPT_WRITEDATA, d);
-    curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->error);
-    curl_easy_setopt(d->easy, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(d->easy, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(d->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, STALL_TIMEOUT_S);
-    curl_easy_setopt(d->easy, CURLOPT_USERAGENT, "fc-read/" FC_VERSION);
-    curl_multi_add_handle(d->multi, d->easy);
+    curl_api.easy_setopt(d->easy, CURLOPT_URL, url);
+    curl_api.easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_api.easy_setopt(d->easy, CURLOPT_WRITEDATA, d);
+    curl_api.easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->error);
+    curl_api.easy_setopt(d->easy, CURLOPT_FAILONERROR, 1L);
+    curl_api.easy_setopt(d->easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_api.easy_setopt(d->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_api.easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+    curl_api.easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_api.easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, STALL_TIMEOUT_S);
+    curl_api.easy_setopt(d->easy, CURLOPT_USERAGENT, "fc-read/" FC_VERSION);
+    curl_api.multi_add_handle(d->multi, d->easy);
     return true;
 }
 
 static void download_finish(struct download *d)
 {
     if (d->multi && d->easy)
-        curl_multi_remove_handle(d->multi, d->easy);
+        curl_api.multi_remove_handle(d->multi, d->easy);
     if (d->easy)
-        curl_easy_cleanup(d->easy);
+        curl_api.easy_cleanup(d->easy);
     if (d->multi)
-        curl_multi_cleanup(d->multi);
+        curl_api.multi_cleanup(d->multi);
     free(d->buf);
 }
 
@@ -147,11 +149,11 @@ static void download_finish(struct download *d)
 static void report_failure(const struct download *d)
 {
     long status = 0;
-    curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_api.easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
     if (d->result == CURLE_HTTP_RETURNED_ERROR)
         fc_warn("%s: download failed: HTTP status %ld", d->url, status);
     else
-        fc_warn("%s: download failed: %s", d->url, d->error[0] ? d->error : curl_easy_strerror(d->result));
+        fc_warn("%s: download failed: %s", d->url, d->error[0] ? d->error : curl_api.easy_strerror(d->result));
 }
 
 static bool read_url(const struct source_arg *src, struct sink *sink)

@@ -2,7 +2,7 @@
 # http:// sources: a capture served by a local web server (nginx, or python3's http.server
 # when nginx is missing) is read as it downloads and gives the same flows as the file;
 # a missing page is a clear error naming the HTTP status; a page that is not a capture,
-# and a server that is not there, are reported too.
+# and a server that is not there, are reported too. libcurl is opened only for such sources.
 source "$(dirname "$0")/../lib.sh"
 
 port=$(free_port)
@@ -37,6 +37,19 @@ check_eq http_download_status 0 "$RC"
 check_files_eq http_flows_equal_file_flows <(fc-read "$FC_DATA/demo.pcap" | flows_csv) <(flows_csv < "$TMP/http.fcr")
 check_eq http_source_named_by_url "http://127.0.0.1:$port/demo.pcap" \
     "$(fc-emit --format Json < "$TMP/http.fcr" | jq -r 'select(.k == 6 and .event == "open") | .name')"
+
+# libcurl is opened only for URI sources (fc-read/curl_lazy.h): reading a file loads none of
+# its thirty libraries; a URL opens it; one that cannot be opened is a clear system error
+LD_DEBUG=files fc-read "$FC_DATA/demo.pcap" 2> "$TMP/ld-file.txt" > /dev/null
+check_eq libcurl_not_opened_for_a_file 0 "$(grep -c 'file=libcurl' "$TMP/ld-file.txt")"
+LD_DEBUG=files timeout 30 fc-read "http://127.0.0.1:$port/demo.pcap" 2> "$TMP/ld-url.txt" > /dev/null
+check_contains libcurl_opened_for_a_url "dynamically loaded by" "$(grep 'file=libcurl' "$TMP/ld-url.txt")"
+mkdir -p "$TMP/no-curl"
+: > "$TMP/no-curl/libcurl.so.4"; : > "$TMP/no-curl/libcurl-gnutls.so.4"   # not libraries: dlopen refuses them
+LD_LIBRARY_PATH="$TMP/no-curl" run_status fc-read "http://127.0.0.1:$port/demo.pcap"
+check_eq http_without_libcurl_status 3 "$RC"
+check_contains http_without_libcurl_says_so \
+    "fc-read: http://127.0.0.1:$port/demo.pcap: http:// and https:// sources need libcurl (Debian: libcurl4): " "$ERR"
 
 run_status_to "$TMP/404.fcr" timeout 30 fc-read "http://127.0.0.1:$port/missing.pcap" "$FC_DATA/flow_icmp.pcap"
 check_eq http_404_status 1 "$RC"
