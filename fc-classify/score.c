@@ -35,7 +35,7 @@ double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions
 }
 
 void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
-                        double few_sessions)
+                        double few_sessions, const struct scored_model *add_one)
 {
     if (!n)
         return;
@@ -50,7 +50,14 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
         double prior = few_sessions > 0 ? scored_prior(&models[i], proto, few_sessions) : 1.0;
         /* prior 0: no session of proto, so never a candidate for its flows; add-one keeps
          * the unused table finite */
-        model_logs(&models[i], prior > 0 ? prior : 1.0, log_q, sum_log_q);
+        if (prior > 0 && prior < 1.0) {
+            model_logs(&models[i], prior, log_q, sum_log_q);
+        } else if (add_one) { /* the same logs, worked out already: a copy costs far less */
+            memcpy(log_q, add_one[i].log_q, sizeof *log_q * FC_MODEL_BINS * models[i].n_meters);
+            memcpy(sum_log_q, add_one[i].sum_log_q, sizeof *sum_log_q * models[i].n_meters);
+        } else {
+            model_logs(&models[i], 1.0, log_q, sum_log_q);
+        }
         log_q += (size_t)FC_MODEL_BINS * models[i].n_meters;
         sum_log_q += models[i].n_meters;
     }
