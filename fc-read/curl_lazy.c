@@ -29,6 +29,27 @@ static const struct {
     CURL_FN(multi_poll),        CURL_FN(multi_info_read),     CURL_FN(multi_cleanup),
 };
 
+/* Each pointer has its function's very type (curl/curl.h's declarations): a call through a
+ * pointer of another type would be undefined. */
+#define SAME_TYPE(field)                                                                                   \
+    _Static_assert(__builtin_types_compatible_p(__typeof__(&curl_##field), __typeof__(curl_api.field)), \
+                   "curl_api." #field " is not of curl_" #field "'s type")
+SAME_TYPE(global_init);
+SAME_TYPE(global_cleanup);
+SAME_TYPE(easy_init);
+SAME_TYPE(easy_setopt);
+SAME_TYPE(easy_getinfo);
+SAME_TYPE(easy_pause);
+SAME_TYPE(easy_strerror);
+SAME_TYPE(easy_cleanup);
+SAME_TYPE(multi_init);
+SAME_TYPE(multi_add_handle);
+SAME_TYPE(multi_remove_handle);
+SAME_TYPE(multi_perform);
+SAME_TYPE(multi_poll);
+SAME_TYPE(multi_info_read);
+SAME_TYPE(multi_cleanup);
+
 void curl_lazy_open(const char *source)
 {
     if (opened)
