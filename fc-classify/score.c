@@ -50,13 +50,13 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
         double prior = few_sessions > 0 ? scored_prior(&models[i], proto, few_sessions) : 1.0;
         /* prior 0: no session of proto, so never a candidate for its flows; add-one keeps
          * the unused table finite */
-        if (prior > 0 && prior < 1.0) {
-            model_logs(&models[i], prior, log_q, sum_log_q);
-        } else if (add_one) { /* the same logs, worked out already: a copy costs far less */
+        if (prior == 0)
+            prior = 1.0;
+        if (prior == 1.0 && add_one) { /* the same logs, worked out already: a copy costs far less */
             memcpy(log_q, add_one[i].log_q, sizeof *log_q * FC_MODEL_BINS * models[i].n_meters);
             memcpy(sum_log_q, add_one[i].sum_log_q, sizeof *sum_log_q * models[i].n_meters);
         } else {
-            model_logs(&models[i], 1.0, log_q, sum_log_q);
+            model_logs(&models[i], prior, log_q, sum_log_q);
         }
         log_q += (size_t)FC_MODEL_BINS * models[i].n_meters;
         sum_log_q += models[i].n_meters;

@@ -17,38 +17,27 @@ static bool opened;
  * systems have for git and apt. */
 static const char *const library_names[] = { "libcurl.so.4", "libcurl-gnutls.so.4" };
 
-#define CURL_FN(field) { "curl_" #field, offsetof(struct curl_api, field) }
+/* The functions of struct curl_api, one list for the table dlsym fills and the type checks. */
+#define CURL_FUNCTIONS(X)                                                                   \
+    X(global_init) X(global_cleanup) X(easy_init) X(easy_setopt) X(easy_getinfo) X(easy_pause) \
+    X(easy_strerror) X(easy_cleanup) X(multi_init) X(multi_add_handle) X(multi_remove_handle) \
+    X(multi_perform) X(multi_poll) X(multi_info_read) X(multi_cleanup)
+
+#define CURL_FN(field) { "curl_" #field, offsetof(struct curl_api, field) },
 static const struct {
     const char *symbol;
     size_t offset;
-} functions[] = {
-    CURL_FN(global_init),       CURL_FN(global_cleanup),      CURL_FN(easy_init),
-    CURL_FN(easy_setopt),       CURL_FN(easy_getinfo),        CURL_FN(easy_pause),
-    CURL_FN(easy_strerror),     CURL_FN(easy_cleanup),        CURL_FN(multi_init),
-    CURL_FN(multi_add_handle),  CURL_FN(multi_remove_handle), CURL_FN(multi_perform),
-    CURL_FN(multi_poll),        CURL_FN(multi_info_read),     CURL_FN(multi_cleanup),
-};
+} functions[] = { CURL_FUNCTIONS(CURL_FN) };
+/* every pointer of struct curl_api is in the list (one left out would stay NULL) */
+_Static_assert(sizeof functions / sizeof *functions * sizeof(void (*)(void)) == sizeof(struct curl_api),
+               "CURL_FUNCTIONS does not list every member of struct curl_api");
 
 /* Each pointer has its function's very type (curl/curl.h's declarations): a call through a
  * pointer of another type would be undefined. */
 #define SAME_TYPE(field)                                                                                   \
     _Static_assert(__builtin_types_compatible_p(__typeof__(&curl_##field), __typeof__(curl_api.field)), \
-                   "curl_api." #field " is not of curl_" #field "'s type")
-SAME_TYPE(global_init);
-SAME_TYPE(global_cleanup);
-SAME_TYPE(easy_init);
-SAME_TYPE(easy_setopt);
-SAME_TYPE(easy_getinfo);
-SAME_TYPE(easy_pause);
-SAME_TYPE(easy_strerror);
-SAME_TYPE(easy_cleanup);
-SAME_TYPE(multi_init);
-SAME_TYPE(multi_add_handle);
-SAME_TYPE(multi_remove_handle);
-SAME_TYPE(multi_perform);
-SAME_TYPE(multi_poll);
-SAME_TYPE(multi_info_read);
-SAME_TYPE(multi_cleanup);
+                   "curl_api." #field " is not of curl_" #field "'s type");
+CURL_FUNCTIONS(SAME_TYPE)
 
 void curl_lazy_open(const char *source)
 {

@@ -35,7 +35,6 @@ struct download {
     char error[CURL_ERROR_SIZE];
 };
 
-/* libcurl is opened here, when the arguments are parsed: before any thread starts. */
 static bool parse_url(const char *rest, struct source_arg *out)
 {
     if (!rest[0]) {

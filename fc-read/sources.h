@@ -20,7 +20,9 @@ struct source_arg;
 struct source_kind {
     const char *prefix;      /* matched case-insensitively; "" = a file, "-" or a directory */
     bool live;
-    /* Parses what follows the prefix into *out; false after saying why (usage error). */
+    /* Parses what follows the prefix into *out; false after saying why (usage error).
+     * Runs in main before any thread starts, once per source given, so it also readies
+     * what reading the source will need (http://: libcurl, curl_lazy.h). */
     bool (*parse)(const char *rest, struct source_arg *out);
     /* Reads the source into the sink until it ends or input is to end (input_stop.h);
      * false when some input was damaged, unreadable or refused (already reported). */

@@ -41,6 +41,7 @@ check_eq http_source_named_by_url "http://127.0.0.1:$port/demo.pcap" \
 # libcurl is opened only for URI sources (fc-read/curl_lazy.h): reading a file loads none of
 # its thirty libraries; a URL opens it; one that cannot be opened is a clear system error
 LD_DEBUG=files fc-read "$FC_DATA/demo.pcap" 2> "$TMP/ld-file.txt" > /dev/null
+check_contains loader_lists_what_fc_read_opens "file=libpcap" "$(grep 'file=' "$TMP/ld-file.txt")"   # else the next check says nothing
 check_eq libcurl_not_opened_for_a_file 0 "$(grep -c 'file=libcurl' "$TMP/ld-file.txt")"
 LD_DEBUG=files timeout 30 fc-read "http://127.0.0.1:$port/demo.pcap" 2> "$TMP/ld-url.txt" > /dev/null
 check_contains libcurl_opened_for_a_url "dynamically loaded by" "$(grep 'file=libcurl' "$TMP/ld-url.txt")"
