@@ -321,7 +321,8 @@ static void write_stats(struct classifier *c)
     fc_writer_record_done(&c->writer);
 #define INFO(name) fc_info("%s: %" PRIu64, #name, c->count.name);
     CLASSIFY_COUNTERS(INFO)
-    fc_info("reused: %" PRIu64 " (verdicts of samples identical to a recent one)", c->recent.hits);
+    fc_info("reused: %" PRIu64 " (verdicts of samples identical to a recent one; all forgotten %" PRIu64
+            " times to make room)", c->recent.hits, c->recent.forgotten);
 }
 
 static uint32_t parse_options(int argc, char **argv, struct model_set_options *mo, bool *list, struct classifier *cl)

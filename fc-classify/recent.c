@@ -5,19 +5,22 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "huge.h"
 #include "xalloc.h"
+
+_Static_assert(RECENT_KEY_MAX <= RECENT_ARENA_BYTES, "the longest kept description fits the block");
 
 void recent_init(struct recent *r)
 {
     memset(r, 0, sizeof *r);
     r->slot = fc_xcalloc(RECENT_SLOTS, sizeof *r->slot);
+    r->arena = fc_huge_alloc(RECENT_ARENA_BYTES);
 }
 
 void recent_free(struct recent *r)
 {
-    for (uint32_t i = 0; r->slot && i < RECENT_SLOTS; i++)
-        free(r->slot[i].key);
     free(r->slot);
+    free(r->arena);
     memset(r, 0, sizeof *r);
 }
 
@@ -122,11 +125,28 @@ bool recent_find(struct recent *r, uint8_t proto, const struct meter_session *s,
     r->session = s;
     r->hash = session_hash(proto, s);
     const struct recent_slot *slot = slot_of(r);
-    if (slot->key_len != r->key_len || slot->hash != r->hash || !describes(slot->key, proto, s))
+    if (slot->key_len != r->key_len || slot->hash != r->hash || !describes(r->arena + slot->key_at, proto, s))
         return false;
     *out = slot->verdict;
     r->hits++;
     return true;
+}
+
+/* A region of at least len bytes for slot, from the block; every slot forgotten first when
+ * the block has no room left. */
+static void give_region(struct recent *r, struct recent_slot *slot, uint32_t len)
+{
+    uint32_t cap = 64;
+    while (cap < len)
+        cap *= 2;
+    if (RECENT_ARENA_BYTES - r->arena_used < cap) {
+        memset(r->slot, 0, RECENT_SLOTS * sizeof *r->slot);
+        r->arena_used = 0;
+        r->forgotten++;
+    }
+    slot->key_at = r->arena_used;
+    slot->key_cap = cap;
+    r->arena_used += cap;
 }
 
 void recent_keep(struct recent *r, const struct verdict *v)
@@ -134,13 +154,11 @@ void recent_keep(struct recent *r, const struct verdict *v)
     if (!r->key_len)
         return;
     struct recent_slot *slot = slot_of(r);
-    if (slot->key_cap < r->key_len) { /* grows only: a slot's memory is bounded by RECENT_KEY_MAX */
-        slot->key_cap = r->key_len;
-        slot->key = fc_xrealloc(slot->key, slot->key_cap);
-    }
+    if (slot->key_cap < r->key_len)
+        give_region(r, slot, r->key_len);
     slot->hash = r->hash;
     slot->key_len = r->key_len;
     slot->verdict = *v;
-    describe(slot->key, r->proto, r->session);
+    describe(r->arena + slot->key_at, r->proto, r->session);
     r->key_len = 0; /* kept once: the session's observations may be gone by the next call */
 }

@@ -19,18 +19,30 @@
 
 #define RECENT_SLOTS 2048
 #define RECENT_KEY_MAX 16384          /* longer descriptions are not kept (a default sample's is
-                                         at most about 4 KiB; most are far shorter) */
+                                         at most about 11 KiB; half are under 250 bytes) */
+/*
+ * The descriptions lie in one block of huge pages (huge.h), each slot's in a region taken
+ * from it in turn and kept while the slot's descriptions fit (regions are powers of two, so
+ * a slot takes few). Once the block is used up, every slot is forgotten and the block
+ * starts again. Why: a region per slot from malloc, grown by realloc, cost a tenth of
+ * fc-classify's time on corpus-mix.pcap (bench/), in the allocator and in first touches of
+ * its fresh pages, where this block is touched once, four faults in all.
+ */
+#define RECENT_ARENA_BYTES ((uint32_t)8 << 20)
 
 struct recent_slot {
     uint64_t hash;
     uint32_t key_len;                 /* 0 = empty */
-    uint32_t key_cap;                 /* bytes allocated at key, grown to the longest kept here */
+    uint32_t key_cap;                 /* bytes of its region (0 = none yet) */
+    uint32_t key_at;                  /* its region's offset in the block */
     struct verdict verdict;
-    uint8_t *key;
 };
 
 struct recent {
     struct recent_slot *slot;         /* RECENT_SLOTS, direct-mapped by hash */
+    uint8_t *arena;                   /* RECENT_ARENA_BYTES: the slots' regions */
+    uint32_t arena_used;              /* bytes of it given to regions */
+    uint64_t forgotten;               /* times every slot was forgotten to start the block again */
     const struct meter_session *session; /* the session last looked up (recent_keep's) */
     uint8_t proto;
     uint32_t key_len;                 /* its description's length; 0 = too long to keep */

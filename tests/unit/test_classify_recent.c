@@ -71,9 +71,38 @@ static void test_reuse(void)
     recent_free(&r);
 }
 
+/* The descriptions' block used up: every slot is forgotten, and keeping goes on. */
+static void test_block_starts_again(void)
+{
+    struct recent r;
+    recent_init(&r);
+    static uint8_t bytes[8192];
+    const struct meter_obs first[] = { OBS(0, 4, 0, "PING") };
+    struct verdict out, kept = verdict_with(5, 0.5);
+    recent_find(&r, 6, &(struct meter_session){ first, 1 }, &out);
+    recent_keep(&r, &kept);
+    /* sessions of 8 KB (16 KB regions), each unlike the others in its first bytes */
+    uint32_t kept_long = 0;
+    for (uint32_t i = 0; r.forgotten == 0 && i < 4 * RECENT_ARENA_BYTES / sizeof bytes; i++) {
+        memset(bytes, 'a' + (int)(i % 26), sizeof bytes);
+        memcpy(bytes, &i, sizeof i);
+        const struct meter_obs o[] = { { .dir = 0, .len = sizeof bytes, .bytes = bytes, .kept = sizeof bytes } };
+        if (!recent_find(&r, 6, &(struct meter_session){ o, 1 }, &out)) {
+            recent_keep(&r, &kept);
+            kept_long++;
+        }
+    }
+    CHECK("full_block_forgets_every_slot", r.forgotten == 1 && !recent_find(&r, 6, &(struct meter_session){ first, 1 }, &out));
+    CHECK("block_holds_hundreds_of_long_ones", kept_long > RECENT_ARENA_BYTES / 16384);
+    const struct meter_obs o[] = { { .dir = 0, .len = sizeof bytes, .bytes = bytes, .kept = sizeof bytes } };
+    CHECK("last_kept_after_forgetting_is_known", recent_find(&r, 6, &(struct meter_session){ o, 1 }, &out) && out.best == 5);
+    recent_free(&r);
+}
+
 int main(void)
 {
     test_no_meter_reads_timing();
     test_reuse();
+    test_block_starts_again();
     UNIT_DONE();
 }
