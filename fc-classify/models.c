@@ -259,14 +259,14 @@ const struct scored_model *model_set_few_session_scores(struct model_set *set, u
     return set->few_session_scored[proto];
 }
 
-/* The candidates of proto among the background models or the others, from `scored`, made
- * into table[proto] on the first call. */
+/* The candidates of proto among the background models or the others (with few_sessions > 0:
+ * only those of fewer sessions), from `scored`, made into table[proto] on the first call. */
 static struct candidates *candidates_of(struct model_set *set, const struct scored_model *scored, bool background,
-                                        struct candidates **table, bool *made, uint8_t proto)
+                                        double few_sessions, struct candidates **table, bool *made, uint8_t proto)
 {
     if (!made[proto]) { /* made when the first flow of the protocol comes */
         struct candidates c;
-        if (candidates_init(&c, scored, set->model, set->n, set->background, background, proto)) {
+        if (candidates_init(&c, scored, set->model, set->n, set->background, background, proto, few_sessions)) {
             table[proto] = fc_xmalloc(sizeof c);
             *table[proto] = c;
         }
@@ -277,18 +277,18 @@ static struct candidates *candidates_of(struct model_set *set, const struct scor
 
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto)
 {
-    return candidates_of(set, set->scored, false, set->by_proto, set->by_proto_made, proto);
+    return candidates_of(set, set->scored, false, 0, set->by_proto, set->by_proto_made, proto);
 }
 
 struct candidates *model_set_background_candidates(struct model_set *set, uint8_t proto)
 {
-    return candidates_of(set, set->scored, true, set->background_by_proto, set->background_by_proto_made, proto);
+    return candidates_of(set, set->scored, true, 0, set->background_by_proto, set->background_by_proto_made, proto);
 }
 
 struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions)
 {
-    return candidates_of(set, model_set_few_session_scores(set, proto, few_sessions), false, set->few_session_by_proto,
-                         set->few_session_by_proto_made, proto);
+    return candidates_of(set, model_set_few_session_scores(set, proto, few_sessions), false, few_sessions,
+                         set->few_session_by_proto, set->few_session_by_proto_made, proto);
 }
 
 static void candidates_table_free(struct candidates **table)

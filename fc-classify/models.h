@@ -70,7 +70,9 @@ const struct scored_model *model_set_few_session_scores(struct model_set *set, u
 struct candidates *model_set_candidates(struct model_set *set, uint8_t proto);
 /* The same of the background models. */
 struct candidates *model_set_background_candidates(struct model_set *set, uint8_t proto);
-/* The same with the few-session scores (in the same model order). */
+/* Of those, only the models trained from fewer than few_sessions sessions of proto, with
+ * their few-session scores (the others score as in model_set_candidates: the few-session test
+ * takes their divergences from there). */
 struct candidates *model_set_few_session_candidates(struct model_set *set, uint8_t proto, double few_sessions);
 /* The built-in models folder: $FLOWCARP_MODELS, else PREFIX/share/flowcarp/models beside the
  * installed binary, else the source tree's models/ when run from build/bin; NULL if none. */

@@ -73,17 +73,18 @@ void scored_models_free(struct scored_model *s, uint32_t n)
 
 /* Whether model i is one of the candidates candidates_init lays out. */
 static bool candidate_kind(const struct fc_model *models, uint32_t i, const bool *background_of, bool background,
-                           uint8_t proto)
+                           uint8_t proto, double few_sessions)
 {
-    return fc_model_has_l4(&models[i], proto) && (background_of ? background_of[i] : false) == background;
+    return fc_model_has_l4(&models[i], proto) && (background_of ? background_of[i] : false) == background &&
+           (few_sessions <= 0 || scored_prior(&models[i], proto, few_sessions) < 1);
 }
 
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
-                     uint32_t n_models, const bool *background_of, bool background, uint8_t proto)
+                     uint32_t n_models, const bool *background_of, bool background, uint8_t proto, double few_sessions)
 {
     memset(c, 0, sizeof *c);
     for (uint32_t i = 0; i < n_models; i++)
-        c->n += candidate_kind(models, i, background_of, background, proto);
+        c->n += candidate_kind(models, i, background_of, background, proto, few_sessions);
     if (!c->n)
         return false;
     c->n_meters = models[0].n_meters; /* every model has this build's meters (checked when loaded) */
@@ -94,7 +95,7 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
     c->divergence = fc_xmalloc(sizeof *c->divergence * c->stride);
     uint32_t j = 0;
     for (uint32_t i = 0; i < n_models; i++)
-        if (candidate_kind(models, i, background_of, background, proto))
+        if (candidate_kind(models, i, background_of, background, proto, few_sessions))
             c->model[j++] = i;
     /* row by row of the transposed table, so that its writes go in order */
     for (size_t row = 0; row < (size_t)c->n_meters * FC_MODEL_BINS; row++)

@@ -94,9 +94,12 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
 double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions);
 void scored_models_free(struct scored_model *s, uint32_t n);
 /* The models of models[0..n_models) trained on IP protocol proto whose background[i] is
- * `background` (background NULL: none is a background model); false (c empty) if none. */
+ * `background` (background NULL: none is a background model), and, when few_sessions > 0,
+ * trained from fewer than few_sessions sessions of proto (scored_prior below 1); false (c
+ * empty) if none. */
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
-                     uint32_t n_models, const bool *background_of, bool background, uint8_t proto);
+                     uint32_t n_models, const bool *background_of, bool background, uint8_t proto,
+                     double few_sessions);
 void candidates_free(struct candidates *c);
 /* Weighted mean divergence of every candidate into c->divergence (as score_model for each). */
 void score_candidates(struct candidates *c, const struct session *s);
