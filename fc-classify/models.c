@@ -247,14 +247,14 @@ void model_set_prepare(struct model_set *set)
         if (set->model[i].acceptance.known && fc_model_has_tag(&set->model[i], FC_MODEL_TAG_MALICIOUS))
             set->alert_turns[i] = set->model[i].acceptance.turns;
     set->text = verdict_text_make(set);
-    scored_models_init(set->scored, set->model, set->n, 0, 0, NULL);
+    scored_models_init(set->scored, set->model, set->n, 0, 0);
 }
 
 const struct scored_model *model_set_few_session_scores(struct model_set *set, uint8_t proto, double few_sessions)
 {
     if (!set->few_session_scored[proto]) {
         set->few_session_scored[proto] = fc_xcalloc(set->n ? set->n : 1, sizeof *set->few_session_scored[proto]);
-        scored_models_init(set->few_session_scored[proto], set->model, set->n, proto, few_sessions, set->scored);
+        scored_models_init(set->few_session_scored[proto], set->model, set->n, proto, few_sessions);
     }
     return set->few_session_scored[proto];
 }

@@ -34,30 +34,34 @@ double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions
     return sessions < few_sessions ? sessions / few_sessions : 1.0;
 }
 
-void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
-                        double few_sessions, const struct scored_model *add_one)
+/* The pseudo-count per bin model m's table is made with: 1 (add-one) without few_sessions;
+ * with it, the scaled prior of a model of few sessions of proto, and 0 (no table) for the
+ * others, whose add-one table is the one that applies (or, with no session of proto, none). */
+static double table_prior(const struct fc_model *m, uint8_t proto, double few_sessions)
 {
-    if (!n)
-        return;
+    if (few_sessions <= 0)
+        return 1.0;
+    double prior = scored_prior(m, proto, few_sessions);
+    return prior < 1 ? prior : 0;
+}
+
+void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
+                        double few_sessions)
+{
     size_t meters_in_all = 0;
     for (uint32_t i = 0; i < n; i++)
-        meters_in_all += models[i].n_meters;
+        meters_in_all += table_prior(&models[i], proto, few_sessions) > 0 ? models[i].n_meters : 0;
     /* one block for every model's logs: a few megabytes, in huge pages (huge.h) */
-    float *log_q = fc_huge_alloc(sizeof(float) * FC_MODEL_BINS * meters_in_all);
-    double *sum_log_q = fc_xmalloc(sizeof(double) * meters_in_all);
+    float *log_q = meters_in_all ? fc_huge_alloc(sizeof(float) * FC_MODEL_BINS * meters_in_all) : NULL;
+    double *sum_log_q = meters_in_all ? fc_xmalloc(sizeof(double) * meters_in_all) : NULL;
     for (uint32_t i = 0; i < n; i++) {
-        s[i] = (struct scored_model){ .model = &models[i], .log_q = log_q, .sum_log_q = sum_log_q };
-        double prior = few_sessions > 0 ? scored_prior(&models[i], proto, few_sessions) : 1.0;
-        /* prior 0: no session of proto, so never a candidate for its flows; add-one keeps
-         * the unused table finite */
+        double prior = table_prior(&models[i], proto, few_sessions);
+        s[i] = (struct scored_model){ .model = &models[i] };
         if (prior == 0)
-            prior = 1.0;
-        if (prior == 1.0 && add_one) { /* the same logs, worked out already: a copy costs far less */
-            memcpy(log_q, add_one[i].log_q, sizeof *log_q * FC_MODEL_BINS * models[i].n_meters);
-            memcpy(sum_log_q, add_one[i].sum_log_q, sizeof *sum_log_q * models[i].n_meters);
-        } else {
-            model_logs(&models[i], prior, log_q, sum_log_q);
-        }
+            continue;
+        s[i].log_q = log_q;
+        s[i].sum_log_q = sum_log_q;
+        model_logs(&models[i], prior, log_q, sum_log_q);
         log_q += (size_t)FC_MODEL_BINS * models[i].n_meters;
         sum_log_q += models[i].n_meters;
     }
@@ -65,10 +69,12 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
 
 void scored_models_free(struct scored_model *s, uint32_t n)
 {
-    if (n) {
-        free(s[0].log_q);
-        free(s[0].sum_log_q);
-    }
+    for (uint32_t i = 0; i < n; i++)
+        if (s[i].log_q) { /* the block starts with the first model's table */
+            free(s[i].log_q);
+            free(s[i].sum_log_q);
+            return;
+        }
 }
 
 /* Whether model i is one of the candidates candidates_init lays out. */

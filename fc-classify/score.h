@@ -24,7 +24,8 @@
 
 struct scored_model {
     const struct fc_model *model;
-    float *log_q;            /* [n_meters][256]: log2 Q_i (single precision, as scoring adds them) */
+    float *log_q;            /* [n_meters][256]: log2 Q_i (single precision, as scoring adds them);
+                                NULL: no table (scored_models_init) */
     double *sum_log_q;       /* [n_meters] */
 };
 
@@ -80,13 +81,12 @@ struct candidates {
 };
 
 /* s[i] for models[i], i < n; their tables share one block, freed by scored_models_free.
- * few_sessions 0: add-one smoothing, as above; else a model trained from fewer sessions
- * of IP protocol proto gets sessions / few_sessions pseudo-counts per bin instead of 1
- * (scored_prior; the few-session test of verdict.c, for flows of that protocol). add_one,
- * when not NULL, holds the same models' add-one tables, copied for every model that gets
- * 1 pseudo-count (most do) instead of being worked out again. */
+ * few_sessions 0: add-one smoothing, as above; else only the models trained from fewer
+ * sessions of IP protocol proto get a table, with sessions / few_sessions pseudo-counts per
+ * bin instead of 1 (scored_prior; the few-session test of verdict.c, for flows of that
+ * protocol): for the others the add-one table applies, and theirs stays NULL. */
 void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
-                        double few_sessions, const struct scored_model *add_one);
+                        double few_sessions);
 /* The pseudo-count per bin of m in the few-session test of a flow of IP protocol proto:
  * its sessions of that protocol / few_sessions, at most 1. A model's sessions of one
  * transport say nothing about its flows on another, so a model of 37 UDP sessions and 1

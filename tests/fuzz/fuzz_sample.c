@@ -68,7 +68,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     for (unsigned i = 0; i < MODELS; i++)
         make_model(&models[i], i);
-    scored_models_init(scored, models, MODELS, 0, 0, NULL);
+    scored_models_init(scored, models, MODELS, 0, 0);
     if (!candidates_init(&tcp, scored, models, MODELS, NULL, false, 6, 0))
         abort();
     fc_mpdecoder_init(&decoder);
