@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "capture.h"
 #include "cli.h"
 #include "curl_lazy.h"
