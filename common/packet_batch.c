@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "record.h"
 
 size_t fc_packet_encode(uint8_t *out, const struct fc_packet *p)
 {
@@ -46,4 +47,21 @@ int fc_packet_decode(const uint8_t **at, const uint8_t *end, struct fc_packet *p
     p->data_len = len - FC_ENTRY_HEADER;
     *at = e + len;
     return 1;
+}
+
+bool fc_packet_batch_cut(const uint8_t *p, size_t len, const uint8_t **entries)
+{
+    static const uint8_t head[] = { 0x83, 0xa1, 'k', FC_REC_PACKETS, 0xa1, 'n' };
+    size_t at = sizeof head;
+    if (len <= at || memcmp(p, head, sizeof head) != 0)
+        return false;
+    at += p[at] < 0x80 ? 1 : p[at] == 0xcc ? 2 : p[at] == 0xcd ? 3 : len; /* n: the count */
+    if (at + 3 > len || p[at] != 0xa1 || p[at + 1] != 'b')
+        return false;
+    at += 2;
+    at += p[at] == 0xc4 ? 2 : p[at] == 0xc5 ? 3 : p[at] == 0xc6 ? 5 : len; /* the bin's header */
+    if (at >= len)
+        return false;
+    *entries = p + at;
+    return true;
 }

@@ -24,6 +24,7 @@
  *                        FC_PACKET_TIME_LIMIT_US either side of it)
  *    24    - data        entry_len - 24 bytes
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,5 +58,13 @@ size_t fc_packet_encode(uint8_t *out, const struct fc_packet *p);
  * 0 at the end of the batch, -1 when the entry is malformed (length or timestamp out of range).
  */
 int fc_packet_decode(const uint8_t **at, const uint8_t *end, struct fc_packet *p);
+
+/*
+ * A batch record cut short: p holds its first len bytes, laid out as fc-read writes a batch
+ * ({"k":1,"n":count,"b":bin}, keys in that order). True with *entries pointing at the bin's
+ * first entry within p: the entries from there to p + len are whole ones, then part of one
+ * (fc_packet_decode tells them apart). False for anything else.
+ */
+bool fc_packet_batch_cut(const uint8_t *p, size_t len, const uint8_t **entries);
 
 #endif

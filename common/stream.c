@@ -180,6 +180,7 @@ static int reader_frame(struct fc_reader *r, size_t *len)
                 fc_warn("%s: offset %llu: stream ends inside a record (%zu bytes left over)", r->name,
                         (unsigned long long)(r->buf_offset + r->start), r->end - r->start);
                 r->failed = true;
+                r->cut = true;
                 return -1;
             }
             return r->failed ? -1 : 0;
@@ -193,6 +194,24 @@ static bool reader_undecodable(struct fc_reader *r)
             (unsigned long long)(r->buf_offset + r->start));
     r->failed = true;
     return false;
+}
+
+/*
+ * A record must be a map with FC_KEY_KIND (flowcarp-records(5)): one without is damage, not
+ * a record to pass on, or a flow would be dropped without a word. A second stream header
+ * is named as such: it is what `cat a b | stage` of two whole streams gives.
+ */
+static void reader_kindless(struct fc_reader *r, const msgpack_object *obj)
+{
+    unsigned long long at = (unsigned long long)(r->buf_offset + r->start);
+    if (obj->type == MSGPACK_OBJECT_MAP && fc_map_get(obj, FC_KEY_MAGIC))
+        fc_warn("%s: offset %llu: a second stream header: two record streams one after the other? "
+                "(give one fc-read all the captures instead)",
+                r->name, at);
+    else
+        fc_warn("%s: offset %llu: not a record: a record is a map with an unsigned integer \"%s\" below 1000",
+                r->name, at, FC_KEY_KIND);
+    r->failed = true;
 }
 
 /* Decodes the framed object at r->start into `into`; false if msgpack-c refuses it. */
@@ -257,8 +276,11 @@ void fc_reader_open(struct fc_reader *r, int fd, const char *name)
         fc_info("%s: stopped before any input", name);
         exit(FC_EXIT_OK);
     }
-    if (r->end == 0)
+    if (r->end == 0) {
+        if (getenv(FC_ENV_PIPELINE)) /* the stage before ours failed and said why */
+            exit(FC_EXIT_BAD_INPUT);
         fc_die(FC_EXIT_BAD_INPUT, "%s: empty input, expected a FlowCarp record stream", name);
+    }
     /* A stream starts with a map whose first key is "magic". */
     static const uint8_t magic_key[] = { 0xa5, 'm', 'a', 'g', 'i', 'c' };
     const uint8_t *p = r->buf;
@@ -323,6 +345,15 @@ static bool reader_skips_kind(const struct fc_reader *r, int kind)
     return r->decode_mask && kind >= 0 && kind < 32 && !(r->decode_mask & (1u << kind));
 }
 
+bool fc_reader_cut_record(const struct fc_reader *r, const uint8_t **p, size_t *len)
+{
+    if (!r->cut)
+        return false;
+    *p = r->buf + r->start;
+    *len = r->end - r->start;
+    return true;
+}
+
 int fc_record_kind_of(const msgpack_object *obj)
 {
     uint64_t k;
@@ -365,6 +396,8 @@ int fc_reader_next(struct fc_reader *r, struct fc_record *rec)
         if (!decoded && !fc_mpdecode(&r->decoder, raw, len, &rec->obj))
             return reader_undecodable(r), -1;
         rec->kind = fc_record_kind_of(&rec->obj);
+        if (rec->kind < 0)
+            return reader_kindless(r, &rec->obj), -1;
     }
     rec->raw = raw;
     rec->raw_len = len;

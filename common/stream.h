@@ -49,6 +49,7 @@ struct fc_reader {
     uint64_t buf_offset;           /* stream offset of buf[0] */
     bool eof;
     bool failed;                   /* damaged input was seen; exit status should say so */
+    bool cut;                      /* the stream ended inside the record at start */
     uint8_t *header_bytes;         /* the header's own copy, which header.raw points into */
     uint32_t decode_mask;          /* bit k set: decode records of kind k; 0 = decode all */
     void (*before_wait)(void *);   /* called when the next read would block (fc_reader_on_wait) */
@@ -60,6 +61,10 @@ struct fc_reader {
     struct fc_mpdecoder decoder;   /* the current record's objects (mpscan.h) */
 };
 
+/* Set by the flowcarp wrapper for every stage but the first: an empty input then means the
+ * stage before failed, and has said why, so the stage exits 1 without a message of its own. */
+#define FC_ENV_PIPELINE "FLOWCARP_PIPELINE"
+
 /* Opens and validates the header; on failure prints why and exits with FC_EXIT_BAD_INPUT. */
 void fc_reader_open(struct fc_reader *r, int fd, const char *name);
 /*
@@ -70,6 +75,9 @@ void fc_reader_open(struct fc_reader *r, int fd, const char *name);
 void fc_reader_decode_only(struct fc_reader *r, uint32_t kind_mask);
 /* 1 = a record, 0 = clean end of stream, -1 = damaged input (already reported, r->failed set). */
 int fc_reader_next(struct fc_reader *r, struct fc_record *rec);
+/* After fc_reader_next gave -1 because the stream ended inside a record: true, with the
+ * bytes of that unfinished record (valid until the reader is closed). */
+bool fc_reader_cut_record(const struct fc_reader *r, const uint8_t **p, size_t *len);
 /* A decoded record's kind (its FC_KEY_KIND, below 1000), or -1 when it has none. */
 int fc_record_kind_of(const msgpack_object *obj);
 /*

@@ -76,6 +76,7 @@ struct emit_ctx {
     struct fc_cid_options cid;
     struct fc_reader reader;
     struct fc_out scratch;              /* memory buffer for composed values (tags_joined) */
+    bool said_no_flows;                 /* packet records met, and said so once */
 };
 
 struct emit_format {

@@ -42,6 +42,13 @@ static void emit_flow_or_alert(struct emit_ctx *c, const struct emit_format *fmt
 {
     void (*line)(struct emit_ctx *, const struct emit_flow *) =
         rec->kind == FC_REC_FLOW ? fmt->flow : rec->kind == FC_REC_VERDICT ? fmt->alert : NULL;
+    if (rec->kind == FC_REC_PACKETS && !c->said_no_flows) {
+        /* fc-flow consumes packets: these never went through it, so no flow will come */
+        fc_warn("%s: offset %llu: packet records, which %s does not show: put fc-flow before fc-emit "
+                "(fc-read | fc-flow | fc-emit), or use --format Json to see the packets",
+                c->reader.name, (unsigned long long)rec->offset, fmt->name);
+        c->said_no_flows = true;
+    }
     if (!line)
         return;   /* packets, samples, sources, stats; or a kind this format does not print */
     struct fc_flow flow;

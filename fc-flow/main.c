@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "cli.h"
 #include "log.h"
+#include "packet_batch.h"
 #include "record.h"
 #include "stop_signal.h"
 #include "stream.h"
@@ -140,6 +141,30 @@ static bool process_clock(struct engine *e, const struct fc_reader *r, const str
 }
 
 /* Feeds one packet batch record to the engine; false if it is malformed. */
+/* Accounts the packet entries from *at on, up to end or the first one that is not whole
+ * and valid; *at is left there. Returns fc_packet_decode's last answer (0: all read). */
+static int process_entries(struct engine *e, const uint8_t **at, const uint8_t *end, uint64_t *entries)
+{
+    /* Each packet is prepared PREPARE_AHEAD entries before its turn, so the memory of
+     * its flow is on its way while the packets before it are accounted. */
+    enum { PREPARE_AHEAD = 4 };
+    struct packet_prep ring[PREPARE_AHEAD];
+    struct fc_packet p;
+    int got;
+    uint64_t entry = 0, done = 0;
+    while ((got = fc_packet_decode(at, end, &p)) == 1) {
+        engine_prepare(e, &p, &ring[entry++ % PREPARE_AHEAD]);
+        if (entry - done == PREPARE_AHEAD) {
+            engine_prefetch_flow(e, &ring[(done + 1) % PREPARE_AHEAD]);
+            engine_packet(e, &ring[done++ % PREPARE_AHEAD]);
+        }
+    }
+    while (done < entry)
+        engine_packet(e, &ring[done++ % PREPARE_AHEAD]);
+    *entries = entry;
+    return got;
+}
+
 static bool process_batch(struct engine *e, const struct fc_reader *r, const struct fc_record *rec)
 {
     const msgpack_object *b = fc_map_get(&rec->obj, FC_KEY_BATCH);
@@ -149,23 +174,8 @@ static bool process_batch(struct engine *e, const struct fc_reader *r, const str
         return false;
     }
     const uint8_t *at = (const uint8_t *)b->via.bin.ptr, *end = at + b->via.bin.size;
-    /* Each packet is prepared PREPARE_AHEAD entries before its turn, so the memory of
-     * its flow is on its way while the packets before it are accounted. */
-    enum { PREPARE_AHEAD = 4 };
-    struct packet_prep ring[PREPARE_AHEAD];
-    struct fc_packet p;
-    int got;
-    uint64_t entry = 0, done = 0;
-    while ((got = fc_packet_decode(&at, end, &p)) == 1) {
-        engine_prepare(e, &p, &ring[entry++ % PREPARE_AHEAD]);
-        if (entry - done == PREPARE_AHEAD) {
-            engine_prefetch_flow(e, &ring[(done + 1) % PREPARE_AHEAD]);
-            engine_packet(e, &ring[done++ % PREPARE_AHEAD]);
-        }
-    }
-    while (done < entry)
-        engine_packet(e, &ring[done++ % PREPARE_AHEAD]);
-    if (got == 0)
+    uint64_t entry;
+    if (process_entries(e, &at, end, &entry) == 0)
         return true;
     e->count.malformed_entries++;
     /* Where in the stream: the bin usually points into the record's own bytes. */
@@ -174,6 +184,20 @@ static bool process_batch(struct engine *e, const struct fc_reader *r, const str
     fc_warn("%s: offset %" PRIu64 ": malformed packet entry %" PRIu64 " in batch (length out of range); "
             "skipping the rest of the batch", r->name, where, entry);
     return false;
+}
+
+/* The stream ended inside a record: when that record is a packet batch, the whole entries
+ * before the cut are packets like any other (a batch holds up to FC_BATCH_MAX of them, and
+ * everything valid before damage is output). */
+static void salvage_cut_batch(struct engine *e, const struct fc_reader *r)
+{
+    const uint8_t *p, *entries;
+    size_t len;
+    uint64_t n = 0;
+    if (fc_reader_cut_record(r, &p, &len) && fc_packet_batch_cut(p, len, &entries))
+        process_entries(e, &entries, p + len, &n);
+    if (n)
+        fc_warn("%s: the %" PRIu64 " whole packet entries before the cut in that record were read", r->name, n);
 }
 
 int main(int argc, char **argv)
@@ -264,8 +288,10 @@ int main(int argc, char **argv)
             fc_writer_raw(&writer, rec.raw, rec.raw_len);
         }
     }
-    if (got < 0)
+    if (got < 0) {
         damaged = true;
+        salvage_cut_batch(&engine, &reader);
+    }
     engine_end_all(&engine);
     write_stats(&writer, &engine.count);
     fc_writer_close(&writer);

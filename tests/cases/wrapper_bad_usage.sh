@@ -19,6 +19,7 @@ rejects_unknown_directory_mode|expected directory:Once:PATH, directory:OnceRecur
 rejects_unknown_uri_scheme|only http:// and https:// URIs can be read|--input ftp://127.0.0.1/dump.pcap
 rejects_flush_not_seconds|flowcarp: --flush needs a whole number of seconds, not 'soon'|--input x.pcap --flush soon
 rejects_timeout_not_seconds|flowcarp: --timeout needs a whole number of seconds, not '-1'|--input x.pcap --timeout=-1
+rejects_timeout_above_a_year|flowcarp: --timeout 999999999: at most 31536000 seconds|--input x.pcap --timeout 999999999
 rejects_preview_with_model_output|--preview has no meaning with --output model:|--input x.pcap --preview --output model:P::p.fcp
 rejects_value_on_flag|flowcarp: --verbose takes no value|--input x.pcap --verbose=yes
 rejects_value_on_clearcache|flowcarp: --clearcache takes no value|--clearcache=yes

@@ -14,6 +14,19 @@ check_eq "missing_input_file_exit_status_1" 1 "$RC"
 check_contains "missing_input_file_names_the_file" "no-such-file.pcap" "$ERR"
 check_contains "missing_input_file_names_fc_read" "flowcarp: fc-read failed with exit status 1" "$ERR"
 
+# A stage that fails before writing anything is the one named; the later stages, left
+# with an empty input, say nothing of their own, and are not named as failures too.
+run_status "$flowcarp" --input "$demo" --output - -f 'tcp and ('
+check_eq "first_stage_usage_error_exit_status_2" 2 "$RC"
+check_contains "first_stage_usage_error_names_it" "flowcarp: fc-read failed with exit status 2" "$ERR"
+check_eq "first_stage_usage_error_only_cause_said" 2 "$(printf '%s\n' "$ERR" | wc -l)"
+head -c 3000 "$FC_ROOT/models/dns.fcp" > "$TMP/cut.fcp"
+run_status "$flowcarp" --input "$demo" --output - --model "$TMP/cut.fcp"
+check_eq "cut_model_exit_status_1" 1 "$RC"
+check_eq "cut_model_only_fc_classify_said" \
+    "fc-classify: $TMP/cut.fcp: truncated (the model ends inside its data)|flowcarp: fc-classify failed with exit status 1" \
+    "$(printf '%s\n' "$ERR" | paste -sd '|')"
+
 head -c 65536 /dev/urandom > "$TMP/random.pcap"
 run_status "$flowcarp" --input "$TMP/random.pcap" --output -
 check_eq "random_bytes_input_exit_status_1" 1 "$RC"

@@ -4,7 +4,8 @@
  * Follows what a stage does with each record of its input: fc_mpscan finds the
  * record's extent (as fc_reader_next does), msgpack_unpack_next decodes it, and the
  * record is read by kind: flow and sample maps with fc_flow_unpack, packet batches
- * with fc_packet_decode over their bin. The reader itself (common/stream.c) exits
+ * with fc_packet_decode over their bin, and a last record the input ends inside as a cut
+ * batch (fc_packet_batch_cut, as fc-flow reads one). The reader itself (common/stream.c) exits
  * through fc_die on a bad stream header, so its framing and decoding calls are made
  * here directly. Beyond "no crash", these properties are checked: the stages' own decoder
  * (fc_mpdecode, what fc_reader_next uses) gives the same object as msgpack-c for every
@@ -88,12 +89,8 @@ static bool same_object(const msgpack_object *a, const msgpack_object *b)
     return same;
 }
 
-static void read_packet_batch(const msgpack_object *rec)
+static void read_entries(const uint8_t *at, const uint8_t *end)
 {
-    const msgpack_object *bin = fc_map_get(rec, FC_KEY_BATCH);
-    if (!bin || bin->type != MSGPACK_OBJECT_BIN)
-        return;
-    const uint8_t *at = (const uint8_t *)bin->via.bin.ptr, *end = at + bin->via.bin.size;
     struct fc_packet p;
     while (fc_packet_decode(&at, end, &p) == 1) {
         if (p.data + p.data_len > end || at > end)
@@ -101,6 +98,25 @@ static void read_packet_batch(const msgpack_object *rec)
         for (size_t i = 0; i < p.data_len; i++)
             touched ^= p.data[i];
     }
+}
+
+static void read_packet_batch(const msgpack_object *rec)
+{
+    const msgpack_object *bin = fc_map_get(rec, FC_KEY_BATCH);
+    if (!bin || bin->type != MSGPACK_OBJECT_BIN)
+        return;
+    read_entries((const uint8_t *)bin->via.bin.ptr, (const uint8_t *)bin->via.bin.ptr + bin->via.bin.size);
+}
+
+/* The bytes left when the stream ends inside a record, as fc-flow reads a cut batch. */
+static void read_cut_batch(const uint8_t *p, size_t len)
+{
+    const uint8_t *entries;
+    if (!fc_packet_batch_cut(p, len, &entries))
+        return;
+    if (entries < p || entries >= p + len)
+        abort();
+    read_entries(entries, p + len);
 }
 
 /* A map less some keys, as stages pass records on: the raw runs fc_map_copy_plan copies
@@ -177,11 +193,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         msgpack_object in_place;
         bool in_place_ok = fc_mpdecode_prefix(&decoder, data + at, avail, &in_place, &in_place_len);
         size_t len = 0;
-        if (fc_mpscan(data + at, size - at, FUZZ_MAX_RECORD, &len) != FC_MPSCAN_OK) {
+        enum fc_mpscan_result scanned = fc_mpscan(data + at, size - at, FUZZ_MAX_RECORD, &len);
+        if (scanned != FC_MPSCAN_OK) {
             if (in_place_ok) {
                 fprintf(stderr, "fc_mpdecode_prefix decoded a record fc_mpscan does not frame\n");
                 abort();
             }
+            if (scanned == FC_MPSCAN_NEED_MORE) /* the stream ends inside this record */
+                read_cut_batch(data + at, size - at);
             break;
         }
         if (len == 0 || len > size - at)
