@@ -71,6 +71,9 @@ struct source {
     int dlt;
     uint16_t number;      /* as it appears in packet entries */
     uint64_t packets;     /* passed on */
+    uint64_t past_link;   /* of them, decoded past the link layer */
+    uint64_t zero_length; /* records of wire length 0, skipped: not packets */
+    uint64_t first_zero_length; /* the number of the first of them, from 1 */
     char error[PCAP_ERRBUF_SIZE + 96];
 };
 
@@ -308,6 +311,16 @@ static void describe_damage(struct source *s, uint64_t good_records)
 {
     struct damage d;
     s->reader->damage(s, good_records, &d);
+    if (is_unlike_first_interface(d.what)) {
+        /* not damage: a pcapng file of such interfaces is read on by pcapng_file.h, which
+         * reads a file again from its start, and a stream cannot be */
+        snprintf(s->error, sizeof s->error,
+                 "after packet %llu: an interface unlike the first one (%s): libpcap reads such a pcapng "
+                 "capture only from a file; save the stream to a file and give its name",
+                 (unsigned long long)good_records, d.what);
+        fc_warn("%s: %s", s->name, s->error);
+        return;
+    }
     const char *kind = strstr(d.what, "truncated") ? "truncated" : "damaged";
     if (d.at >= 0)
         snprintf(s->error, sizeof s->error, "offset %lld: %s %s (%s)", d.at, kind,
@@ -334,11 +347,18 @@ static bool read_packets(struct sink *sink, struct source *s)
         if (rc != 1)
             break;
         seen++;
-        if (!s->active_filter || pcap_offline_filter(s->active_filter, h, frame)) {
+        if (h->len == 0) {
+            /* nothing is 0 bytes long on the wire: a zero-filled block (space a capture
+             * tool took and never wrote) reads as records of length 0 */
+            if (!s->zero_length++)
+                s->first_zero_length = seen;
+        } else if (!s->active_filter || pcap_offline_filter(s->active_filter, h, frame)) {
             struct fc_packet p;
             build_packet(s, h, frame, &p);
-            if (sink->ops->packet(sink, &p, h->caplen))
+            if (sink->ops->packet(sink, &p, h->caplen)) {
                 s->packets++;
+                s->past_link += p.link == FC_LINK_NETWORK;
+            }
         }
         progress_packet(&pr, seen);
     }
@@ -347,7 +367,28 @@ static bool read_packets(struct sink *sink, struct source *s)
         describe_damage(s, seen);
         return false;
     }
+    if (s->zero_length) {
+        snprintf(s->error, sizeof s->error,
+                 "%llu packet records of length 0 from packet %llu on: not packets (a zero-filled block?), skipped",
+                 (unsigned long long)s->zero_length, (unsigned long long)s->first_zero_length);
+        fc_warn("%s: %s", s->name, s->error);
+        return false;
+    }
     return true;
+}
+
+/* A source whose packets all stayed undecoded gives no flow: said, so that an empty log
+ * is not taken for a quiet network. */
+static void say_if_nothing_decoded(const struct source *s, int snaplen)
+{
+    if (!s->packets || s->past_link)
+        return;
+    if (!s->linktype)
+        fc_warn("%s: link type %d is not one fc-read decodes: its %llu packets make no flows", s->name, s->dlt,
+                (unsigned long long)s->packets);
+    else
+        fc_warn("%s: none of its %llu packets could be decoded past the %s header (snapshot length %d): no flows",
+                s->name, (unsigned long long)s->packets, s->linktype->name, snaplen);
 }
 
 /* Reads a source whose reader is open to its end, and closes it. */
@@ -368,6 +409,7 @@ static enum capture_outcome read_source(struct sink *sink, struct source *s)
             s->reader->name);
 
     bool clean = read_packets(sink, s);
+    say_if_nothing_decoded(s, ev.snaplen);
     ev.packets = s->packets;
     ev.error = clean ? NULL : s->error;
     sink->ops->end(sink, &ev);

@@ -12,6 +12,7 @@
 struct directory_visit {
     struct sink *sink;
     bool failed;
+    unsigned long long files;
 };
 
 static void read_found_file(const char *path, void *ctx)
@@ -19,6 +20,7 @@ static void read_found_file(const char *path, void *ctx)
     struct directory_visit *v = ctx;
     if (input_stop_requested())
         return;
+    v->files++;
     enum capture_outcome o = capture_read(v->sink, path, true);
     if (o == CAPTURE_DAMAGED || o == CAPTURE_UNREADABLE)
         v->failed = true;
@@ -26,9 +28,12 @@ static void read_found_file(const char *path, void *ctx)
 
 static bool read_directory(struct sink *sink, const char *dir, bool recursive)
 {
-    struct directory_visit v = { sink, false };
+    struct directory_visit v = { sink, false, 0 };
     bool had_error = false;
-    return directory_each_file(dir, recursive, read_found_file, &v, &had_error) && !had_error && !v.failed;
+    bool walked = directory_each_file(dir, recursive, read_found_file, &v, &had_error);
+    if (walked && !v.files) /* an empty log should not pass for a quiet network */
+        fc_warn("%s: no files in it%s", dir, recursive ? " or its subfolders" : " (OnceRecursive also reads subfolders)");
+    return walked && !had_error && !v.failed;
 }
 
 static bool parse_path(const char *rest, struct source_arg *out)

@@ -74,3 +74,56 @@ sys.stdout.buffer.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 
                         struct.pack("<IIII", 1500000000, 0, len(frame), len(frame)) + frame)' > "$TMP/huge.pcap"
 check_eq packet_longer_than_entry_cut_and_flagged "1 65511" \
     "$(fc-read --all-bytes "$TMP/huge.pcap" | packet_entries | awk '{print $3, $9}')"
+
+# A zero-filled tail (space a capture tool took and never wrote) reads as records of
+# length 0: skipped, named, exit 1; the packets before it all come out.
+{ cat "$TMP/good.pcap"; head -c 4096 /dev/zero; } > "$TMP/zero-tail.pcap"
+run_status_to "$TMP/out.fcr" fc-read "$TMP/zero-tail.pcap"
+check_eq zero_filled_tail_exit_status 1 "$RC"
+check_contains zero_filled_tail_named \
+    "fc-read: $TMP/zero-tail.pcap: 256 packet records of length 0 from packet 2 on: not packets (a zero-filled block?), skipped" "$ERR"
+check_eq zero_filled_tail_packets_before_it_kept 1 "$(packet_entries < "$TMP/out.fcr" | wc -l)"
+
+# A link type fc-read does not decode, and a snapshot length too small for any header:
+# the capture is read, but the user is told why no flow comes of it.
+python3 -c '
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[20:24] = struct.pack("<I", 0xfff0)
+sys.stdout.buffer.write(d)' "$TMP/good.pcap" > "$TMP/unknown-link.pcap"
+run_status_to "$TMP/out.fcr" fc-read "$TMP/unknown-link.pcap"
+check_eq unknown_link_type_exit_status 0 "$RC"
+check_contains unknown_link_type_said \
+    "fc-read: $TMP/unknown-link.pcap: link type 65520 is not one fc-read decodes: its 1 packets make no flows" "$ERR"
+python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out = bytearray(d[:24]); out[16:20] = struct.pack("<I", 10); at = 24
+while at + 16 <= len(d):
+    s, us, cap, wire = struct.unpack("<IIII", d[at:at + 16])
+    out += struct.pack("<IIII", s, us, min(cap, 10), wire) + d[at + 16:at + 16 + min(cap, 10)]
+    at += 16 + cap
+sys.stdout.buffer.write(out)' "$TMP/good.pcap" > "$TMP/snap10.pcap"
+run_status_to "$TMP/out.fcr" fc-read "$TMP/snap10.pcap"
+check_contains tiny_snaplen_said \
+    "fc-read: $TMP/snap10.pcap: none of its 1 packets could be decoded past the Ethernet header (snapshot length 10): no flows" "$ERR"
+
+# An empty folder is said to be empty.
+mkdir -p "$TMP/no-captures"
+run_status_to "$TMP/out.fcr" fc-read "directory:Once:$TMP/no-captures"
+check_contains empty_folder_said "fc-read: $TMP/no-captures: no files in it" "$ERR"
+
+# A pcapng whose interfaces differ in link type can be read from a file only; on stdin
+# the message says so (and does not call a good capture damaged).
+if command -v mergecap > /dev/null; then
+    "$FC_TESTBIN/mkpcap" raw "$TMP/raw.pcap"
+    mergecap -F pcapng -w "$TMP/mixed.pcapng" "$TMP/good.pcap" "$TMP/raw.pcap"
+    run_status_to "$TMP/out.fcr" fc-read < "$TMP/mixed.pcapng"
+    check_eq pcapng_mixed_interfaces_on_stdin_exit_status 1 "$RC"
+    check_contains pcapng_mixed_interfaces_on_stdin_says_give_a_file \
+        "libpcap reads such a pcapng capture only from a file; save the stream to a file and give its name" "$ERR"
+    run_status_to "$TMP/out.fcr" fc-read "$TMP/mixed.pcapng"
+    check_eq pcapng_mixed_interfaces_from_file_read_whole 0 "$RC"
+else
+    skip pcapng_mixed_interfaces_on_stdin "mergecap (wireshark-common) missing"
+fi
