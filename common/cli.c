@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +23,11 @@ void fc_usage_error(const char *fmt, ...)
 uint64_t fc_parse_count(const char *text, const char *option, uint64_t min, uint64_t max)
 {
     char *end;
-    if (!text[0] || text[0] == '-')
-        fc_usage_error("%s: not a non-negative integer", text);
-    unsigned long long v = strtoull(text, &end, 10);
-    if (*end || v < min || v > max)
+    unsigned long long v = 0;
+    bool digits_only = text[0] >= '0' && text[0] <= '9'; /* strtoull would take " 5" and "-1" */
+    if (digits_only)
+        v = strtoull(text, &end, 10);
+    if (!digits_only || *end || v < min || v > max)
         fc_usage_error("--%s: %s: must be an integer from %llu to %llu", option, text, (unsigned long long)min,
                        (unsigned long long)max);
     return v;

@@ -352,12 +352,12 @@ static uint32_t parse_options(int argc, char **argv, struct model_set_options *m
         case OPT_RATIO: vo->ratio = fc_parse_number(optarg, "ratio", 0, 1); break;
         case OPT_CEILING: vo->ceiling = fc_parse_number(optarg, "max-divergence", 0, 1e6); break;
         case OPT_ACCEPTANCE: vo->acceptance = fc_parse_number(optarg, "acceptance", 0, 1e6); break;
-        case OPT_FEW_SESSIONS: vo->few_sessions = fc_parse_number(optarg, "few-sessions", 0, 1e9); break;
-        case OPT_EXPLAIN: vo->explain = (unsigned)fc_parse_number(optarg, "explain", 0, 16); break;
+        case OPT_FEW_SESSIONS: vo->few_sessions = (double)fc_parse_count(optarg, "few-sessions", 0, 1000000000); break;
+        case OPT_EXPLAIN: vo->explain = (unsigned)fc_parse_count(optarg, "explain", 0, 16); break;
         case OPT_KEEP_VECTORS: cl->keep_vectors = true; break;
         case OPT_DROP_SAMPLES: cl->drop_samples = true; break;
         case OPT_NO_VERDICT_RECORDS: cl->no_verdict_records = true; break;
-        case OPT_MAX_PENDING: max_pending = (uint32_t)fc_parse_number(optarg, "max-pending", 1, 1 << 26); break;
+        case OPT_MAX_PENDING: max_pending = (uint32_t)fc_parse_count(optarg, "max-pending", 1, 1 << 26); break;
         default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
         }
     }

@@ -201,7 +201,7 @@ static void parse_options(int argc, char **argv, struct train_options *o)
         case 'o': o->output = optarg; break;
         case OPT_MERGE: o->merge = true; break;
         case OPT_QUANTILE: o->quantile = fc_parse_number(optarg, "quantile", 0.5, 1); break;
-        case OPT_FOLDS: o->folds = (uint32_t)fc_parse_number(optarg, "folds", 2, 1000); break;
+        case OPT_FOLDS: o->folds = (uint32_t)fc_parse_count(optarg, "folds", 2, 1000); break;
         default: fprintf(stderr, "Try '%s --help'.\n", fc_progname()); exit(FC_EXIT_USAGE);
         }
     }
