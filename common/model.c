@@ -247,9 +247,36 @@ static bool get_str(const msgpack_object *map, const char *key, char *out, size_
     return true;
 }
 
+/* Keys a map of a model file may have: a dozen are defined; the rest leaves room for keys of
+ * later versions, and bounds the pairwise check below. */
+#define MAP_MAX_KEYS 256
+
+static bool same_str(const msgpack_object *a, const msgpack_object *b)
+{
+    return a->type == MSGPACK_OBJECT_STR && b->type == MSGPACK_OBJECT_STR && a->via.str.size == b->via.str.size &&
+           (a->via.str.size == 0 || memcmp(a->via.str.ptr, b->via.str.ptr, a->via.str.size) == 0);
+}
+
+/* A map that names a key twice is refused: a reader taking the first and one taking the
+ * last would read two different models from one file. */
+static bool keys_unique(const msgpack_object *map, const char *where, char why[FC_MODEL_WHY])
+{
+    if (map->via.map.size > MAP_MAX_KEYS)
+        return fail(why, "%s: %u keys (at most %d)", where, map->via.map.size, MAP_MAX_KEYS);
+    const msgpack_object_kv *kv = map->via.map.ptr;
+    for (uint32_t i = 1; i < map->via.map.size; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (same_str(&kv[i].key, &kv[j].key))
+                return fail(why, "%s: key \"%.*s\" appears twice", where, (int)kv[i].key.via.str.size,
+                            kv[i].key.via.str.ptr);
+    return true;
+}
+
 static bool parse_header(const msgpack_object *top, struct fc_model *m, uint32_t *file_version,
                          char why[FC_MODEL_WHY])
 {
+    if (!keys_unique(top, "the model", why))
+        return false;
     const msgpack_object *format = fc_map_get(top, K_FORMAT);
     if (!format || format->type != MSGPACK_OBJECT_STR || format->via.str.size != strlen(FC_MODEL_MAGIC) ||
         memcmp(format->via.str.ptr, FC_MODEL_MAGIC, format->via.str.size) != 0)
@@ -334,6 +361,8 @@ static bool parse_meter(const msgpack_object *o, uint32_t k, struct fc_model_met
     char inner[FC_MODEL_WHY];
     if (o->type != MSGPACK_OBJECT_MAP)
         return fail(why, "meter %u is not a map", k);
+    if (!keys_unique(o, "meter", inner))
+        return fail(why, "meter %u: %s", k, inner);
     uint64_t version;
     if (!get_str(o, K_METER_NAME, mm->name, sizeof mm->name, inner) ||
         !get_uint(o, K_METER_VERSION, UINT32_MAX, &version, inner) ||
@@ -383,6 +412,8 @@ static bool parse_acceptance(const msgpack_object *top, uint32_t file_version, s
     uint64_t turns = 0;
     if (acc->type != MSGPACK_OBJECT_MAP)
         return fail(why, "\"acceptance\" is not a map");
+    if (!keys_unique(acc, "acceptance", why))
+        return false;
     if (!get_double(acc, K_QUANTILE, &quantile, inner) || !get_double(acc, K_DIVERGENCE, &divergence, inner) ||
         (file_version >= 3 && !get_uint(acc, K_TURNS, FC_MODEL_MAX_TURNS, &turns, inner)) ||
         !fc_model_set_acceptance(m, quantile, divergence, turns, inner))
@@ -399,9 +430,14 @@ static bool parse_meters(const msgpack_object *top, struct fc_model *m, char why
         return fail(why, "%u meters (1 to %d allowed)", ms->via.array.size, FC_MODEL_MAX_METERS);
     m->n_meters = ms->via.array.size;
     m->meter = fc_xcalloc(m->n_meters, sizeof *m->meter);
-    for (uint32_t k = 0; k < m->n_meters; k++)
+    uint64_t measured = 0;
+    for (uint32_t k = 0; k < m->n_meters; k++) {
         if (!parse_meter(&ms->via.array.ptr[k], k, &m->meter[k], why))
             return false;
+        measured |= m->meter[k].measurements;
+    }
+    if (!measured) /* it would be equally far from every flow */
+        return fail(why, "no meter has a single measurement: a model of nothing");
     return true;
 }
 
@@ -540,13 +576,27 @@ static bool write_all(int fd, const uint8_t *p, size_t n)
     return true;
 }
 
+/* Writes straight into a target that exists and is not a regular file (/dev/null, a FIFO,
+ * a terminal): renaming a file over it would replace the device itself. */
+static bool save_into(const char *path, const uint8_t *data, size_t len, char why[FC_MODEL_WHY])
+{
+    int fd = open(path, O_WRONLY | O_TRUNC);
+    if (fd < 0)
+        return fail(why, "%s", strerror(errno));
+    bool ok = write_all(fd, data, len) || fail(why, "%s", strerror(errno));
+    return (close(fd) == 0 || fail(why, "%s", strerror(errno))) && ok;
+}
+
 bool fc_model_save(const char *path, const struct fc_model *m, char why[FC_MODEL_WHY])
 {
     size_t len;
     uint8_t *data = fc_model_serialize(m, &len);
     bool ok;
+    struct stat st;
     if (strcmp(path, "-") == 0) {
         ok = write_all(STDOUT_FILENO, data, len) || fail(why, "%s", strerror(errno));
+    } else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        ok = save_into(path, data, len, why);
     } else {
         /* A temporary file beside the target, renamed into place: a reader never sees half a model. */
         size_t n = strlen(path) + 16;

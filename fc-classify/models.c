@@ -141,14 +141,19 @@ static void check_meters(const struct model_set *set)
         const struct fc_model *m = &set->model[i];
         bool same = strcmp(m->meter_set, METER_SET_NAME) == 0 && m->meter_set_version == METER_SET_VERSION &&
                     m->n_meters == meter_count;
-        for (uint32_t k = 0; same && k < m->n_meters; k++)
-            same = strcmp(m->meter[k].name, meters[k].name) == 0 && m->meter[k].version == meters[k].version;
         if (!same)
             fc_die(FC_EXIT_BAD_INPUT,
                    "%s: model '%s' was made by meter set %s version %u (%u meters); this fc-classify uses %s "
                    "version %u (%u meters); retrain it with fc-train",
                    set->origin[i], m->name, m->meter_set, m->meter_set_version, m->n_meters, METER_SET_NAME,
                    METER_SET_VERSION, meter_count);
+        for (uint32_t k = 0; k < m->n_meters; k++) /* the set is named alike, so say which meter differs */
+            if (strcmp(m->meter[k].name, meters[k].name) != 0 || m->meter[k].version != meters[k].version)
+                fc_die(FC_EXIT_BAD_INPUT,
+                       "%s: model '%s': its meter %u is %s version %u, where meter set %s version %u has %s version "
+                       "%u; the file was altered, or made by another build: retrain it with fc-train",
+                       set->origin[i], m->name, k, m->meter[k].name, m->meter[k].version, METER_SET_NAME,
+                       METER_SET_VERSION, meters[k].name, meters[k].version);
     }
 }
 

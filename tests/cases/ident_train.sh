@@ -47,3 +47,14 @@ if shared_or_skip train_dns_model corpus/ndpi/alexa-app.pcapng; then
     run_status fc-classify --no-builtin --model "$FC_DATA/demo.pcap" --list-models
     check_contains loader_pcap_refused "demo.pcap: not a FlowCarp model" "$ERR"
 fi
+
+# A target that is not a regular file (a FIFO here; /dev/null alike) is written into, not
+# replaced: the model is renamed into place only over a regular file.
+mkfifo "$TMP/model.fifo"
+cat "$TMP/model.fifo" > "$TMP/from-fifo.fcp" &
+reader=$!
+fc-read "$FC_DATA/ident_web.pcap" | fc-flow | fc-train -n Piped -o "$TMP/model.fifo" 2>/dev/null
+wait "$reader"
+check_eq train_into_fifo_keeps_the_fifo fifo "$( [ -p "$TMP/model.fifo" ] && echo fifo || echo replaced)"
+check_contains train_into_fifo_model_arrives "Piped" \
+    "$(fc-classify --no-builtin --model "$TMP/from-fifo.fcp" --list-models 2>&1)"

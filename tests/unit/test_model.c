@@ -86,6 +86,7 @@ struct damage {
     field_fn *value;
     bool drop;
     const char *expect;      /* substring of the reason */
+    uint32_t extra;          /* key/value pairs value writes after the value (a map grows) */
 };
 
 static void put_str(msgpack_packer *pk, const char *s)
@@ -126,6 +127,11 @@ static void v_acceptance_array(msgpack_packer *pk) { msgpack_pack_array(pk, 0); 
 static void v_name_unknown(msgpack_packer *pk) { put_str(pk, "Unknown"); }
 static void v_name_symbols(msgpack_packer *pk) { put_str(pk, "!!!"); }
 static void v_name_int(msgpack_packer *pk) { msgpack_pack_int(pk, 5); }
+static void v_name_twice(msgpack_packer *pk) /* a reader taking the last would read another model */
+{
+    put_str(pk, "Example RAT");
+    put_str(pk, "name"), put_str(pk, "Other RAT");
+}
 static void v_tags_bad(msgpack_packer *pk)
 {
     msgpack_pack_array(pk, 1);
@@ -162,33 +168,36 @@ static void v_meters_255(msgpack_packer *pk) { one_meter(pk, 255, 0, 0); }
 static void v_meters_sum(msgpack_packer *pk) { one_meter(pk, 256, 5, 1); }
 static void v_meters_overflow(msgpack_packer *pk) { one_meter(pk, 256, 0, UINT64_MAX); }
 static void v_meters_none(msgpack_packer *pk) { msgpack_pack_array(pk, 0); }
+static void v_meters_empty(msgpack_packer *pk) { one_meter(pk, 256, 0, 0); }
 
 static const struct damage damages[] = {
-    { "model_refuses_wrong_magic", "format", v_format_wrong, false, "not a FlowCarp model" },
-    { "model_refuses_newer_format", "version", v_version_next, false, "model format version 4" },
-    { "model_refuses_format_version_0", "version", v_version_0, false, "model format version 0" },
-    { "model_refuses_acceptance_nan", "acceptance", v_acceptance_nan, false, "acceptance: acceptance divergence" },
-    { "model_refuses_acceptance_negative", "acceptance", v_acceptance_negative, false, "not in [0, 1000]" },
-    { "model_refuses_acceptance_huge", "acceptance", v_acceptance_huge, false, "not in [0, 1000]" },
-    { "model_refuses_acceptance_quantile_0", "acceptance", v_acceptance_quantile_0, false, "not in (0, 1]" },
-    { "model_refuses_acceptance_not_float", "acceptance", v_acceptance_int, false, "not a float64" },
-    { "model_refuses_acceptance_not_map", "acceptance", v_acceptance_array, false, "not a map" },
+    { "model_refuses_wrong_magic", "format", v_format_wrong, false, "not a FlowCarp model", 0 },
+    { "model_refuses_newer_format", "version", v_version_next, false, "model format version 4", 0 },
+    { "model_refuses_format_version_0", "version", v_version_0, false, "model format version 0", 0 },
+    { "model_refuses_acceptance_nan", "acceptance", v_acceptance_nan, false, "acceptance: acceptance divergence", 0 },
+    { "model_refuses_acceptance_negative", "acceptance", v_acceptance_negative, false, "not in [0, 1000]", 0 },
+    { "model_refuses_acceptance_huge", "acceptance", v_acceptance_huge, false, "not in [0, 1000]", 0 },
+    { "model_refuses_acceptance_quantile_0", "acceptance", v_acceptance_quantile_0, false, "not in (0, 1]", 0 },
+    { "model_refuses_acceptance_not_float", "acceptance", v_acceptance_int, false, "not a float64", 0 },
+    { "model_refuses_acceptance_not_map", "acceptance", v_acceptance_array, false, "not a map", 0 },
     { "model_refuses_acceptance_turns_negative", "acceptance", v_acceptance_turns_negative, false,
-      "\"turns\" is not a non-negative integer" },
-    { "model_refuses_missing_name", "name", NULL, true, "no \"name\"" },
-    { "model_refuses_name_int", "name", v_name_int, false, "no \"name\" string" },
-    { "model_refuses_name_unknown", "name", v_name_unknown, false, "cannot name a protocol" },
-    { "model_refuses_name_without_slug", "name", v_name_symbols, false, "cannot name a protocol" },
-    { "model_refuses_bad_tag", "tags", v_tags_bad, false, "tag 'BAD TAG'" },
-    { "model_refuses_zero_sessions", "sessions", v_sessions_zero, false, "\"sessions\" is 0" },
-    { "model_refuses_negative_sessions", "sessions", v_sessions_neg, false, "not a non-negative integer" },
-    { "model_refuses_transport_sum_mismatch", "transports", v_transports_sum, false, "add up to 9" },
-    { "model_refuses_transport_proto_range", "transports", v_transports_proto, false, "IP protocol 0-255" },
-    { "model_refuses_255_counters", "meters", v_meters_255, false, "array of 256 counters" },
-    { "model_refuses_measurement_mismatch", "meters", v_meters_sum, false, "add up to 2" },
-    { "model_refuses_counter_overflow", "meters", v_meters_overflow, false, "overflow" },
-    { "model_refuses_no_meters", "meters", v_meters_none, false, "0 meters" },
-    { "model_refuses_missing_meters", "meters", NULL, true, "no \"meters\"" },
+      "\"turns\" is not a non-negative integer", 0 },
+    { "model_refuses_missing_name", "name", NULL, true, "no \"name\"", 0 },
+    { "model_refuses_name_int", "name", v_name_int, false, "no \"name\" string", 0 },
+    { "model_refuses_a_key_given_twice", "name", v_name_twice, false, "key \"name\" appears twice", 1 },
+    { "model_refuses_name_unknown", "name", v_name_unknown, false, "cannot name a protocol", 0 },
+    { "model_refuses_name_without_slug", "name", v_name_symbols, false, "cannot name a protocol", 0 },
+    { "model_refuses_bad_tag", "tags", v_tags_bad, false, "tag 'BAD TAG'", 0 },
+    { "model_refuses_zero_sessions", "sessions", v_sessions_zero, false, "\"sessions\" is 0", 0 },
+    { "model_refuses_negative_sessions", "sessions", v_sessions_neg, false, "not a non-negative integer", 0 },
+    { "model_refuses_transport_sum_mismatch", "transports", v_transports_sum, false, "add up to 9", 0 },
+    { "model_refuses_transport_proto_range", "transports", v_transports_proto, false, "IP protocol 0-255", 0 },
+    { "model_refuses_255_counters", "meters", v_meters_255, false, "array of 256 counters", 0 },
+    { "model_refuses_measurement_mismatch", "meters", v_meters_sum, false, "add up to 2", 0 },
+    { "model_refuses_counter_overflow", "meters", v_meters_overflow, false, "overflow", 0 },
+    { "model_refuses_no_meters", "meters", v_meters_none, false, "0 meters", 0 },
+    { "model_refuses_meters_of_no_measurement", "meters", v_meters_empty, false, "a model of nothing", 0 },
+    { "model_refuses_missing_meters", "meters", NULL, true, "no \"meters\"", 0 },
 };
 
 /* Re-packs a good model's top map with one field damaged. */
@@ -208,7 +217,7 @@ static uint8_t *damaged_bytes(const struct damage *d, size_t *len)
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
     const msgpack_object_map *map = &u.data.via.map;
-    msgpack_pack_map(&pk, map->size - d->drop);
+    msgpack_pack_map(&pk, map->size - d->drop + d->extra);
     for (uint32_t i = 0; i < map->size; i++) {
         const msgpack_object_kv *kv = &map->ptr[i];
         bool hit = kv->key.via.str.size == strlen(d->key) && memcmp(kv->key.via.str.ptr, d->key, strlen(d->key)) == 0;
