@@ -114,6 +114,7 @@ enum fc_record_kind {
 
 /* Stats record */
 #define FC_KEY_STAGE     "stage"      /* str: which tool */
+#define FC_KEY_EXIT_STATUS "exit_status" /* uint: the status the stage exits with (log.h) */
 #define FC_KEY_COUNTERS  "counters"   /* map str -> uint */
 
 #endif

@@ -571,6 +571,15 @@ void fc_writer_flush(struct fc_writer *w)
     w->len = 0;
 }
 
+void fc_pack_stats_start(msgpack_packer *pk, const char *stage, int exit_status)
+{
+    msgpack_pack_map(pk, 4);
+    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_STATS);
+    fc_pack_kv_str(pk, FC_KEY_STAGE, stage);
+    fc_pack_kv_uint(pk, FC_KEY_EXIT_STATUS, (uint64_t)exit_status);
+    fc_pack_str(pk, FC_KEY_COUNTERS);
+}
+
 void fc_writer_record_done(struct fc_writer *w)
 {
     if (w->len >= WRITE_FLUSH_AT)

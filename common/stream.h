@@ -117,6 +117,9 @@ static inline msgpack_packer *fc_writer_packer(struct fc_writer *w) { return &w-
 void fc_writer_raw(struct fc_writer *w, const void *bytes, size_t len);
 /* Called after each record: writes the buffer out once it is large. */
 void fc_writer_record_done(struct fc_writer *w);
+/* Starts a stage's stats record (k = 7): kind, stage, the exit status it will exit with,
+ * and the "counters" key, whose map of counts the caller packs, then fc_writer_record_done. */
+void fc_pack_stats_start(msgpack_packer *pk, const char *stage, int exit_status);
 void fc_writer_flush(struct fc_writer *w);
 void fc_writer_close(struct fc_writer *w);
 

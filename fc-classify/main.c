@@ -306,14 +306,11 @@ static void on_flow(struct classifier *c, const struct fc_record *rec)
     fc_writer_record_done(&c->writer);
 }
 
-static void write_stats(struct classifier *c)
+static void write_stats(struct classifier *c, int exit_status)
 {
     c->count.evicted = c->pending.evicted;
     msgpack_packer *pk = fc_writer_packer(&c->writer);
-    msgpack_pack_map(pk, 3);
-    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_STATS);
-    fc_pack_kv_str(pk, FC_KEY_STAGE, "fc-classify");
-    fc_pack_str(pk, FC_KEY_COUNTERS);
+    fc_pack_stats_start(pk, "fc-classify", exit_status);
 #define ONE(name) +1
     msgpack_pack_map(pk, 0 CLASSIFY_COUNTERS(ONE));
 #define PACK(name) fc_pack_kv_uint(pk, #name, c->count.name);
@@ -406,7 +403,7 @@ int main(int argc, char **argv)
             fc_writer_raw(&c.writer, rec.raw, rec.raw_len);
     }
     bool damaged = got < 0 || c.reader.failed;
-    write_stats(&c);
+    write_stats(&c, damaged ? FC_EXIT_BAD_INPUT : FC_EXIT_OK);
     fc_writer_close(&c.writer);
     fc_reader_close(&c.reader);
     pending_free(&c.pending);

@@ -143,6 +143,14 @@ static void hand_lines(struct run *r)
 }
 
 /* SIGHUP: what is buffered goes to the old file, what follows to the reopened one. */
+/* A stats record of a stage before this one that exits with a failure (flowcarp-records(5)). */
+static bool stage_failed(const struct fc_record *rec)
+{
+    uint64_t status;
+    return rec->kind == FC_REC_STATS && fc_obj_uint(fc_map_get(&rec->obj, FC_KEY_EXIT_STATUS), &status) &&
+           status != 0;
+}
+
 static void reopen_on_hangup(struct run *r)
 {
     if (!fc_hangup_take())
@@ -183,7 +191,7 @@ int main(int argc, char **argv)
     /* flow and alert formats read flows, and verdicts when they alert; the rest is skipped unparsed */
     if (!opt.format->record)
         fc_reader_decode_only(&c->reader, (opt.format->flow ? 1u << FC_REC_FLOW : 0) |
-                                              (opt.format->alert ? 1u << FC_REC_VERDICT : 0));
+                                              (opt.format->alert ? 1u << FC_REC_VERDICT : 0) | 1u << FC_REC_STATS);
     fc_reader_on_wait(&c->reader, on_input_wait, &run);
     fc_out_open(&c->out, run.output.fd, run.output.name);
     fc_out_open(&c->scratch, -1, "scratch");
@@ -197,8 +205,10 @@ int main(int argc, char **argv)
         c->out.len = 0;   /* the sender has it */
     struct fc_record rec;
     int got;
+    bool upstream_failed = false;
     while ((got = fc_reader_next(&c->reader, &rec)) == 1) {
         reopen_on_hangup(&run);   /* before the record: it came after the signal */
+        upstream_failed |= stage_failed(&rec);
         emit_record(c, fmt, &rec);
         if (c->out.len >= HAND_AT)
             hand_lines(&run);
@@ -211,6 +221,7 @@ int main(int argc, char **argv)
     fc_out_close(&c->scratch);
     bool failed = got < 0 || c->reader.failed;
     fc_reader_close(&c->reader);
-    int status = emit_output_close(&run.output, failed);
+    /* a failed stage before this one leaves the run failed, though not this stage */
+    int status = emit_output_close(&run.output, failed || upstream_failed);
     return failed ? FC_EXIT_BAD_INPUT : status;
 }

@@ -35,15 +35,18 @@ struct path_state {
 /* One path target per process, so the exit handler can find it. */
 static struct path_state *exit_cleanup;
 
-static bool fd_is_empty(int fd)
+/* A regular file of at most `header` bytes: nothing in it but the format's header rows. */
+static bool fd_holds_no_more_than(int fd, size_t header)
 {
     struct stat st;
-    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= header;
 }
 
-static void remove_if_empty(const struct path_state *ps, int fd)
+static bool fd_is_empty(int fd) { return fd_holds_no_more_than(fd, 0); }
+
+static void remove_if_empty(const struct path_state *ps, int fd, size_t header)
 {
-    if (ps->path_is_new && fd >= 0 && fd_is_empty(fd))
+    if (ps->path_is_new && fd >= 0 && fd_holds_no_more_than(fd, header))
         unlink(ps->path);
 }
 
@@ -51,7 +54,7 @@ static int exit_cleanup_fd = -1;
 static void remove_empty_new_file_at_exit(void)
 {
     if (exit_cleanup)
-        remove_if_empty(exit_cleanup, exit_cleanup_fd);
+        remove_if_empty(exit_cleanup, exit_cleanup_fd, 0);
 }
 
 /* Creates DIR/flowcarp-STAMP[-N].EXT; -1 after saying why. */
@@ -159,8 +162,8 @@ static int path_close(struct emit_output *o, bool run_failed)
     struct path_state *ps = o->state;
     int status = FC_EXIT_OK;
     if (ps->path) {
-        if (run_failed)
-            remove_if_empty(ps, o->fd);
+        if (run_failed) /* a new file of no flow, not even one before the failure */
+            remove_if_empty(ps, o->fd, o->preamble_len);
         exit_cleanup = NULL;
         if (close(o->fd) != 0) {
             fc_warn("%s: write error: %s", ps->path, strerror(errno));

@@ -52,13 +52,10 @@ static void list_meters(void)
         printf("%2u %s %u weight %g\n", m, meters[m].name, meters[m].version, meters[m].weight);
 }
 
-static void write_stats(struct fc_writer *w, const struct feat_counters *c)
+static void write_stats(struct fc_writer *w, const struct feat_counters *c, int exit_status)
 {
     msgpack_packer *pk = fc_writer_packer(w);
-    msgpack_pack_map(pk, 3);
-    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_STATS);
-    fc_pack_kv_str(pk, FC_KEY_STAGE, "fc-feat");
-    fc_pack_str(pk, FC_KEY_COUNTERS);
+    fc_pack_stats_start(pk, "fc-feat", exit_status);
     msgpack_pack_map(pk, 3);
     fc_pack_kv_uint(pk, "samples", c->samples);
     fc_pack_kv_uint(pk, "vectors", c->vectors);
@@ -127,7 +124,7 @@ int main(int argc, char **argv)
     }
     if (got < 0)
         damaged = true;
-    write_stats(&writer, &count);
+    write_stats(&writer, &count, damaged ? FC_EXIT_BAD_INPUT : FC_EXIT_OK);
     fc_writer_close(&writer);
     fc_reader_close(&reader);
     return damaged ? FC_EXIT_BAD_INPUT : FC_EXIT_OK;

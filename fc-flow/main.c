@@ -110,13 +110,10 @@ static uint32_t resolve_sample(const struct sample_option *o, uint32_t header_va
     return (uint32_t)o->given;
 }
 
-static void write_stats(struct fc_writer *w, const struct engine_counters *c)
+static void write_stats(struct fc_writer *w, const struct engine_counters *c, int exit_status)
 {
     msgpack_packer *pk = fc_writer_packer(w);
-    msgpack_pack_map(pk, 3);
-    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_STATS);
-    fc_pack_kv_str(pk, FC_KEY_STAGE, "fc-flow");
-    fc_pack_str(pk, FC_KEY_COUNTERS);
+    fc_pack_stats_start(pk, "fc-flow", exit_status);
 #define COUNT_ONE(name) +1
     msgpack_pack_map(pk, 0 ENGINE_COUNTERS(COUNT_ONE));
 #define PACK_COUNTER(name) fc_pack_kv_uint(pk, #name, c->name);
@@ -293,7 +290,7 @@ int main(int argc, char **argv)
         salvage_cut_batch(&engine, &reader);
     }
     engine_end_all(&engine);
-    write_stats(&writer, &engine.count);
+    write_stats(&writer, &engine.count, damaged ? FC_EXIT_BAD_INPUT : FC_EXIT_OK);
     fc_writer_close(&writer);
     engine_free(&engine);
     fc_reader_close(&reader);

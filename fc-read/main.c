@@ -284,7 +284,7 @@ int main(int argc, char **argv)
     c->fragments = t->fragments;
     c->cut = t->cut;
     copy_source_counters(c);
-    write_stats(&w, c);
+    write_stats(&w, c, ok ? FC_EXIT_OK : FC_EXIT_BAD_INPUT);
     fc_writer_close(&w);
     if (c->dropped_packets)
         fc_warn("--realtime: %llu packets dropped because the output was behind",

@@ -81,7 +81,7 @@ void write_source_end(struct fc_writer *w, const struct source_event *e)
     fc_writer_record_done(w);
 }
 
-void write_stats(struct fc_writer *w, const struct read_counters *c)
+void write_stats(struct fc_writer *w, const struct read_counters *c, int exit_status)
 {
     static const struct {
         const char *name;
@@ -95,10 +95,7 @@ void write_stats(struct fc_writer *w, const struct read_counters *c)
 #undef COUNTER
     };
     msgpack_packer *pk = fc_writer_packer(w);
-    msgpack_pack_map(pk, 3);
-    fc_pack_kv_uint(pk, FC_KEY_KIND, FC_REC_STATS);
-    fc_pack_kv_str(pk, FC_KEY_STAGE, "fc-read");
-    fc_pack_str(pk, FC_KEY_COUNTERS);
+    fc_pack_stats_start(pk, "fc-read", exit_status);
     msgpack_pack_map(pk, sizeof fields / sizeof fields[0]);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         fc_pack_kv_uint(pk, fields[i].name, *(const uint64_t *)((const char *)c + fields[i].offset));

@@ -44,6 +44,6 @@ struct read_counters {
     uint64_t tzsp_malformed, tzsp_ignored, kernel_dropped, refused_clients; /* sources.h */
 };
 
-void write_stats(struct fc_writer *w, const struct read_counters *c);
+void write_stats(struct fc_writer *w, const struct read_counters *c, int exit_status);
 
 #endif

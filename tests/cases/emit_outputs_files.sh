@@ -31,6 +31,23 @@ check_files_eq "dir_json_file_holds_the_flows" "$TMP/expected.json" "$out/$(grep
 # A run whose input is not a record stream leaves no empty file behind
 echo "not a record stream" | fc-emit -o "$out" 2>/dev/null
 check_eq "dir_failed_run_leaves_no_empty_file" 0 "$(find "$out" -empty | wc -l)"
+# A stage before fc-emit that failed says so in its stats record (exit_status): a new file
+# that got no flow, only the CSV header, is removed too; one that got flows is kept.
+ls "$out" > "$TMP/before"
+fc-read "$TMP/no-such.pcap" 2>/dev/null | fc-flow 2>/dev/null | fc-emit -o "$out"; rc=$?
+check_eq "upstream_failure_fc_emit_itself_exits_0" 0 "$rc"
+check_eq "upstream_failure_leaves_no_header_only_file" "" "$(ls "$out" | grep -vxF -f "$TMP/before")"
+check_eq "stats_record_carries_the_exit_status" "1 0" \
+    "$(fc-read "$TMP/no-such.pcap" 2>/dev/null | fc-flow 2>/dev/null | fc-emit --format Json |
+       jq -r 'select(.k == 7) | .exit_status' | paste -sd ' ')"
+size=$(stat -c %s "$FC_DATA/demo.pcap")
+head -c $((size * 2 / 3)) "$FC_DATA/demo.pcap" > "$TMP/cut.pcap"
+fc-read "$TMP/cut.pcap" 2>/dev/null | fc-flow 2>/dev/null | fc-emit -o "$out"
+kept=$(ls "$out" | grep -vxF -f "$TMP/before")
+check_eq "upstream_failure_keeps_a_file_with_flows" 1 "$(grep -c . <<<"$kept")"
+check_eq "upstream_failure_file_holds_the_flows_before_the_damage" \
+    "$(fc-read "$TMP/cut.pcap" 2>/dev/null | fc-flow 2>/dev/null | fc-emit | wc -l)" "$(wc -l < "$out/$kept")"
+
 run_status fc-emit -o "$TMP/no-such-dir/" < "$TMP/flows"
 check_eq "missing_dir_exit_status_3" 3 "$RC"
 check_contains "missing_dir_is_named" "no-such-dir/: no such folder" "$ERR"
