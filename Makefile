@@ -1,7 +1,7 @@
 # FlowCarp: build, test, install, benchmark. GNU make.
 #
 #   make              all tools into build/bin (./flowcarp finds them there)
-#   make check        build + every test (tests/run; last line "N passed, N failed")
+#   make check        build + every test (tests/run; last line "N passed, N failed, N skipped")
 #   make check-asan   the same tests, tools built with ASan+UBSan into build-asan/
 #   make fuzz         build the libFuzzer harnesses (clang) into build-fuzz/
 #   make install      PREFIX (default /usr/local) and DESTDIR honoured
