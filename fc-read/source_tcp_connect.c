@@ -49,7 +49,8 @@ static bool parse_connect(const char *rest, struct source_arg *out)
     return source_parse_port(colon + 1, out->arg, &out->port);
 }
 
-/* Reads one connection's stream; false when the connection could not be made. */
+/* Reads one connection's stream; false when the connection could not be made. *bad_stream:
+ * what came was not a capture, or a damaged one. */
 static bool read_connection(const struct source_arg *src, struct sink *sink, bool *bad_stream)
 {
     const char *why = NULL;
@@ -66,7 +67,7 @@ static bool read_connection(const struct source_arg *src, struct sink *sink, boo
         return false;
     }
     fc_info("%s: connected", src->arg);
-    *bad_stream = capture_read_stream(sink, stream, src->arg) == CAPTURE_NOT_A_CAPTURE;
+    *bad_stream = capture_read_stream(sink, stream, src->arg) != CAPTURE_OK;
     if (!input_stop_requested())
         fc_warn("%s: the server closed the stream", src->arg);
     return true;
@@ -75,10 +76,11 @@ static bool read_connection(const struct source_arg *src, struct sink *sink, boo
 static bool read_connect(const struct source_arg *src, struct sink *sink)
 {
     unsigned backoff = 1;
-    bool ever_connected = false, bad_stream = false;
+    bool ever_connected = false, bad_stream = false, ever_bad = false;
     while (!input_stop_requested()) {
         if (read_connection(src, sink, &bad_stream)) {
             ever_connected = true;
+            ever_bad |= bad_stream;   /* damage is said, and counted in the exit status */
             backoff = bad_stream ? backoff : 1;
         }
         if (input_stop_requested())
@@ -88,7 +90,7 @@ static bool read_connect(const struct source_arg *src, struct sink *sink)
             break;
         backoff = backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : backoff * 2;
     }
-    return ever_connected && !bad_stream;
+    return ever_connected && !ever_bad;
 }
 
 const struct source_kind source_tcp_connect = { "tcpconnect:", true, parse_connect, read_connect };

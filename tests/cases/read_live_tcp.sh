@@ -32,6 +32,24 @@ check_eq tcpconnect_source_named "tcpconnect:127.0.0.1:$port" \
     "$(fc-emit --format Json < "$TMP/tc.fcr" | jq -r 'select(.k == 6 and .event == "open") | .name')"
 check_eq tcpconnect_header_says_live true "$(fc-emit --format Json < "$TMP/tc.fcr" | head -1 | jq -r .live)"
 
+# tcpconnect: a server whose capture is damaged (a record claiming 2 GB) after its first
+# packet: the damage is said for the connection, the packet before it kept, the wait
+# before the next try grows (1 s, 2 s, ...), and fc-read's exit status is 1.
+python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+first = 24 + 16 + int.from_bytes(d[32:36], "little")
+sys.stdout.buffer.write(d[:first] + d[24:32] + b"\xff\xff\xff\x7f\xff\xff\xff\x7f" + b"x" * 64)' "$demo" > "$TMP/damaged.pcap"
+port=$(free_port)
+timeout 20 socat -u "OPEN:$TMP/damaged.pcap" "TCP-LISTEN:$port,reuseaddr,fork,bind=127.0.0.1" &
+server=$!
+for _ in $(seq 50); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+timeout 30 fc-read --timeout 4 "tcpconnect:127.0.0.1:$port" > "$TMP/td.fcr" 2> "$TMP/td.err"
+check_eq tcpconnect_damaged_stream_exit_status 1 "$?"
+kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+check_contains tcpconnect_damaged_stream_named "tcpconnect:127.0.0.1:$port: offset " "$(cat "$TMP/td.err")"
+check_contains tcpconnect_damaged_stream_wait_grows "reconnecting in 2 s" "$(cat "$TMP/td.err")"
+
 # tcp:PORT: two clients at once (each holds its connection open a while), then a client
 # sending garbage; each stream is its own source.
 port=$(free_port)
