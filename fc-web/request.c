@@ -32,6 +32,7 @@ struct web_request {
     uint64_t body_bytes;
     unsigned char magic[4];             /* the capture's first bytes */
     size_t magic_len;
+    uint64_t capture_bytes;             /* of the capture, fed to fc-read */
     char format[40];
 };
 
@@ -40,6 +41,9 @@ static const uint32_t capture_magics[] = {
     0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0xa1b2cd34, 0x34cdb2a1, 0x0a0d0d0a,
 };
 
+/* Whether the body begins with a whole capture file header (pcap's 24 bytes, or the 28 of
+ * a pcapng section header block): a capture, though perhaps damaged further on (200 with a
+ * warning); anything shorter is not one (400). */
 static bool looks_like_capture(const struct web_request *r)
 {
     if (r->magic_len < 4)
@@ -47,7 +51,7 @@ static bool looks_like_capture(const struct web_request *r)
     uint32_t m = (uint32_t)r->magic[0] << 24 | (uint32_t)r->magic[1] << 16 | (uint32_t)r->magic[2] << 8 | r->magic[3];
     for (size_t i = 0; i < sizeof capture_magics / sizeof capture_magics[0]; i++)
         if (m == capture_magics[i])
-            return true;
+            return r->capture_bytes >= (m == 0x0a0d0d0a ? 28u : 24u);
     return false;
 }
 
@@ -83,6 +87,7 @@ static void feed_capture(struct web_request *r, const char *data, size_t n)
 {
     for (size_t i = 0; i < n && r->magic_len < sizeof r->magic; i++)
         r->magic[r->magic_len++] = (unsigned char)data[i];
+    r->capture_bytes += n;
     pipeline_write(&r->pipeline, data, n);   /* when fc-read gave up, the rest is dropped; it said why */
 }
 

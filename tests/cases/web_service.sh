@@ -76,6 +76,9 @@ fc_read_says=$(fc-read - < "$TMP/random.bin" 2>&1 > /dev/null)
 check_eq "web_random_bytes_get_400" 400 "$(curl -s -o "$TMP/400.txt" -w '%{http_code}' --data-binary @"$TMP/random.bin" "$url")"
 check_eq "web_400_says_what_fc_read_says" "$fc_read_says" "$(cat "$TMP/400.txt")"
 check_eq "web_empty_body_gets_400" 400 "$(curl -s -o /dev/null -w '%{http_code}' --data-binary '' "$url")"
+# A capture's magic alone, without the rest of its file header, is not a capture either
+head -c 4 "$demo" > "$TMP/magic-only.bin"
+check_eq "web_magic_only_gets_400" 400 "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$TMP/magic-only.bin" "$url")"
 check_eq "web_unknown_format_gets_400" 400 "$(curl -s -o "$TMP/fmt.txt" -w '%{http_code}' --data-binary @"$demo" "${url}?format=Nope")"
 check_contains "web_unknown_format_says_why" "unknown format 'Nope'" "$(cat "$TMP/fmt.txt")"
 check_eq "web_other_path_gets_404" 404 "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$demo" "${url}elsewhere")"
