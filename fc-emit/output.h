@@ -111,6 +111,13 @@ struct peer_buffer {
 bool peer_buffer_append(struct peer_buffer *b, const char *p, size_t n, size_t limit);
 /* Sends what it can without blocking; false when the peer failed (errno set). */
 bool peer_buffer_send(struct peer_buffer *b, int fd);
+/*
+ * Appends the lines of p[0..n) (whole lines), sending to fd (unless it is -1) whenever the
+ * next line would not fit within limit: a peer that keeps up is never over its limit,
+ * however many lines come at once. Returns the bytes appended, n or fewer at a line's start
+ * when more than limit bytes would still wait; *failed when a send failed (errno set).
+ */
+size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, const char *p, size_t n, size_t limit, bool *failed);
 /* The connection broke: the line being sent starts again on the next one. */
 void peer_buffer_rewind_line(struct peer_buffer *b);
 static inline size_t peer_buffer_waiting(const struct peer_buffer *b) { return b->end - b->start; }

@@ -61,6 +61,30 @@ bool peer_buffer_send(struct peer_buffer *b, int fd)
     return true;
 }
 
+size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, const char *p, size_t n, size_t limit, bool *failed)
+{
+    *failed = false;
+    if (peer_buffer_append(b, p, n, limit))
+        return n;
+    size_t done = 0;
+    while (done < n) {
+        const char *nl = memchr(p + done, '\n', n - done);
+        size_t len = nl ? (size_t)(nl - (p + done)) + 1 : n - done;
+        if (!peer_buffer_append(b, p + done, len, limit)) {
+            if (fd < 0)
+                break;
+            if (!peer_buffer_send(b, fd)) {
+                *failed = true;
+                break;
+            }
+            if (!peer_buffer_append(b, p + done, len, limit))
+                break;
+        }
+        done += len;
+    }
+    return done;
+}
+
 void peer_buffer_rewind_line(struct peer_buffer *b)
 {
     b->start = b->line_start;

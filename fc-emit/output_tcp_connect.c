@@ -171,23 +171,25 @@ static void connect_serve(void *st, struct pollfd *fds, int n, int64_t now_ms)
         link_down(cs, now_ms, strerror(errno));
 }
 
-/* Keeps the lines that fit, one by one; drops and counts the rest. */
+/* Keeps the lines that fit, sending while the server takes them; drops and counts the rest. */
 static void connect_lines(void *st, const char *p, size_t n)
 {
     struct connect_state *cs = st;
-    if (!peer_buffer_append(&cs->out, p, n, cs->limit)) {
-        for (const char *end = p + n; p < end;) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            size_t len = (size_t)(nl - p) + 1;
-            if (!peer_buffer_append(&cs->out, p, len, cs->limit)) {
-                if (!cs->dropping)
-                    fc_warn("%s: %zu bytes of lines wait for the server; dropping lines until it takes them",
-                            cs->name, peer_buffer_waiting(&cs->out));
-                cs->dropping = true;
-                cs->dropped_lines++;
-            }
-            p += len;
-        }
+    bool failed;
+    /* the preamble goes first: only once it is out may lines be sent */
+    bool sending = cs->link == LINK_UP && cs->preamble_sent == cs->preamble_len;
+    size_t took = peer_buffer_push_lines(&cs->out, sending ? cs->fd : -1, p, n, cs->limit, &failed);
+    if (failed) {
+        link_down(cs, fc_monotonic_ms(), strerror(errno));
+        took += peer_buffer_push_lines(&cs->out, -1, p + took, n - took, cs->limit, &failed);
+    }
+    if (took < n) {
+        if (!cs->dropping)
+            fc_warn("%s: %zu bytes of lines wait for the server; dropping lines until it takes them", cs->name,
+                    peer_buffer_waiting(&cs->out));
+        cs->dropping = true;
+        for (const char *at = p + took, *end = p + n; at < end; at++)
+            cs->dropped_lines += *at == '\n';
     } else {
         cs->dropping = false;
     }

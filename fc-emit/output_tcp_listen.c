@@ -140,7 +140,11 @@ static void listen_lines(void *st, const char *p, size_t n)
     for (size_t i = 0; i < ls->n_clients;) {
         struct client *c = &ls->clients[i];
         char why[96];
-        if (!peer_buffer_append(&c->out, p, n, ls->limit)) {
+        bool failed;
+        size_t took = peer_buffer_push_lines(&c->out, c->fd, p, n, ls->limit, &failed);
+        if (failed) {
+            drop_client(ls, i, true, strerror(errno));
+        } else if (took < n) {
             snprintf(why, sizeof why, "too slow, more than %zu bytes waiting for it", ls->limit);
             drop_client(ls, i, true, why);
         } else if (!peer_buffer_send(&c->out, c->fd)) {

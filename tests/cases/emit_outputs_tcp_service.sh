@@ -85,6 +85,30 @@ fi
 check_contains "stalled_client_is_dropped_with_a_message" "dropped: too slow, more than 2097152 bytes waiting" "$(cat "$TMP/emit.err")"
 check_eq "service_logs_both_clients" 2 "$(grep -c 'client 127.0.0.1:[0-9]* connected' "$TMP/emit.err")"
 
+# The smallest --peer-buffer (4096 bytes) with a client that reads as fast as it can: it
+# gets every line of the CSV of 400 captures' flows (0.9 MB), though fc-emit hands on lines
+# in blocks far larger than 4096 bytes (it was dropped as "too slow" with nothing waiting,
+# for every block was counted whole).
+fc-flow < "$TMP/stream" > "$TMP/many-flows" 2>/dev/null
+fc-emit < "$TMP/many-flows" > "$TMP/many.csv"
+port=$(free_port)
+( wait_for 1 "connected" "$TMP/emit3.err"; cat "$TMP/many-flows" ) |
+    timeout 40 fc-emit -v --peer-buffer 4096 --linger 2 -o "tcp:127.0.0.1:$port" 2> "$TMP/emit3.err" &
+emit_pid=$!
+wait_for 1 "serving the output" "$TMP/emit3.err"
+read_all "$port" "$TMP/small-buffer.csv" &
+reader_pid=$!
+wait "$emit_pid"; rc=$?
+wait "$reader_pid"
+check_eq "small_peer_buffer_exits_0" 0 "$rc"
+check_eq "small_peer_buffer_stream_is_many_blocks" 1 "$([ "$(wc -c < "$TMP/many.csv")" -gt 500000 ] && echo 1)"
+if cmp -s "$TMP/many.csv" "$TMP/small-buffer.csv"; then
+    pass "small_peer_buffer_reading_client_gets_every_line"
+else
+    fail "small_peer_buffer_reading_client_gets_every_line" \
+        "expected $(wc -c < "$TMP/many.csv") bytes, got $(wc -c < "$TMP/small-buffer.csv"); $(grep -m1 dropped "$TMP/emit3.err")"
+fi
+
 # Every client starts at a line boundary, with the header row: CSV flows to a client that
 # connects in the middle of the stream, on a service without IP (every address).
 args=(); for i in $(seq 50); do args+=("$FC_DATA/demo.pcap"); done

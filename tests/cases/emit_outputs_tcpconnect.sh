@@ -99,6 +99,20 @@ check_eq "tcpconnect_buffer_full_exit_status_3" 3 "$RC"
 check_contains "tcpconnect_buffer_full_says_so" "dropping lines until it takes them" "$ERR"
 check_contains "tcpconnect_buffer_full_counts_drops" "lines dropped while the server was away or slow" "$ERR"
 
+# The same small buffer with a server that takes everything: every line arrives (lines
+# come in blocks far larger than 4096 bytes; each used to be counted whole, and dropped)
+args=(); for i in $(seq 400); do args+=("$FC_DATA/demo.pcap"); done
+fc-read "${args[@]}" 2>/dev/null | fc-flow > "$TMP/many-flows" 2>/dev/null
+fc-emit < "$TMP/many-flows" > "$TMP/many.csv"
+port=$(free_port)
+timeout 30 ncat --recv-only -l 127.0.0.1 "$port" > "$TMP/many-got.csv" &
+listener=$!
+listening "$port"
+run_status timeout 30 fc-emit --peer-buffer 4096 -o "tcpconnect:127.0.0.1:$port" < "$TMP/many-flows"
+wait "$listener"
+check_eq "tcpconnect_small_buffer_reading_server_exit_status_0" 0 "$RC"
+check_files_eq "tcpconnect_small_buffer_reading_server_gets_every_line" "$TMP/many.csv" "$TMP/many-got.csv"
+
 run_status fc-emit -o tcpconnect:57012 < "$TMP/flows"
 check_eq "tcpconnect_without_ip_exit_status_2" 2 "$RC"
 check_contains "tcpconnect_without_ip_says_why" "expected IP:PORT" "$ERR"
