@@ -16,12 +16,18 @@ wait_for_text() {
     return 1
 }
 
+# serve CAPTURE [fork]: socat sends CAPTURE to whoever connects to a new port (in $port;
+# once, or to every connection with fork), its process in $server
+serve() {
+    port=$(free_port)
+    timeout 20 socat -u "OPEN:$1" "TCP-LISTEN:$port,reuseaddr${2:+,$2},bind=127.0.0.1" &
+    server=$!
+    for _ in $(seq 50); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+}
+
 # tcpconnect: a server that sends the capture once and goes away; fc-read then retries
 # with growing waits until --timeout ends the input.
-port=$(free_port)
-timeout 20 socat -u "OPEN:$demo" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" &
-server=$!
-for _ in $(seq 50); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+serve "$demo"
 timeout 30 fc-read --timeout 3 "tcpconnect:127.0.0.1:$port" > "$TMP/tc.fcr" 2> "$TMP/tc.err"
 check_eq tcpconnect_exit_status 0 "$?"
 wait "$server" 2>/dev/null
@@ -40,10 +46,7 @@ import sys
 d = open(sys.argv[1], "rb").read()
 first = 24 + 16 + int.from_bytes(d[32:36], "little")
 sys.stdout.buffer.write(d[:first] + d[24:32] + b"\xff\xff\xff\x7f\xff\xff\xff\x7f" + b"x" * 64)' "$demo" > "$TMP/damaged.pcap"
-port=$(free_port)
-timeout 20 socat -u "OPEN:$TMP/damaged.pcap" "TCP-LISTEN:$port,reuseaddr,fork,bind=127.0.0.1" &
-server=$!
-for _ in $(seq 50); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+serve "$TMP/damaged.pcap" fork
 timeout 30 fc-read --timeout 4 "tcpconnect:127.0.0.1:$port" > "$TMP/td.fcr" 2> "$TMP/td.err"
 check_eq tcpconnect_damaged_stream_exit_status 1 "$?"
 kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
