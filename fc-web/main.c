@@ -137,6 +137,7 @@ static struct MHD_Daemon *start_daemon(struct web_config *cfg)
     return MHD_start_daemon(flags, port, NULL, NULL, web_handle, cfg,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&cfg->addr,
                             MHD_OPTION_NOTIFY_COMPLETED, web_request_completed, cfg,
+                            MHD_OPTION_NOTIFY_CONNECTION, web_connection_notify, cfg,
                             MHD_OPTION_CONNECTION_LIMIT, cfg->max_requests,
                             MHD_OPTION_CONNECTION_TIMEOUT, cfg->time_limit_s + 5,
                             MHD_OPTION_END);

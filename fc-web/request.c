@@ -165,7 +165,8 @@ static enum MHD_Result begin_request(struct MHD_Connection *conn, const struct w
     }
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     r->watch.sock_fd = info ? info->connect_fd : -1;
-    r->watch.deadline_ms = fc_monotonic_ms() + (int64_t)cfg->time_limit_s * 1000;
+    int64_t deadline = watchdog_headers_in(conn);   /* the time limit counts from the connection's watch */
+    r->watch.deadline_ms = deadline ? deadline : fc_monotonic_ms() + (int64_t)cfg->time_limit_s * 1000;
     r->watch.pipeline = &r->pipeline;
     watchdog_add(&r->watch);
     *con_cls = r;
@@ -297,7 +298,7 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *u
 void web_request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                            enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn;
+    watchdog_request_done(conn, cls);   /* a keep-alive connection's next request is watched too */
     struct web_request *r = *con_cls;
     if (!r)
         return;

@@ -6,12 +6,14 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "monotonic.h"
+#include "xalloc.h"
 
 /*
  * libmicrohttpd calls the request handler only when bytes arrive, so a client that sends
@@ -130,6 +132,56 @@ bool watchdog_answered(struct watched *w)
     bool answered = w->answered;
     pthread_mutex_unlock(&mu);
     return answered;
+}
+
+static void watch_connection(struct watched *w, const struct web_config *cfg)
+{
+    watchdog_remove(w);
+    if (w->answered)
+        return;   /* timed out already: the connection is closing */
+    w->deadline_ms = fc_monotonic_ms() + (int64_t)cfg->time_limit_s * 1000;
+    watchdog_add(w);
+}
+
+void web_connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                           enum MHD_ConnectionNotificationCode code)
+{
+    struct watched *w = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!info)
+            return;
+        w = fc_xcalloc(1, sizeof *w);
+        w->sock_fd = info->connect_fd;
+        *socket_context = w;
+        watch_connection(w, cls);
+    } else if (w) {
+        watchdog_remove(w);
+        free(w);
+        *socket_context = NULL;
+    }
+}
+
+static struct watched *connection_watch(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+int64_t watchdog_headers_in(struct MHD_Connection *conn)
+{
+    struct watched *w = connection_watch(conn);
+    if (!w)
+        return 0;
+    watchdog_remove(w);
+    return w->deadline_ms;
+}
+
+void watchdog_request_done(struct MHD_Connection *conn, const struct web_config *cfg)
+{
+    struct watched *w = connection_watch(conn);
+    if (w)
+        watch_connection(w, cfg);
 }
 
 static atomic_bool service_stopping;

@@ -105,6 +105,20 @@ void watchdog_remove(struct watched *w);
 bool watchdog_claim_answer(struct watched *w);
 /* True once someone answered. */
 bool watchdog_answered(struct watched *w);
+/*
+ * A connection's own watch, from its first byte until its request's headers are in, and again
+ * from the end of each request until the next one's are (keep-alive): libmicrohttpd calls no
+ * handler before the headers are whole, and its own timeout counts only idleness, so a client
+ * sending its headers a byte at a time would hold a connection for ever. The
+ * MHD_OPTION_NOTIFY_CONNECTION callback (cls: the web_config) makes and frees it.
+ */
+void web_connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                           enum MHD_ConnectionNotificationCode code);
+/* The request's headers are in: its own watch takes over from the connection's. Returns the
+ * connection's deadline, which the request keeps (0 when the connection has no watch). */
+int64_t watchdog_headers_in(struct MHD_Connection *conn);
+/* A request ended: the connection's watch runs again until the next request's headers. */
+void watchdog_request_done(struct MHD_Connection *conn, const struct web_config *cfg);
 /* Writes a complete minimal HTTP error response straight to the socket and shuts it. */
 void web_raw_error(int sock_fd, unsigned status, const char *reason, const char *text);
 /* On SIGINT/SIGTERM: kills the pipelines of uploads not yet answered, so their threads end;

@@ -100,6 +100,36 @@ print(answer.split(b"\r\n")[0].decode(), "in time" if 2.9 <= took <= 6 else "aft
 ' "$port" "$demo")
 check_eq "web_slow_client_gets_408_at_the_time_limit" "HTTP/1.1 408 Request Timeout in time" "$result"
 
+# Clients sending their headers a byte a second (slowloris), more of them than
+# --max-requests (32) would let in if they were never timed out: each gets 408 at the time
+# limit, counted from its connection's start, and an upload after them is served. (Before,
+# the limit counted only from the end of the headers, so such clients held every slot.)
+slow_headers() {
+    timeout 20 "$py" -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+start = time.time()
+s.settimeout(1)
+answer = b""
+for b in b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n":
+    try:
+        s.send(bytes([b]))
+        answer = s.recv(4096)
+        if answer or time.time() - start > 15: break
+    except socket.timeout: pass
+    except OSError: break
+took = time.time() - start
+print(answer.split(b"\r\n")[0].decode(), "in time" if 2.5 <= took <= 6 else "after %.1f s" % took)
+' "$port"
+}
+slow_pids=()
+for i in $(seq 34); do slow_headers > "$TMP/slow-headers.$i" & slow_pids+=($!); done
+wait "${slow_pids[@]}"
+check_eq "web_slow_headers_get_408_at_the_time_limit" "34 HTTP/1.1 408 Request Timeout in time" \
+    "$(sort "$TMP"/slow-headers.* | uniq -c | sed 's/^ *//')"
+check_eq "web_serves_again_after_slow_headers" 200 \
+    "$(curl -s -m 10 -o /dev/null -w '%{http_code}' --data-binary @"$demo" "$url")"
+
 # A client that disconnects mid-upload: its pipeline goes, the service goes on
 timeout 20 "$py" -c '
 import socket, sys
