@@ -5,16 +5,26 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "input_stop.h"
+#include "log.h"
+#include "pcapng_watch.h"
+#include "xalloc.h"
 
 /* Large reads: a fast PCAP-over-IP peer or pipe then costs few system calls. */
 #define STREAM_BUFFER (256u << 10)
 
-static ssize_t stream_read(void *cookie, char *buf, size_t n)
+struct stream {
+    int fd;
+    char *name;                 /* for the message when the watch refuses the stream */
+    struct pcapng_watch watch;
+    bool refused;               /* the stream ends here for its reader */
+};
+
+static ssize_t read_waiting(int fd, char *buf, size_t n)
 {
-    int fd = (int)(intptr_t)cookie;
     while (!input_stop_requested()) {
         struct pollfd p = { fd, POLLIN, 0 };
         int ready = poll(&p, 1, INPUT_POLL_MS);
@@ -30,17 +40,42 @@ static ssize_t stream_read(void *cookie, char *buf, size_t n)
     return 0;
 }
 
-static int stream_close(void *cookie)
+static ssize_t stream_read(void *cookie, char *buf, size_t n)
 {
-    return close((int)(intptr_t)cookie);
+    struct stream *s = cookie;
+    ssize_t got = s->refused ? -1 : read_waiting(s->fd, buf, n);
+    if (got > 0 && !pcapng_watch_pass(&s->watch, (const uint8_t *)buf, (size_t)got)) {
+        fc_warn("%s: a pcapng section describing more than %u interfaces: read no further", s->name,
+                PCAPNG_WATCH_MAX_INTERFACES);
+        s->refused = true;
+        got = -1;
+    }
+    if (s->refused)   /* a read error, not an end: the source is damaged, whatever block it stops in */
+        errno = EFBIG;
+    return got;
 }
 
-FILE *fd_stream_open(int fd)
+static int stream_close(void *cookie)
 {
+    struct stream *s = cookie;
+    int status = close(s->fd);
+    free(s->name);
+    free(s);
+    return status;
+}
+
+FILE *fd_stream_open(int fd, const char *name)
+{
+    struct stream *s = fc_xcalloc(1, sizeof *s);
+    s->fd = fd;
+    s->name = fc_xstrdup(name);
     cookie_io_functions_t io = { .read = stream_read, .close = stream_close };
-    FILE *f = fopencookie((void *)(intptr_t)fd, "rb", io);
-    if (!f)
+    FILE *f = fopencookie(s, "rb", io);
+    if (!f) {
+        free(s->name);
+        free(s);
         return NULL;
+    }
     setvbuf(f, NULL, _IOFBF, STREAM_BUFFER);
     return f;
 }

@@ -10,7 +10,9 @@
  */
 #include <stdio.h>
 
-/* Takes over fd (closed by fclose); NULL with errno set when the FILE cannot be made. */
-FILE *fd_stream_open(int fd);
+/* Takes over fd (closed by fclose); NULL with errno set when the FILE cannot be made. A
+ * pcapng stream describing more interfaces than any capture has ends early, with a message
+ * naming it (pcapng_watch.h). */
+FILE *fd_stream_open(int fd, const char *name);
 
 #endif

@@ -45,7 +45,7 @@ static bool parse_listen(const char *rest, struct source_arg *out)
 static void *client_main(void *arg)
 {
     struct client *c = arg;
-    FILE *stream = fd_stream_open(c->fd);
+    FILE *stream = fd_stream_open(c->fd, c->name);
     if (!stream) {
         fc_warn("%s: %s", c->name, strerror(errno));
         close(c->fd);

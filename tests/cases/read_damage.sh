@@ -127,3 +127,23 @@ if command -v mergecap > /dev/null; then
 else
     skip pcapng_mixed_interfaces_on_stdin "mergecap (wireshark-common) missing"
 fi
+
+# A pcapng stream describing interfaces without end (a hostile PCAP-over-IP peer, or an
+# upload): libpcap would keep every one (memory grew by twice what came in); fc-read stops
+# reading the stream after PCAPNG_WATCH_MAX_INTERFACES (4096) and says why, in little memory.
+interface_flood() {
+    python3 -c '
+import struct, sys
+out = sys.stdout.buffer
+out.write(struct.pack("<IIIHHqI", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1, 28))
+idb = struct.pack("<IIHHII", 1, 20, 1, 0, 0, 20) * 10000
+try:
+    for _ in range(300): out.write(idb)   # 3 million blocks, 60 MB
+except BrokenPipeError:
+    pass'
+}
+interface_flood | /usr/bin/time -f "%M" -o "$TMP/flood.rss" "$FC_BIN/fc-read" - > "$TMP/out.fcr" 2> "$TMP/flood.err"
+check_eq interface_flood_exit_status 1 "${PIPESTATUS[1]}"
+check_contains interface_flood_said \
+    "fc-read: stdin: a pcapng section describing more than 4096 interfaces: read no further" "$(cat "$TMP/flood.err")"
+check_eq interface_flood_memory_stays_small 1 "$([ "$(tail -1 "$TMP/flood.rss")" -lt 50000 ] && echo 1 || echo "0 ($(tail -1 "$TMP/flood.rss") KiB)")"
