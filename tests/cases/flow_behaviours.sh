@@ -128,5 +128,12 @@ check_contains cut_stream_stats_still_written '"stage":"fc-flow"' "$(fc-emit --f
 # Options.
 run_status fc-flow --tcp-timeout 0
 check_eq timeout_below_one_second_refused 2 "$RC"
+# Every number option's message names the option; signs, spaces and fractions are refused
+run_status fc-flow --tcp-timeout -1
+check_contains negative_count_names_its_option "fc-flow: --tcp-timeout: -1: must be an integer from 1 to" "$ERR"
+run_status fc-flow --udp-timeout ' 5'
+check_eq count_with_leading_space_refused 2 "$RC"
+run_status fc-classify --explain 2.5 < /dev/null
+check_contains fraction_for_a_count_refused "fc-classify: --explain: 2.5: must be an integer from 0 to 16" "$ERR"
 run_status fc-flow --version
 check_eq version_option "fc-flow $(cat "$FC_ROOT/VERSION")" "$OUT"
