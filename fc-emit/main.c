@@ -142,7 +142,6 @@ static void hand_lines(struct run *r)
         emit_output_hand_lines(&r->output, r->c->out.buf, &r->c->out.len);
 }
 
-/* SIGHUP: what is buffered goes to the old file, what follows to the reopened one. */
 /* A stats record of a stage before this one that exits with a failure (flowcarp-records(5)). */
 static bool stage_failed(const struct fc_record *rec)
 {
@@ -151,6 +150,7 @@ static bool stage_failed(const struct fc_record *rec)
            status != 0;
 }
 
+/* SIGHUP: what is buffered goes to the old file, what follows to the reopened one. */
 static void reopen_on_hangup(struct run *r)
 {
     if (!fc_hangup_take())

@@ -137,8 +137,8 @@ bool watchdog_answered(struct watched *w)
 static void watch_connection(struct watched *w, const struct web_config *cfg)
 {
     watchdog_remove(w);
-    if (w->answered)
-        return;   /* timed out already: the connection is closing */
+    if (watchdog_answered(w))   /* under the lock: the watchdog thread sets it */
+        return;                 /* timed out already: the connection is closing */
     w->deadline_ms = fc_monotonic_ms() + (int64_t)cfg->time_limit_s * 1000;
     watchdog_add(w);
 }

@@ -51,7 +51,7 @@ fi
 # A target that is not a regular file (a FIFO here; /dev/null alike) is written into, not
 # replaced: the model is renamed into place only over a regular file.
 mkfifo "$TMP/model.fifo"
-cat "$TMP/model.fifo" > "$TMP/from-fifo.fcp" &
+timeout 20 cat "$TMP/model.fifo" > "$TMP/from-fifo.fcp" &   # no hang if the FIFO is replaced
 reader=$!
 fc-read "$FC_DATA/ident_web.pcap" | fc-flow | fc-train -n Piped -o "$TMP/model.fifo" 2>/dev/null
 wait "$reader"
