@@ -114,10 +114,13 @@ bool peer_buffer_send(struct peer_buffer *b, int fd);
 /*
  * Appends the lines of p[0..n) (whole lines), sending to fd (unless it is -1) whenever the
  * next line would not fit within limit: a peer that keeps up is never over its limit,
- * however many lines come at once. Returns the bytes appended, n or fewer at a line's start
- * when more than limit bytes would still wait; *failed when a send failed (errno set).
+ * however many lines come at once. With wait_while_taking, a full buffer is waited on for
+ * as long as the peer takes bytes (it may take nothing for half a second at most). Returns
+ * the bytes appended, n or fewer at a line's start when limit bytes would still wait;
+ * *failed when a send failed (errno set).
  */
-size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, const char *p, size_t n, size_t limit, bool *failed);
+size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, bool wait_while_taking, const char *p, size_t n,
+                              size_t limit, bool *failed);
 /* The connection broke: the line being sent starts again on the next one. */
 void peer_buffer_rewind_line(struct peer_buffer *b);
 static inline size_t peer_buffer_waiting(const struct peer_buffer *b) { return b->end - b->start; }

@@ -2,9 +2,12 @@
 #include "output.h"
 
 #include <errno.h>
+#include <linux/sockios.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +26,9 @@
  */
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 5000
+#define CONNECT_SETTLE_MS 500
+/* How often the kernel's send queue is looked at while only it holds lines. */
+#define UNACKED_CHECK_MS 50
 
 enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_UP };
 
@@ -101,6 +107,19 @@ static bool send_waiting(struct connect_state *cs)
     return peer_buffer_send(&cs->out, cs->fd);
 }
 
+/*
+ * Bytes sent but not yet acknowledged by the server. Why: the kernel takes megabytes into a
+ * socket's send queue whether or not the server reads, so an empty buffer of ours does not
+ * mean the server has the lines; exit status 0 promises it does.
+ */
+static size_t unacked_bytes(const struct connect_state *cs)
+{
+    int queued = 0;
+    if (cs->link != LINK_UP || ioctl(cs->fd, SIOCOUTQ, &queued) < 0 || queued < 0)
+        return 0;
+    return (size_t)queued;
+}
+
 static int connect_want(void *st, struct pollfd *fds, int max, int64_t now_ms, int *timeout_ms)
 {
     struct connect_state *cs = st;
@@ -115,6 +134,9 @@ static int connect_want(void *st, struct pollfd *fds, int max, int64_t now_ms, i
     if (max < 1)
         return 0;
     bool waiting = cs->preamble_sent < cs->preamble_len || peer_buffer_waiting(&cs->out);
+    /* nothing marks the moment the server acknowledges the last bytes: look again soon */
+    if (!waiting && unacked_bytes(cs) && (*timeout_ms < 0 || *timeout_ms > UNACKED_CHECK_MS))
+        *timeout_ms = UNACKED_CHECK_MS;
     fds[0] = (struct pollfd){
         .fd = cs->fd,
         .events = (short)(cs->link == LINK_CONNECTING ? POLLOUT
@@ -171,17 +193,40 @@ static void connect_serve(void *st, struct pollfd *fds, int n, int64_t now_ms)
         link_down(cs, now_ms, strerror(errno));
 }
 
+/*
+ * Lines came while the connection is being made: waits up to CONNECT_SETTLE_MS for its
+ * outcome. Without this the first blocks of lines met a buffer that could not yet be sent
+ * and were dropped beyond --peer-buffer, though the server was there all along.
+ */
+static void settle_connect(struct connect_state *cs)
+{
+    struct pollfd pfd = { .fd = cs->fd, .events = POLLOUT };
+    int ready;
+    while ((ready = poll(&pfd, 1, CONNECT_SETTLE_MS)) < 0 && errno == EINTR)
+        ;
+    if (ready <= 0)
+        return;
+    if (pfd.revents & (POLLERR | POLLHUP))
+        link_down(cs, fc_monotonic_ms(), strerror(socket_error(cs->fd)));
+    else
+        link_up(cs);
+}
+
 /* Keeps the lines that fit, sending while the server takes them; drops and counts the rest. */
 static void connect_lines(void *st, const char *p, size_t n)
 {
     struct connect_state *cs = st;
     bool failed;
+    if (cs->link == LINK_CONNECTING)
+        settle_connect(cs);
+    if (cs->link == LINK_UP && !send_waiting(cs))
+        link_down(cs, fc_monotonic_ms(), strerror(errno));
     /* the preamble goes first: only once it is out may lines be sent */
     bool sending = cs->link == LINK_UP && cs->preamble_sent == cs->preamble_len;
-    size_t took = peer_buffer_push_lines(&cs->out, sending ? cs->fd : -1, p, n, cs->limit, &failed);
+    size_t took = peer_buffer_push_lines(&cs->out, sending ? cs->fd : -1, true, p, n, cs->limit, &failed);
     if (failed) {
         link_down(cs, fc_monotonic_ms(), strerror(errno));
-        took += peer_buffer_push_lines(&cs->out, -1, p + took, n - took, cs->limit, &failed);
+        took += peer_buffer_push_lines(&cs->out, -1, false, p + took, n - took, cs->limit, &failed);
     }
     if (took < n) {
         if (!cs->dropping)
@@ -210,8 +255,10 @@ static void connect_preamble(void *st, const char *p, size_t n)
 static bool connect_drained(void *st)
 {
     struct connect_state *cs = st;
-    /* Nothing owed: no line waits (the header row goes with the next line, if any). */
-    return !peer_buffer_waiting(&cs->out) && (cs->link != LINK_UP || cs->preamble_sent == cs->preamble_len);
+    /* Nothing owed: no line waits (the header row goes with the next line, if any), and the
+     * server acknowledged every byte sent. */
+    return !peer_buffer_waiting(&cs->out) &&
+           (cs->link != LINK_UP || (cs->preamble_sent == cs->preamble_len && !unacked_bytes(cs)));
 }
 
 static int connect_finish(void *st, bool drained)
@@ -220,7 +267,11 @@ static int connect_finish(void *st, bool drained)
     int status = FC_EXIT_OK;
     if (!drained) {
         size_t left = net_count_lines(cs->out.buf + cs->out.line_start, cs->out.end - cs->out.line_start);
-        fc_warn("%s: %zu lines not delivered: the server did not take them before the end", cs->name, left);
+        size_t unacked = unacked_bytes(cs);
+        if (left || !unacked)
+            fc_warn("%s: %zu lines not delivered: the server did not take them before the end", cs->name, left);
+        if (unacked)
+            fc_warn("%s: %zu bytes of lines sent but not taken by the server before the end", cs->name, unacked);
         status = FC_EXIT_SYSTEM;
     }
     if (cs->dropped_lines) {

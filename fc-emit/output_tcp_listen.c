@@ -141,7 +141,8 @@ static void listen_lines(void *st, const char *p, size_t n)
         struct client *c = &ls->clients[i];
         char why[96];
         bool failed;
-        size_t took = peer_buffer_push_lines(&c->out, c->fd, p, n, ls->limit, &failed);
+        /* a client is not waited for: that would hold back every other one */
+        size_t took = peer_buffer_push_lines(&c->out, c->fd, false, p, n, ls->limit, &failed);
         if (failed) {
             drop_client(ls, i, true, strerror(errno));
         } else if (took < n) {

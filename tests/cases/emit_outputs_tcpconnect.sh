@@ -2,7 +2,8 @@
 # fc-emit -o tcpconnect:IP:PORT sends the lines to a TCP server: to a real listener
 # (ncat) that is there from the start, to one that starts late (reconnect with backoff,
 # lines buffered meanwhile), to one that drops the connection in the middle (the cut
-# line is sent again whole after the header row), and to none at all (counted, status 3).
+# line is sent again whole after the header row), to a slow one (waited for) and to one
+# that reads nothing (not waited for), and to none at all (counted, status 3).
 source "$(dirname "$0")/../lib.sh"
 
 for t in fc-read fc-flow fc-emit; do
@@ -104,14 +105,61 @@ check_contains "tcpconnect_buffer_full_counts_drops" "lines dropped while the se
 args=(); for i in $(seq 400); do args+=("$FC_DATA/demo.pcap"); done
 fc-read "${args[@]}" 2>/dev/null | fc-flow > "$TMP/many-flows" 2>/dev/null
 fc-emit < "$TMP/many-flows" > "$TMP/many.csv"
-port=$(free_port)
-timeout 30 ncat --recv-only -l 127.0.0.1 "$port" > "$TMP/many-got.csv" &
-listener=$!
-listening "$port"
-run_status timeout 30 fc-emit --peer-buffer 4096 -o "tcpconnect:127.0.0.1:$port" < "$TMP/many-flows"
-wait "$listener"
+# send_many EMIT_OPTION... -- SERVER_COMMAND...: starts the server on a free port (its
+# argument PORT is replaced by it), sends it the 400 captures' flows with fc-emit, and waits
+# for the server to end; leaves RC and ERR as run_status does, and TOOK, the seconds it took
+send_many() {
+    local emit_opts=() server=() port arg start
+    while [ "$1" != -- ]; do emit_opts+=("$1"); shift; done
+    shift
+    port=$(free_port)
+    for arg in "$@"; do server+=("${arg/#PORT/$port}"); done
+    timeout 30 "${server[@]}" &
+    local server_pid=$!
+    listening "$port"
+    start=$(date +%s)
+    run_status timeout 30 fc-emit --peer-buffer 4096 "${emit_opts[@]}" -o "tcpconnect:127.0.0.1:$port" < "$TMP/many-flows"
+    TOOK=$(($(date +%s) - start))
+    wait "$server_pid"
+}
+# A server in Python, py_server MODE PORT [FILE]: MODE slow reads 16 KiB every 20 ms into
+# FILE; MODE deaf accepts the connection and reads nothing for 3 s, with a small receive buffer
+cat > "$TMP/server.py" <<'EOF'
+import socket, sys, time
+mode, port = sys.argv[1], int(sys.argv[2])
+srv = socket.socket()
+if mode == "deaf":
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+srv.bind(("127.0.0.1", port))
+srv.listen()
+conn, _ = srv.accept()
+if mode == "deaf":
+    time.sleep(3)
+    sys.exit(0)
+with open(sys.argv[3], "wb") as out:
+    while data := conn.recv(16384):
+        out.write(data)
+        time.sleep(0.02)
+EOF
+py_server=("$py" "$TMP/server.py")
+send_many -- ncat --recv-only -l 127.0.0.1 PORT -o "$TMP/many-got.csv"
 check_eq "tcpconnect_small_buffer_reading_server_exit_status_0" 0 "$RC"
 check_files_eq "tcpconnect_small_buffer_reading_server_gets_every_line" "$TMP/many.csv" "$TMP/many-got.csv"
+
+# A server slower than fc-emit: a server that keeps taking lines is waited for, however
+# small the buffer, and gets every line
+send_many -- "${py_server[@]}" slow PORT "$TMP/slow-got.csv"
+check_eq "tcpconnect_slow_server_exit_status_0" 0 "$RC"
+check_files_eq "tcpconnect_slow_server_gets_every_line" "$TMP/many.csv" "$TMP/slow-got.csv"
+
+# A server that accepts the connection and reads nothing: it is not waited for beyond
+# --linger; what it did not take is counted, and the exit status is 3. The kernel takes
+# the whole CSV into the socket's send queue, so only the server's acknowledgements say
+# whether it got the lines (its receive buffer is small, so it cannot take them either).
+send_many --linger 1 -- "${py_server[@]}" deaf PORT
+check_eq "tcpconnect_stalled_server_exit_status_3" 3 "$RC"
+check_contains "tcpconnect_stalled_server_counts_what_it_did_not_take" "bytes of lines sent but not taken by the server before the end" "$ERR"
+check_eq "tcpconnect_stalled_server_is_not_waited_for_long" 1 "$([ "$TOOK" -le 8 ] && echo 1 || echo "0 ($TOOK s)")"
 
 run_status fc-emit -o tcpconnect:57012 < "$TMP/flows"
 check_eq "tcpconnect_without_ip_exit_status_2" 2 "$RC"
