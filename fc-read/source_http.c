@@ -23,6 +23,7 @@
 #define DOWNLOAD_BUFFER (1u << 20)
 #define CONNECT_TIMEOUT_S 30L
 #define STALL_TIMEOUT_S 60L     /* a transfer slower than 1 byte/s this long is given up */
+#define MAX_REDIRECTS 20L       /* as browsers follow */
 
 struct download {
     const char *url;
@@ -124,6 +125,9 @@ static bool download_start(struct download *d, const char *url)
     curl_api.easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->error);
     curl_api.easy_setopt(d->easy, CURLOPT_FAILONERROR, 1L);
     curl_api.easy_setopt(d->easy, CURLOPT_FOLLOWLOCATION, 1L);
+    /* a redirect loop ends with libcurl's own clear message; unbounded (libcurl 7's default)
+     * it went on until the headers of every hop made "Too large response headers" */
+    curl_api.easy_setopt(d->easy, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
     curl_api.easy_setopt(d->easy, CURLOPT_NOSIGNAL, 1L);
     curl_api.easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
     curl_api.easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # http:// sources: a capture served by a local web server (nginx, or python3's http.server
 # when nginx is missing) is read as it downloads and gives the same flows as the file;
-# a missing page is a clear error naming the HTTP status; a page that is not a capture,
+# a missing page is a clear error naming the HTTP status; a redirect is followed, and a
+# redirect loop said as such; a page that is not a capture,
 # and a server that is not there, are reported too. libcurl is opened only for such sources.
 source "$(dirname "$0")/../lib.sh"
 
@@ -21,7 +22,11 @@ http {
     access_log off;
     client_body_temp_path $TMP/nginx; proxy_temp_path $TMP/nginx; fastcgi_temp_path $TMP/nginx;
     uwsgi_temp_path $TMP/nginx; scgi_temp_path $TMP/nginx;
-    server { listen 127.0.0.1:$port; root $TMP/www; }
+    server {
+        listen 127.0.0.1:$port; root $TMP/www;
+        location = /moved.pcap { return 301 /demo.pcap; }
+        location = /loop.pcap { return 302 /loop.pcap; }
+    }
 }
 CONF
     timeout 30 nginx -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" 2> "$TMP/server.err" &
@@ -57,6 +62,19 @@ check_eq http_404_status 1 "$RC"
 check_eq http_404_message "fc-read: http://127.0.0.1:$port/missing.pcap: download failed: HTTP status 404" "$ERR"
 check_eq http_404_other_sources_still_read "$FC_DATA/flow_icmp.pcap" \
     "$(fc-emit --format Json < "$TMP/404.fcr" | jq -r 'select(.k == 6 and .event == "end") | .name')"
+
+# Redirects are followed; a redirect loop is said as such (it was "Too large response headers")
+if command -v nginx > /dev/null; then
+    run_status_to "$TMP/moved.fcr" timeout 30 fc-read "http://127.0.0.1:$port/moved.pcap"
+    check_eq http_redirect_followed_status 0 "$RC"
+    check_files_eq http_redirect_followed_flows <(fc-read "$FC_DATA/demo.pcap" | flows_csv) <(flows_csv < "$TMP/moved.fcr")
+    run_status_to "$TMP/loop.fcr" timeout 30 fc-read "http://127.0.0.1:$port/loop.pcap"
+    check_eq http_redirect_loop_status 1 "$RC"
+    check_eq http_redirect_loop_said \
+        "fc-read: http://127.0.0.1:$port/loop.pcap: download failed: Maximum (20) redirects followed" "$ERR"
+else
+    skip http_redirects "nginx is not installed (python3's http.server does not redirect)"
+fi
 
 run_status_to "$TMP/txt.fcr" timeout 30 fc-read "http://127.0.0.1:$port/hello.txt"
 check_eq http_not_a_capture_status 1 "$RC"
