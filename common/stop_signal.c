@@ -2,13 +2,18 @@
 #include "stop_signal.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t hangup_seen;
+/* Lock-free atomics rather than volatile sig_atomic_t: threads read them too (fc-read's
+ * source threads, fc-emit's sender), and only atomics make that well defined; a lock-free
+ * atomic store is safe in a signal handler. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal flags must be lock-free atomics");
+static atomic_int stop_signal;
+static atomic_int hangup_seen;
 
-static void on_stop(int sig) { stop_signal = sig; }
-static void on_hangup(int sig) { (void)sig; hangup_seen = 1; }
+static void on_stop(int sig) { atomic_store(&stop_signal, sig); }
+static void on_hangup(int sig) { (void)sig; atomic_store(&hangup_seen, 1); }
 
 static void install(int sig, void (*handler)(int))
 {
@@ -27,12 +32,6 @@ void fc_stop_signals_install(void)
     install(SIGHUP, on_hangup);
 }
 
-int fc_stop_requested(void) { return stop_signal; }
+int fc_stop_requested(void) { return atomic_load(&stop_signal); }
 
-int fc_hangup_take(void)
-{
-    if (!hangup_seen)
-        return 0;
-    hangup_seen = 0;
-    return 1;
-}
+int fc_hangup_take(void) { return atomic_exchange(&hangup_seen, 0); }
