@@ -85,7 +85,7 @@ static FILE *open_input(const char *path, const char *name)
     FILE *f;
     if (strcmp(path, "-") == 0) {
         int fd = dup(STDIN_FILENO);
-        f = fd >= 0 ? fd_stream_open(fd, name) : NULL;
+        f = fd >= 0 ? fd_stream_open(fd, name, NULL) : NULL;
         if (!f && fd >= 0) {
             int err = errno;
             close(fd);

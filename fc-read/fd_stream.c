@@ -10,6 +10,7 @@
 
 #include "input_stop.h"
 #include "log.h"
+#include "monotonic.h"
 #include "pcapng_watch.h"
 #include "xalloc.h"
 
@@ -21,11 +22,18 @@ struct stream {
     char *name;                 /* for the message when the watch refuses the stream */
     struct pcapng_watch watch;
     bool refused;               /* the stream ends here for its reader */
+    struct fd_stream_control *control;   /* NULL, or the listener's (fd_stream.h) */
 };
 
-static ssize_t read_waiting(int fd, char *buf, size_t n)
+static bool ended_by_listener(const struct stream *s)
 {
-    while (!input_stop_requested()) {
+    return s->control && atomic_load(&s->control->end);
+}
+
+static ssize_t read_waiting(const struct stream *s, char *buf, size_t n)
+{
+    int fd = s->fd;
+    while (!input_stop_requested() && !ended_by_listener(s)) {
         struct pollfd p = { fd, POLLIN, 0 };
         int ready = poll(&p, 1, INPUT_POLL_MS);
         if (ready < 0 && errno != EINTR)
@@ -43,7 +51,9 @@ static ssize_t read_waiting(int fd, char *buf, size_t n)
 static ssize_t stream_read(void *cookie, char *buf, size_t n)
 {
     struct stream *s = cookie;
-    ssize_t got = s->refused ? -1 : read_waiting(s->fd, buf, n);
+    ssize_t got = s->refused ? -1 : read_waiting(s, buf, n);
+    if (got > 0 && s->control)
+        atomic_store(&s->control->last_data_ms, fc_monotonic_ms());
     if (got > 0 && !pcapng_watch_pass(&s->watch, (const uint8_t *)buf, (size_t)got)) {
         fc_warn("%s: a pcapng section describing more than %u interfaces: read no further", s->name,
                 PCAPNG_WATCH_MAX_INTERFACES);
@@ -64,10 +74,11 @@ static int stream_close(void *cookie)
     return status;
 }
 
-FILE *fd_stream_open(int fd, const char *name)
+FILE *fd_stream_open(int fd, const char *name, struct fd_stream_control *control)
 {
     struct stream *s = fc_xcalloc(1, sizeof *s);
     s->fd = fd;
+    s->control = control;
     s->name = fc_xstrdup(name);
     cookie_io_functions_t io = { .read = stream_read, .close = stream_close };
     FILE *f = fopencookie(s, "rb", io);

@@ -8,11 +8,21 @@
  * input is to end (input_stop.h), so a quiet peer cannot keep fc-read from stopping,
  * even in a thread that signals never reach.
  */
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+
+/* What a listener sees of one client's stream, and how it ends it: last_data_ms is when
+ * bytes last came (fc_monotonic_ms), and setting end makes the stream end within
+ * INPUT_POLL_MS, as if the peer had closed it. */
+struct fd_stream_control {
+    _Atomic int64_t last_data_ms;
+    atomic_bool end;
+};
 
 /* Takes over fd (closed by fclose); NULL with errno set when the FILE cannot be made. A
  * pcapng stream describing more interfaces than any capture has ends early, with a message
- * naming it (pcapng_watch.h). */
-FILE *fd_stream_open(int fd, const char *name);
+ * naming it (pcapng_watch.h). control may be NULL. */
+FILE *fd_stream_open(int fd, const char *name, struct fd_stream_control *control);
 
 #endif

@@ -244,6 +244,7 @@ static void copy_source_counters(struct read_counters *c)
     c->tzsp_ignored = atomic_load(&source_counters.tzsp_ignored);
     c->kernel_dropped = atomic_load(&source_counters.kernel_dropped);
     c->refused_clients = atomic_load(&source_counters.refused_clients);
+    c->idle_clients_dropped = atomic_load(&source_counters.idle_clients_dropped);
 }
 
 int main(int argc, char **argv)

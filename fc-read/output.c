@@ -92,6 +92,7 @@ void write_stats(struct fc_writer *w, const struct read_counters *c, int exit_st
         COUNTER(bytes_sent), COUNTER(link_other), COUNTER(not_ip), COUNTER(undecodable),
         COUNTER(fragments), COUNTER(cut), COUNTER(dropped_packets), COUNTER(tzsp_malformed),
         COUNTER(tzsp_ignored), COUNTER(kernel_dropped), COUNTER(refused_clients),
+        COUNTER(idle_clients_dropped),
 #undef COUNTER
     };
     msgpack_packer *pk = fc_writer_packer(w);

@@ -41,7 +41,8 @@ struct read_counters {
     uint64_t sources, sources_damaged, packets, bytes_captured, bytes_sent;
     uint64_t link_other, not_ip, undecodable, fragments, cut;
     uint64_t dropped_packets;    /* --realtime: not sent because the output was behind */
-    uint64_t tzsp_malformed, tzsp_ignored, kernel_dropped, refused_clients; /* sources.h */
+    uint64_t tzsp_malformed, tzsp_ignored, kernel_dropped, refused_clients, /* sources.h */
+        idle_clients_dropped;
 };
 
 void write_stats(struct fc_writer *w, const struct read_counters *c, int exit_status);

@@ -60,7 +60,7 @@ static bool read_connection(const struct source_arg *src, struct sink *sink, boo
             fc_warn("%s: cannot connect: %s", src->arg, why);
         return false;
     }
-    FILE *stream = fd_stream_open(fd, src->arg);
+    FILE *stream = fd_stream_open(fd, src->arg, NULL);
     if (!stream) {
         fc_warn("%s: %s", src->arg, strerror(errno));
         close(fd);

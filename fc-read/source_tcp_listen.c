@@ -13,6 +13,7 @@
 #include "fd_stream.h"
 #include "input_stop.h"
 #include "log.h"
+#include "monotonic.h"
 #include "net.h"
 #include "sources.h"
 #include "xalloc.h"
@@ -23,9 +24,15 @@
  * as a source of its own, named after the listener and the peer, so clients come and
  * go in turn or at once. A client that sends something else is told off on stderr,
  * naming the peer, and dropped; the others go on.
+ *
+ * With every place taken, a new client gets the place of the one that sent nothing for
+ * longest, if that is at least IDLE_GIVE_UP_MS: otherwise clients that connect and then
+ * send nothing (by fault or on purpose) would lock every other one out for good. A quiet
+ * but genuine feed loses its place only to a newcomer, and only when all are taken.
  */
 
 #define MAX_CLIENTS 64
+#define IDLE_GIVE_UP_MS 5000
 
 struct client {
     bool in_use;
@@ -34,6 +41,7 @@ struct client {
     int fd;
     struct sink *sink;
     bool failed;
+    struct fd_stream_control control;   /* when data last came; ends the stream */
     char name[128];          /* "tcp:PORT client IP:PORT" */
 };
 
@@ -45,7 +53,7 @@ static bool parse_listen(const char *rest, struct source_arg *out)
 static void *client_main(void *arg)
 {
     struct client *c = arg;
-    FILE *stream = fd_stream_open(c->fd, c->name);
+    FILE *stream = fd_stream_open(c->fd, c->name, &c->control);
     if (!stream) {
         fc_warn("%s: %s", c->name, strerror(errno));
         close(c->fd);
@@ -86,17 +94,49 @@ static struct client *free_slot(struct client *clients)
     return NULL;
 }
 
-/* Starts reading a new client, or turns it away saying why. */
+/* With every place taken: ends the client that sent nothing for longest, if that is at least
+ * IDLE_GIVE_UP_MS, and gives its place (*failed if its source failed); NULL when every
+ * client sent something since. */
+static struct client *idlest_slot(struct client *clients, const char *newcomer, bool *failed)
+{
+    struct client *idlest = NULL;
+    int64_t idlest_ms = 0;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        int64_t last = atomic_load(&clients[i].control.last_data_ms);
+        if (!idlest || last < idlest_ms) {
+            idlest = &clients[i];
+            idlest_ms = last;
+        }
+    }
+    int64_t idle_ms = fc_monotonic_ms() - idlest_ms;
+    if (idle_ms < IDLE_GIVE_UP_MS)
+        return NULL;
+    fc_warn("%s: dropped: nothing came from it for %lld s, and client %s needs its place (%d clients at most)",
+            idlest->name, (long long)(idle_ms / 1000), newcomer, MAX_CLIENTS);
+    atomic_store(&idlest->control.end, true);
+    pthread_join(idlest->thread, NULL);   /* its read gives up within INPUT_POLL_MS */
+    atomic_fetch_add(&source_counters.idle_clients_dropped, 1);
+    *failed |= idlest->failed;
+    idlest->in_use = false;
+    return idlest;
+}
+
+/* Starts reading a new client, or turns it away saying why; *failed if a client whose
+ * place it took had failed. */
 static void admit(struct client *clients, int fd, const struct sockaddr_storage *peer,
-                  const struct source_arg *src, struct sink *sink)
+                  const struct source_arg *src, struct sink *sink, bool *failed)
 {
     char peer_name[80];
     net_peer_name(peer, peer_name, sizeof peer_name);
     struct client *c = free_slot(clients);
+    if (!c)
+        c = idlest_slot(clients, peer_name, failed);
     if (!c) {
         fc_warn("%s client %s: refused: %d clients are connected already", src->arg, peer_name, MAX_CLIENTS);
     } else {
         *c = (struct client){ .in_use = true, .fd = fd, .sink = sink };
+        atomic_init(&c->control.last_data_ms, fc_monotonic_ms());
+        atomic_init(&c->control.end, false);
         snprintf(c->name, sizeof c->name, "%s client %s", src->arg, peer_name);
         int err = pthread_create(&c->thread, NULL, client_main, c);
         if (err == 0)
@@ -122,8 +162,9 @@ static bool read_listen(const struct source_arg *src, struct sink *sink)
             struct sockaddr_storage peer;
             socklen_t len = sizeof peer;
             int fd = accept4(lfd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+            failed |= reap_clients(clients, false);   /* places of clients gone are free first */
             if (fd >= 0)
-                admit(clients, fd, &peer, src, sink);
+                admit(clients, fd, &peer, src, sink, &failed);
         }
         failed |= reap_clients(clients, false);
     }

@@ -55,6 +55,7 @@ struct source_counters {
     atomic_ullong tzsp_ignored;     /* TZSP keep-alives and other datagrams without a frame */
     atomic_ullong kernel_dropped;   /* packets an interface dropped before libpcap saw them */
     atomic_ullong refused_clients;  /* PCAP-over-IP clients turned away (too many at once) */
+    atomic_ullong idle_clients_dropped;   /* ... dropped, silent, for a newcomer's place */
 };
 extern struct source_counters source_counters;
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PCAP-over-IP on loopback with real peers: fc-read tcpconnect: reads a capture served by
 # socat, fc-read tcp:PORT takes two socat clients pushing at once and drops one that sends
-# garbage (naming it), and SIGTERM in the middle of a stream ends fc-read cleanly. The
+# garbage (naming it), SIGTERM in the middle of a stream ends fc-read cleanly, and with
+# every place taken by silent clients a newcomer gets the longest silent one's. The
 # flows are those of the same capture read from the file.
 source "$(dirname "$0")/../lib.sh"
 
@@ -105,3 +106,41 @@ check_eq sigterm_mid_stream_well_formed_to_the_stats_record "open end 7" \
     "$(fc-emit --format Json < "$TMP/term.fcr" | jq -r 'if .k == 6 then .event elif .k == 7 then .k else empty end' | paste -sd ' ')"
 check_eq sigterm_mid_stream_everything_read_is_written 118 \
     "$(fc-emit --format Json < "$TMP/term.fcr" | jq -r 'select(.k == 6 and .event == "end") | .packets')"
+
+# tcp:PORT with every place taken by 64 clients that send a pcap header, then nothing: a
+# newcomer is refused while they are fresh, and takes the place of the longest silent one
+# once that has been silent 5 s (they would otherwise lock everyone out for good).
+port=$(free_port)
+timeout 40 fc-read -v "tcp:$port" > "$TMP/full.fcr" 2> "$TMP/full.err" &
+reader=$!
+if ! wait_for_text "$TMP/full.err" "listening"; then
+    fail full_listener_starts "$(cat "$TMP/full.err")"
+    exit 0
+fi
+timeout 40 python3 -c '
+import socket, sys, time
+header = open(sys.argv[2], "rb").read(24)
+held = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(64)]
+for s in held:
+    s.sendall(header)
+time.sleep(30)' "$port" "$demo" &
+holders=$!
+for _ in $(seq 300); do [ "$(grep -c ': connected' "$TMP/full.err")" -ge 64 ] && break; sleep 0.1; done
+timeout 10 socat -u "OPEN:$demo" "TCP:127.0.0.1:$port" 2> /dev/null
+wait_for_text "$TMP/full.err" "refused: 64 clients are connected already"
+sleep 5.5
+timeout 10 socat -u "OPEN:$demo" "TCP:127.0.0.1:$port"
+wait_for_text "$TMP/full.err" "source 64"
+for _ in $(seq 100); do [ "$(grep -c ': disconnected' "$TMP/full.err")" -ge 2 ] && break; sleep 0.1; done
+kill -TERM "$reader"
+wait "$reader"
+check_eq full_listener_exit_status 0 "$?"
+kill "$holders" 2>/dev/null; wait "$holders" 2>/dev/null
+err=$(cat "$TMP/full.err")
+check_contains full_listener_refuses_while_all_are_fresh "refused: 64 clients are connected already" "$err"
+check_contains full_listener_gives_the_longest_silent_place_away \
+    "dropped: nothing came from it for 5 s, and client 127.0.0.1:" "$err"
+check_eq full_listener_counts_both "1 1" \
+    "$(fc-emit --format Json < "$TMP/full.fcr" | jq -r 'select(.k == 7) | .counters | "\(.refused_clients) \(.idle_clients_dropped)"')"
+check_eq full_listener_newcomer_read_whole 118 \
+    "$(fc-emit --format Json < "$TMP/full.fcr" | jq -r 'select(.k == 6 and .event == "end" and .packets > 0) | .packets')"
