@@ -70,12 +70,21 @@ bool emit_output_reopen(struct emit_output *o);
 int emit_output_close(struct emit_output *o, bool run_failed);
 
 /* output_net.c: the sender thread behind both network targets. */
+/* How long a connected peer with no room may take nothing before its lines are dropped. */
+#define NET_STALL_MS 500
 struct net_peer_ops {
     /* Fills up to max pollfds and may lower *timeout_ms (its next retry); returns how many. */
     int (*want)(void *st, struct pollfd *fds, int max, int64_t now_ms, int *timeout_ms);
     /* After poll, with the same fds and their revents. */
     void (*serve)(void *st, struct pollfd *fds, int n, int64_t now_ms);
-    void (*lines)(void *st, const char *p, size_t n);
+    /*
+     * Hands on p[0..n) (whole lines); returns the bytes taken. All of them, unless
+     * may_hold_back and the peer is connected but has no room yet: then fewer, at a line's
+     * start, and the sender offers the rest again once the peer took some, or for good
+     * (may_hold_back false) once it took nothing for NET_STALL_MS. What a target takes
+     * and cannot keep, it drops and counts.
+     */
+    size_t (*lines)(void *st, const char *p, size_t n, bool may_hold_back);
     /* The preamble, before any lines; valid until the end. */
     void (*preamble)(void *st, const char *p, size_t n);
     bool (*drained)(void *st);      /* nothing is waiting to be delivered */
@@ -114,13 +123,10 @@ bool peer_buffer_send(struct peer_buffer *b, int fd);
 /*
  * Appends the lines of p[0..n) (whole lines), sending to fd (unless it is -1) whenever the
  * next line would not fit within limit: a peer that keeps up is never over its limit,
- * however many lines come at once. With wait_while_taking, a full buffer is waited on for
- * as long as the peer takes bytes (it may take nothing for half a second at most). Returns
- * the bytes appended, n or fewer at a line's start when limit bytes would still wait;
- * *failed when a send failed (errno set).
+ * however many lines come at once. Returns the bytes appended, n or fewer at a line's start
+ * when more than limit bytes would still wait; *failed when a send failed (errno set).
  */
-size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, bool wait_while_taking, const char *p, size_t n,
-                              size_t limit, bool *failed);
+size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, const char *p, size_t n, size_t limit, bool *failed);
 /* The connection broke: the line being sent starts again on the next one. */
 void peer_buffer_rewind_line(struct peer_buffer *b);
 static inline size_t peer_buffer_waiting(const struct peer_buffer *b) { return b->end - b->start; }

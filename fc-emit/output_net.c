@@ -19,14 +19,17 @@
  * server that went away is still reconnected. The thread owns every socket; main only
  * appends complete lines to `pending` under the mutex and wakes the thread through an
  * eventfd when pending was empty. Main never waits for a peer: if the thread has not
- * taken `queue_limit` bytes yet (it is not scheduled), further lines are dropped and counted.
+ * taken `queue_limit` bytes yet, further lines are dropped and counted. The thread takes
+ * them all at once and offers them to the peers; lines a connected peer has no room for
+ * yet are held back (`held`), and pending is not taken again until they are gone, so a
+ * server slower than the input sets the pace while the queue absorbs the difference.
  *
  * The thread blocks every signal, so SIGINT, SIGTERM and SIGHUP reach main, whose reader
  * watches for them.
  */
 #define MAX_POLL 130
-/* Lines main may queue before the thread takes them: it takes everything at once, so this
- * only absorbs the moments the thread is not scheduled; peers have their own bound. */
+/* Lines main may queue before the thread takes them: the moments the thread is not
+ * scheduled, and a server slower than the input; peers have their own bound. */
 #define NET_QUEUE_MIN (16u << 20)
 
 struct net_sender {
@@ -94,50 +97,91 @@ void net_sender_preamble(struct net_sender *s, const char *p, size_t n)
         ;
 }
 
-/* Hands what main queued to the peers; true once main said it is done. */
-static bool take_pending(struct net_sender *s, char **spare, size_t *spare_cap)
+/* Lines taken from main that a peer had no room for yet: buf[at..at+n). */
+struct held_lines {
+    char *buf;
+    size_t cap, at, n;
+    int64_t progress_ms;            /* when a peer last took some */
+};
+
+/* Takes the wake-up and what main set with it: the preamble (handed on now), and whether
+ * it is done (the return value). */
+static bool take_wake(struct net_sender *s)
 {
     uint64_t count;
     while (read(s->wake_fd, &count, sizeof count) < 0 && errno == EINTR)
         ;
     pthread_mutex_lock(&s->mu);
-    char *lines = s->pending;
-    size_t n = s->pending_len, cap = s->pending_cap;
-    s->pending = *spare;             /* swap buffers: main goes on while the peers get these */
-    s->pending_cap = *spare_cap;
-    s->pending_len = 0;
     bool closing = s->closing;
     bool preamble_new = s->preamble_new;
     s->preamble_new = false;
     pthread_mutex_unlock(&s->mu);
     if (preamble_new)
         s->ops->preamble(s->st, s->preamble, s->preamble_len);
-    if (n)
-        s->ops->lines(s->st, lines, n);
-    *spare = lines;
-    *spare_cap = cap;
     return closing;
+}
+
+/* Once the held lines are gone: takes what main queued (the buffers swap, so main goes on
+ * while the peers get these). */
+static void take_pending(struct net_sender *s, struct held_lines *h)
+{
+    if (h->n)
+        return;
+    pthread_mutex_lock(&s->mu);
+    char *lines = s->pending;
+    size_t n = s->pending_len, cap = s->pending_cap;
+    if (n) {
+        s->pending = h->buf;
+        s->pending_cap = h->cap;
+        s->pending_len = 0;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (n)
+        *h = (struct held_lines){ .buf = lines, .cap = cap, .n = n, .progress_ms = fc_monotonic_ms() };
+}
+
+/* Offers the held lines to the peers; for good (drops counted by them) with give_up, or
+ * once they took nothing for NET_STALL_MS. */
+static void offer_held(struct net_sender *s, struct held_lines *h, bool give_up)
+{
+    if (!h->n)
+        return;
+    int64_t now = fc_monotonic_ms();
+    bool may_hold_back = !give_up && now - h->progress_ms < NET_STALL_MS;
+    size_t took = s->ops->lines(s->st, h->buf + h->at, h->n, may_hold_back);
+    if (took) {
+        h->at += took;
+        h->n -= took;
+        h->progress_ms = now;
+    }
 }
 
 static void *sender_main(void *arg)
 {
     struct net_sender *s = arg;
-    char *spare = NULL;
-    size_t spare_cap = 0;
+    struct held_lines held = { 0 };
     bool closing = false;
     int64_t deadline = 0;
     struct pollfd fds[MAX_POLL];
     for (;;) {
         int64_t now = fc_monotonic_ms();
-        if (closing && s->ops->drained(s->st)) {
+        if (closing && !held.n && s->ops->drained(s->st)) {
             s->status = s->ops->finish(s->st, true);
             break;
         }
-        if (closing && now >= deadline) {
+        if (closing && now >= deadline) {   /* what is held or still queued: dropped and counted */
+            offer_held(s, &held, true);
+            take_pending(s, &held);
+            offer_held(s, &held, true);
             s->status = s->ops->finish(s->st, false);
             break;
         }
         int timeout = closing ? (int)(deadline - now) : -1;
+        if (held.n) {   /* look again when the peer's time to take something runs out */
+            int64_t left = held.progress_ms + NET_STALL_MS - now;
+            int stall = left > 0 ? (int)left : 0;
+            timeout = timeout < 0 || stall < timeout ? stall : timeout;
+        }
         fds[0] = (struct pollfd){ .fd = s->wake_fd, .events = POLLIN };
         int n = 1 + s->ops->want(s->st, fds + 1, MAX_POLL - 1, now, &timeout);
         if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
@@ -145,13 +189,18 @@ static void *sender_main(void *arg)
             s->status = s->ops->finish(s->st, false);
             break;
         }
-        if (fds[0].revents && take_pending(s, &spare, &spare_cap) && !closing) {
+        if (fds[0].revents && take_wake(s) && !closing) {
             closing = true;
             deadline = fc_monotonic_ms() + (int64_t)s->linger_s * 1000;
         }
         s->ops->serve(s->st, fds + 1, n - 1, fc_monotonic_ms());
+        offer_held(s, &held, false);
+        if (!held.n) {
+            take_pending(s, &held);
+            offer_held(s, &held, false);
+        }
     }
-    free(spare);
+    free(held.buf);
     return NULL;
 }
 

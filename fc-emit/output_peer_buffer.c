@@ -3,17 +3,13 @@
 #include "output.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "monotonic.h"
 #include "xalloc.h"
 
 #define PEER_BUFFER_FIRST (64u << 10)
-/* How long a peer with a full buffer may take nothing before its lines (or it) are dropped. */
-#define PEER_STALL_MS 500
 
 /* Moves the bytes still needed (from the line being sent) to the front. */
 static void drop_sent_lines(struct peer_buffer *b)
@@ -75,40 +71,7 @@ static bool send_for_room(struct peer_buffer *b, int fd, size_t len, size_t limi
     return b->end - b->line_start + len <= limit;
 }
 
-/*
- * Sends until a line of len bytes fits within limit, waiting for the peer while it takes
- * bytes. Why wait: the pipeline hands on lines far faster than a server reads them from a
- * file, and one that reads as fast as it can still pauses whenever the scheduler runs
- * something else; dropping at the first full buffer lost lines to a healthy server on a busy
- * machine. Only the sender thread waits (main keeps queueing), and only while the peer takes
- * something at least every PEER_STALL_MS: a peer that is gone or not reading is not waited for.
- */
-static bool wait_for_room(struct peer_buffer *b, int fd, size_t len, size_t limit, bool *failed)
-{
-    if (len > limit)
-        return false;
-    int64_t give_up = fc_monotonic_ms() + PEER_STALL_MS;
-    for (;;) {
-        size_t before = peer_buffer_waiting(b);
-        if (send_for_room(b, fd, len, limit, failed))
-            return true;
-        if (*failed)
-            return false;
-        int64_t now = fc_monotonic_ms();
-        if (peer_buffer_waiting(b) < before)
-            give_up = now + PEER_STALL_MS;
-        else if (now >= give_up)
-            return false;
-        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-        if (poll(&pfd, 1, (int)(give_up - now)) < 0 && errno != EINTR) {
-            *failed = true;
-            return false;
-        }
-    }
-}
-
-size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, bool wait_while_taking, const char *p, size_t n,
-                              size_t limit, bool *failed)
+size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, const char *p, size_t n, size_t limit, bool *failed)
 {
     *failed = false;
     if (peer_buffer_append(b, p, n, limit))
@@ -118,9 +81,7 @@ size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, bool wait_while_tak
         const char *nl = memchr(p + done, '\n', n - done);
         size_t len = nl ? (size_t)(nl - (p + done)) + 1 : n - done;
         if (!peer_buffer_append(b, p + done, len, limit)) {
-            if (fd < 0)
-                break;
-            if (wait_while_taking ? !wait_for_room(b, fd, len, limit, failed) : !send_for_room(b, fd, len, limit, failed))
+            if (fd < 0 || !send_for_room(b, fd, len, limit, failed))
                 break;
             peer_buffer_append(b, p + done, len, limit);   /* room was made for it */
         }

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <linux/sockios.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +16,18 @@
 
 /*
  * The server gets the preamble (header row) at the start of every connection, then the
- * lines. While it is away (not yet listening, restarting, unreachable), lines wait in a
- * buffer of peer_buffer bytes and we try again after 0.1 s, doubling up to 5 s; when the
- * buffer is full, further lines are dropped and counted. A connection that breaks in the
- * middle of a line sends that whole line again on the next connection, so the server
- * never sees a line spliced from two. Every change (lost, back, dropping) is said once on
- * stderr; the count of dropped or undelivered lines makes the exit status 3.
+ * lines. While it is connected and takes lines, it sets the pace: lines it has no room for
+ * are held back by the sender (output_net.c), and dropped only once it took nothing for
+ * NET_STALL_MS. While it is away (not yet listening, restarting, unreachable), lines wait
+ * in a buffer of peer_buffer bytes and we try again after 0.1 s, doubling up to 5 s; when
+ * the buffer is full, further lines are dropped and counted. A connection that breaks in
+ * the middle of a line sends that whole line again on the next connection, so the server
+ * never sees a line spliced from two; lines the kernel had sent on it and the server never
+ * acknowledged are lost, and counted. Every change (lost, back, dropping) is said once on
+ * stderr; the count of dropped, lost or undelivered lines makes the exit status 3.
  */
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 5000
-#define CONNECT_SETTLE_MS 500
 /* How often the kernel's send queue is looked at while only it holds lines. */
 #define UNACKED_CHECK_MS 50
 
@@ -47,11 +48,29 @@ struct connect_state {
     size_t preamble_len, preamble_sent;
     struct peer_buffer out;
     uint64_t dropped_lines;
+    uint64_t lost_bytes;            /* sent on connections that broke, never acknowledged */
     struct net_sender *sender;
 };
 
+/*
+ * Bytes sent but not yet acknowledged by the server. Why: the kernel takes megabytes into a
+ * socket's send queue whether or not the server reads, so an empty buffer of ours does not
+ * mean the server has the lines; exit status 0 promises it does.
+ */
+static size_t unacked_bytes(const struct connect_state *cs)
+{
+    int queued = 0;
+    if (cs->link != LINK_UP || ioctl(cs->fd, SIOCOUTQ, &queued) < 0 || queued < 0)
+        return 0;
+    return (size_t)queued;
+}
+
 static void link_down(struct connect_state *cs, int64_t now_ms, const char *why)
 {
+    if (cs->link == LINK_UP) {   /* what the server never acknowledged is lost, but the line sent again */
+        size_t unacked = unacked_bytes(cs), sent_again = cs->out.start - cs->out.line_start;
+        cs->lost_bytes += unacked > sent_again ? unacked - sent_again : 0;
+    }
     if (cs->fd >= 0)
         close(cs->fd);
     cs->fd = -1;
@@ -107,19 +126,6 @@ static bool send_waiting(struct connect_state *cs)
     return peer_buffer_send(&cs->out, cs->fd);
 }
 
-/*
- * Bytes sent but not yet acknowledged by the server. Why: the kernel takes megabytes into a
- * socket's send queue whether or not the server reads, so an empty buffer of ours does not
- * mean the server has the lines; exit status 0 promises it does.
- */
-static size_t unacked_bytes(const struct connect_state *cs)
-{
-    int queued = 0;
-    if (cs->link != LINK_UP || ioctl(cs->fd, SIOCOUTQ, &queued) < 0 || queued < 0)
-        return 0;
-    return (size_t)queued;
-}
-
 static int connect_want(void *st, struct pollfd *fds, int max, int64_t now_ms, int *timeout_ms)
 {
     struct connect_state *cs = st;
@@ -134,8 +140,9 @@ static int connect_want(void *st, struct pollfd *fds, int max, int64_t now_ms, i
     if (max < 1)
         return 0;
     bool waiting = cs->preamble_sent < cs->preamble_len || peer_buffer_waiting(&cs->out);
-    /* nothing marks the moment the server acknowledges the last bytes: look again soon */
-    if (!waiting && unacked_bytes(cs) && (*timeout_ms < 0 || *timeout_ms > UNACKED_CHECK_MS))
+    /* nothing marks the moment the server acknowledges the last bytes: look again soon,
+     * when the sender waits for something at all (the end, a stalled server) */
+    if (!waiting && *timeout_ms >= 0 && *timeout_ms > UNACKED_CHECK_MS && unacked_bytes(cs))
         *timeout_ms = UNACKED_CHECK_MS;
     fds[0] = (struct pollfd){
         .fd = cs->fd,
@@ -194,40 +201,27 @@ static void connect_serve(void *st, struct pollfd *fds, int n, int64_t now_ms)
 }
 
 /*
- * Lines came while the connection is being made: waits up to CONNECT_SETTLE_MS for its
- * outcome. Without this the first blocks of lines met a buffer that could not yet be sent
- * and were dropped beyond --peer-buffer, though the server was there all along.
+ * Keeps the lines that fit, sending while the server takes them. With may_hold_back, a
+ * connection being made or a connected server with no room yet takes fewer: the sender
+ * offers the rest again (output.h). Otherwise what does not fit is dropped and counted.
  */
-static void settle_connect(struct connect_state *cs)
-{
-    struct pollfd pfd = { .fd = cs->fd, .events = POLLOUT };
-    int ready;
-    while ((ready = poll(&pfd, 1, CONNECT_SETTLE_MS)) < 0 && errno == EINTR)
-        ;
-    if (ready <= 0)
-        return;
-    if (pfd.revents & (POLLERR | POLLHUP))
-        link_down(cs, fc_monotonic_ms(), strerror(socket_error(cs->fd)));
-    else
-        link_up(cs);
-}
-
-/* Keeps the lines that fit, sending while the server takes them; drops and counts the rest. */
-static void connect_lines(void *st, const char *p, size_t n)
+static size_t connect_lines(void *st, const char *p, size_t n, bool may_hold_back)
 {
     struct connect_state *cs = st;
     bool failed;
-    if (cs->link == LINK_CONNECTING)
-        settle_connect(cs);
+    if (cs->link == LINK_CONNECTING && may_hold_back)
+        return 0;
     if (cs->link == LINK_UP && !send_waiting(cs))
         link_down(cs, fc_monotonic_ms(), strerror(errno));
     /* the preamble goes first: only once it is out may lines be sent */
     bool sending = cs->link == LINK_UP && cs->preamble_sent == cs->preamble_len;
-    size_t took = peer_buffer_push_lines(&cs->out, sending ? cs->fd : -1, true, p, n, cs->limit, &failed);
+    size_t took = peer_buffer_push_lines(&cs->out, sending ? cs->fd : -1, p, n, cs->limit, &failed);
     if (failed) {
         link_down(cs, fc_monotonic_ms(), strerror(errno));
-        took += peer_buffer_push_lines(&cs->out, -1, false, p + took, n - took, cs->limit, &failed);
+        took += peer_buffer_push_lines(&cs->out, -1, p + took, n - took, cs->limit, &failed);
     }
+    if (took < n && may_hold_back && cs->link == LINK_UP)
+        return took;
     if (took < n) {
         if (!cs->dropping)
             fc_warn("%s: %zu bytes of lines wait for the server; dropping lines until it takes them", cs->name,
@@ -240,6 +234,7 @@ static void connect_lines(void *st, const char *p, size_t n)
     }
     if (cs->link == LINK_UP && !send_waiting(cs))
         link_down(cs, fc_monotonic_ms(), strerror(errno));
+    return n;
 }
 
 static void connect_preamble(void *st, const char *p, size_t n)
@@ -277,6 +272,11 @@ static int connect_finish(void *st, bool drained)
     if (cs->dropped_lines) {
         fc_warn("%s: %llu lines dropped while the server was away or slow", cs->name,
                 (unsigned long long)cs->dropped_lines);
+        status = FC_EXIT_SYSTEM;
+    }
+    if (cs->lost_bytes) {
+        fc_warn("%s: %llu bytes of lines lost: sent on connections that broke, never acknowledged by the server",
+                cs->name, (unsigned long long)cs->lost_bytes);
         status = FC_EXIT_SYSTEM;
     }
     if (cs->fd >= 0)

@@ -134,15 +134,17 @@ static void listen_serve(void *st, struct pollfd *fds, int n, int64_t now_ms)
         accept_clients(ls);
 }
 
-static void listen_lines(void *st, const char *p, size_t n)
+/* Every client gets the lines now: one with no room is dropped, never waited for, which
+ * would hold back every other one. */
+static size_t listen_lines(void *st, const char *p, size_t n, bool may_hold_back)
 {
+    (void)may_hold_back;
     struct listen_state *ls = st;
     for (size_t i = 0; i < ls->n_clients;) {
         struct client *c = &ls->clients[i];
         char why[96];
         bool failed;
-        /* a client is not waited for: that would hold back every other one */
-        size_t took = peer_buffer_push_lines(&c->out, c->fd, false, p, n, ls->limit, &failed);
+        size_t took = peer_buffer_push_lines(&c->out, c->fd, p, n, ls->limit, &failed);
         if (failed) {
             drop_client(ls, i, true, strerror(errno));
         } else if (took < n) {
@@ -154,6 +156,7 @@ static void listen_lines(void *st, const char *p, size_t n)
             i++;
         }
     }
+    return n;
 }
 
 /* Clients connected before the preamble was known get it now, before any line. */
@@ -162,7 +165,7 @@ static void listen_preamble(void *st, const char *p, size_t n)
     struct listen_state *ls = st;
     ls->preamble = p;
     ls->preamble_len = n;
-    listen_lines(st, p, n);
+    listen_lines(st, p, n, false);
 }
 
 static bool listen_drained(void *st)

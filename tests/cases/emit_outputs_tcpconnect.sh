@@ -106,60 +106,80 @@ args=(); for i in $(seq 400); do args+=("$FC_DATA/demo.pcap"); done
 fc-read "${args[@]}" 2>/dev/null | fc-flow > "$TMP/many-flows" 2>/dev/null
 fc-emit < "$TMP/many-flows" > "$TMP/many.csv"
 # send_many EMIT_OPTION... -- SERVER_COMMAND...: starts the server on a free port (its
-# argument PORT is replaced by it), sends it the 400 captures' flows with fc-emit, and waits
-# for the server to end; leaves RC and ERR as run_status does, and TOOK, the seconds it took
+# argument PORT is replaced by it; its stdout goes nowhere), sends it the 400 captures'
+# flows (or those of the stream $FLOWS) with fc-emit; leaves RC and ERR as run_status
+# does, TOOK, the seconds it took, and
+# SERVER, the server's process id, for the caller to wait for or end
 send_many() {
     local emit_opts=() server=() port arg start
     while [ "$1" != -- ]; do emit_opts+=("$1"); shift; done
     shift
     port=$(free_port)
     for arg in "$@"; do server+=("${arg/#PORT/$port}"); done
-    timeout 30 "${server[@]}" &
-    local server_pid=$!
+    timeout 60 "${server[@]}" > /dev/null &
+    SERVER=$!
     listening "$port"
     start=$(date +%s)
-    run_status timeout 30 fc-emit --peer-buffer 4096 "${emit_opts[@]}" -o "tcpconnect:127.0.0.1:$port" < "$TMP/many-flows"
+    run_status timeout 30 fc-emit --peer-buffer 4096 "${emit_opts[@]}" -o "tcpconnect:127.0.0.1:$port" < "${FLOWS:-$TMP/many-flows}"
     TOOK=$(($(date +%s) - start))
-    wait "$server_pid"
 }
-# A server in Python, py_server MODE PORT [FILE]: MODE slow reads 16 KiB every 20 ms into
-# FILE; MODE deaf accepts the connection and reads nothing for 3 s, with a small receive buffer
+# A server in Python, py_server MODE PORT [FILE]: MODE slow reads 64 KiB every 20 ms into
+# FILE; MODE deaf accepts the connection and reads nothing, with a small receive buffer;
+# MODE reset does the same for 1 s, then resets the connection
 cat > "$TMP/server.py" <<'EOF'
 import socket, sys, time
 mode, port = sys.argv[1], int(sys.argv[2])
 srv = socket.socket()
-if mode == "deaf":
+if mode != "slow":
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 srv.bind(("127.0.0.1", port))
 srv.listen()
 conn, _ = srv.accept()
 if mode == "deaf":
-    time.sleep(3)
+    time.sleep(60)
+if mode == "reset":
+    time.sleep(1)
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    conn.close()
     sys.exit(0)
 with open(sys.argv[3], "wb") as out:
-    while data := conn.recv(16384):
+    while data := conn.recv(65536):
         out.write(data)
         time.sleep(0.02)
 EOF
 py_server=("$py" "$TMP/server.py")
 send_many -- ncat --recv-only -l 127.0.0.1 PORT -o "$TMP/many-got.csv"
+wait "$SERVER"
 check_eq "tcpconnect_small_buffer_reading_server_exit_status_0" 0 "$RC"
 check_files_eq "tcpconnect_small_buffer_reading_server_gets_every_line" "$TMP/many.csv" "$TMP/many-got.csv"
 
-# A server slower than fc-emit: a server that keeps taking lines is waited for, however
-# small the buffer, and gets every line
-send_many -- "${py_server[@]}" slow PORT "$TMP/slow-got.csv"
+# A server slower than fc-emit (at most 3.2 MB/s) and more lines than the kernel's socket
+# buffers hold (4.5 MB of CSV): a server that keeps taking lines is waited for, however
+# small the buffer, and gets every line (a build from before dropped 821 of them)
+args=(); for i in $(seq 2000); do args+=("$FC_DATA/demo.pcap"); done
+fc-read "${args[@]}" 2>/dev/null | fc-flow > "$TMP/huge-flows" 2>/dev/null
+fc-emit < "$TMP/huge-flows" > "$TMP/huge.csv"
+FLOWS=$TMP/huge-flows send_many -- "${py_server[@]}" slow PORT "$TMP/slow-got.csv"
+wait "$SERVER"
 check_eq "tcpconnect_slow_server_exit_status_0" 0 "$RC"
-check_files_eq "tcpconnect_slow_server_gets_every_line" "$TMP/many.csv" "$TMP/slow-got.csv"
+check_files_eq "tcpconnect_slow_server_gets_every_line" "$TMP/huge.csv" "$TMP/slow-got.csv"
 
 # A server that accepts the connection and reads nothing: it is not waited for beyond
 # --linger; what it did not take is counted, and the exit status is 3. The kernel takes
 # the whole CSV into the socket's send queue, so only the server's acknowledgements say
 # whether it got the lines (its receive buffer is small, so it cannot take them either).
 send_many --linger 1 -- "${py_server[@]}" deaf PORT
+kill "$SERVER"; wait "$SERVER" 2> /dev/null
 check_eq "tcpconnect_stalled_server_exit_status_3" 3 "$RC"
 check_contains "tcpconnect_stalled_server_counts_what_it_did_not_take" "bytes of lines sent but not taken by the server before the end" "$ERR"
 check_eq "tcpconnect_stalled_server_is_not_waited_for_long" 1 "$([ "$TOOK" -le 8 ] && echo 1 || echo "0 ($TOOK s)")"
+
+# The same server resetting the connection after 1 s: what it never acknowledged is lost,
+# and said so (the line being sent goes again on the next connection, which never comes)
+send_many --linger 1 -- "${py_server[@]}" reset PORT
+wait "$SERVER"
+check_eq "tcpconnect_reset_server_exit_status_3" 3 "$RC"
+check_contains "tcpconnect_reset_server_counts_the_lost_bytes" "bytes of lines lost: sent on connections that broke, never acknowledged by the server" "$ERR"
 
 run_status fc-emit -o tcpconnect:57012 < "$TMP/flows"
 check_eq "tcpconnect_without_ip_exit_status_2" 2 "$RC"
