@@ -48,12 +48,21 @@ static ssize_t read_waiting(const struct stream *s, char *buf, size_t n)
     return 0;
 }
 
+/* read_waiting, telling the listener (if any) while it waits */
+static ssize_t read_told(const struct stream *s, char *buf, size_t n)
+{
+    if (!s->control)
+        return read_waiting(s, buf, n);
+    atomic_store(&s->control->waiting_since_ms, fc_monotonic_ms());
+    ssize_t got = read_waiting(s, buf, n);
+    atomic_store(&s->control->waiting_since_ms, 0);
+    return got;
+}
+
 static ssize_t stream_read(void *cookie, char *buf, size_t n)
 {
     struct stream *s = cookie;
-    ssize_t got = s->refused ? -1 : read_waiting(s, buf, n);
-    if (got > 0 && s->control)
-        atomic_store(&s->control->last_data_ms, fc_monotonic_ms());
+    ssize_t got = s->refused ? -1 : read_told(s, buf, n);
     if (got > 0 && !pcapng_watch_pass(&s->watch, (const uint8_t *)buf, (size_t)got)) {
         fc_warn("%s: a pcapng section describing more than %u interfaces: read no further", s->name,
                 PCAPNG_WATCH_MAX_INTERFACES);

@@ -12,11 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* What a listener sees of one client's stream, and how it ends it: last_data_ms is when
- * bytes last came (fc_monotonic_ms), and setting end makes the stream end within
- * INPUT_POLL_MS, as if the peer had closed it. */
+/* What a listener sees of one client's stream, and how it ends it: waiting_since_ms is
+ * since when its reader has been waiting for bytes that do not come (fc_monotonic_ms; 0
+ * while it is not waiting, e.g. busy handing on packets), and setting end while it waits
+ * makes the stream end within INPUT_POLL_MS, as if the peer had closed it. */
 struct fd_stream_control {
-    _Atomic int64_t last_data_ms;
+    _Atomic int64_t waiting_since_ms;
     atomic_bool end;
 };
 

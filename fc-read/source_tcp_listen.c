@@ -25,10 +25,12 @@
  * go in turn or at once. A client that sends something else is told off on stderr,
  * naming the peer, and dropped; the others go on.
  *
- * With every place taken, a new client gets the place of the one that sent nothing for
- * longest, if that is at least IDLE_GIVE_UP_MS: otherwise clients that connect and then
- * send nothing (by fault or on purpose) would lock every other one out for good. A quiet
- * but genuine feed loses its place only to a newcomer, and only when all are taken.
+ * With every place taken, a new client gets the place of the one whose reader has waited
+ * longest for bytes that do not come, if that is at least IDLE_GIVE_UP_MS: otherwise
+ * clients that connect and then send nothing (by fault or on purpose) would lock every
+ * other one out for good. A client whose reader is busy (handing on packets while the
+ * output is behind) is never the one. A quiet but genuine feed loses its place only to a
+ * newcomer, and only when all are taken.
  */
 
 #define MAX_CLIENTS 64
@@ -41,7 +43,7 @@ struct client {
     int fd;
     struct sink *sink;
     bool failed;
-    struct fd_stream_control control;   /* when data last came; ends the stream */
+    struct fd_stream_control control;   /* how long its reader waits for data; ends the stream */
     char name[128];          /* "tcp:PORT client IP:PORT" */
 };
 
@@ -94,27 +96,27 @@ static struct client *free_slot(struct client *clients)
     return NULL;
 }
 
-/* With every place taken: ends the client that sent nothing for longest, if that is at least
- * IDLE_GIVE_UP_MS, and gives its place (*failed if its source failed); NULL when every
- * client sent something since. */
+/* With every place taken: ends the client whose reader has waited longest for data, if
+ * that is at least IDLE_GIVE_UP_MS, and gives its place (*failed if its source failed);
+ * NULL when no client has waited that long. */
 static struct client *idlest_slot(struct client *clients, const char *newcomer, bool *failed)
 {
     struct client *idlest = NULL;
-    int64_t idlest_ms = 0;
+    int64_t idlest_since = 0;
     for (int i = 0; i < MAX_CLIENTS; i++) {
-        int64_t last = atomic_load(&clients[i].control.last_data_ms);
-        if (!idlest || last < idlest_ms) {
+        int64_t since = atomic_load(&clients[i].control.waiting_since_ms);
+        if (since && (!idlest || since < idlest_since)) {
             idlest = &clients[i];
-            idlest_ms = last;
+            idlest_since = since;
         }
     }
-    int64_t idle_ms = fc_monotonic_ms() - idlest_ms;
-    if (idle_ms < IDLE_GIVE_UP_MS)
+    int64_t idle_ms = fc_monotonic_ms() - idlest_since;
+    if (!idlest || idle_ms < IDLE_GIVE_UP_MS)
         return NULL;
     fc_warn("%s: dropped: nothing came from it for %lld s, and client %s needs its place (%d clients at most)",
             idlest->name, (long long)(idle_ms / 1000), newcomer, MAX_CLIENTS);
     atomic_store(&idlest->control.end, true);
-    pthread_join(idlest->thread, NULL);   /* its read gives up within INPUT_POLL_MS */
+    pthread_join(idlest->thread, NULL);   /* its reader, waiting, gives up within INPUT_POLL_MS */
     atomic_fetch_add(&source_counters.idle_clients_dropped, 1);
     *failed |= idlest->failed;
     idlest->in_use = false;
@@ -135,7 +137,7 @@ static void admit(struct client *clients, int fd, const struct sockaddr_storage 
         fc_warn("%s client %s: refused: %d clients are connected already", src->arg, peer_name, MAX_CLIENTS);
     } else {
         *c = (struct client){ .in_use = true, .fd = fd, .sink = sink };
-        atomic_init(&c->control.last_data_ms, fc_monotonic_ms());
+        atomic_init(&c->control.waiting_since_ms, 0);
         atomic_init(&c->control.end, false);
         snprintf(c->name, sizeof c->name, "%s client %s", src->arg, peer_name);
         int err = pthread_create(&c->thread, NULL, client_main, c);

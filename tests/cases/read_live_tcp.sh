@@ -107,9 +107,10 @@ check_eq sigterm_mid_stream_well_formed_to_the_stats_record "open end 7" \
 check_eq sigterm_mid_stream_everything_read_is_written 118 \
     "$(fc-emit --format Json < "$TMP/term.fcr" | jq -r 'select(.k == 6 and .event == "end") | .packets')"
 
-# tcp:PORT with every place taken by 64 clients that send a pcap header, then nothing: a
-# newcomer is refused while they are fresh, and takes the place of the longest silent one
-# once that has been silent 5 s (they would otherwise lock everyone out for good).
+# tcp:PORT with every place taken by 64 clients that send a pcap header, then nothing (the
+# first 1 s before the others): a newcomer is refused while they are fresh, and takes the
+# place of the longest silent one once that has been silent 5 s (they would otherwise
+# lock everyone out for good).
 port=$(free_port)
 timeout 40 fc-read -v "tcp:$port" > "$TMP/full.fcr" 2> "$TMP/full.err" &
 reader=$!
@@ -119,11 +120,15 @@ if ! wait_for_text "$TMP/full.err" "listening"; then
 fi
 timeout 40 python3 -c '
 import socket, sys, time
-header = open(sys.argv[2], "rb").read(24)
-held = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(64)]
+address, header = ("127.0.0.1", int(sys.argv[1])), open(sys.argv[2], "rb").read(24)
+first = socket.create_connection(address)
+first.sendall(header)
+open(sys.argv[3], "w").write("127.0.0.1:%d" % first.getsockname()[1])
+time.sleep(1)                  # the first is silent longest
+held = [socket.create_connection(address) for _ in range(63)]
 for s in held:
     s.sendall(header)
-time.sleep(30)' "$port" "$demo" &
+time.sleep(30)' "$port" "$demo" "$TMP/first-holder" &
 holders=$!
 for _ in $(seq 300); do [ "$(grep -c ': connected' "$TMP/full.err")" -ge 64 ] && break; sleep 0.1; done
 timeout 10 socat -u "OPEN:$demo" "TCP:127.0.0.1:$port" 2> /dev/null
@@ -139,7 +144,7 @@ kill "$holders" 2>/dev/null; wait "$holders" 2>/dev/null
 err=$(cat "$TMP/full.err")
 check_contains full_listener_refuses_while_all_are_fresh "refused: 64 clients are connected already" "$err"
 check_contains full_listener_gives_the_longest_silent_place_away \
-    "dropped: nothing came from it for 5 s, and client 127.0.0.1:" "$err"
+    "tcp:$port client $(cat "$TMP/first-holder"): dropped: nothing came from it for" "$err"
 check_eq full_listener_counts_both "1 1" \
     "$(fc-emit --format Json < "$TMP/full.fcr" | jq -r 'select(.k == 7) | .counters | "\(.refused_clients) \(.idle_clients_dropped)"')"
 check_eq full_listener_newcomer_read_whole 118 \
