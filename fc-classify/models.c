@@ -197,6 +197,14 @@ void model_set_load(struct model_set *set, const struct model_set_options *opt)
     memset(set, 0, sizeof *set);
     char buf[4096];
     const char *dir = opt->no_builtin ? NULL : opt->builtin_dir ? opt->builtin_dir : find_builtin_dir(buf, sizeof buf);
+    /* Said, not silent: without its models every flow comes out unknown, and an fc-classify
+     * built or copied elsewhere (make BUILD=/tmp/x) finds none beside itself. */
+    if (dir && !is_dir(dir))
+        fc_die(FC_EXIT_BAD_INPUT, "%s: not a folder of built-in models (%s)", dir,
+               opt->builtin_dir ? "--models-dir" : "FLOWCARP_MODELS");
+    if (!dir && !opt->no_builtin)
+        fc_warn("no built-in models: FLOWCARP_MODELS is not set, and there is no ../share/flowcarp/models or "
+                "../../models beside this binary; give --models-dir DIR (or --no-builtin to use only --model files)");
     if (dir) {
         add_builtin(set, dir, false);
         set->builtin_dir = fc_xstrdup(dir);

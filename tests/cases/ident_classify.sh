@@ -142,3 +142,19 @@ check_eq classify_no_verdict_records_same_flows "$(grep '^{"k":2,' <<<"$both" | 
     "$(grep '^{"k":2,' <<<"$lean" | md5sum)"
 check_eq classify_no_verdict_records_only_verdicts_left_out "$(grep -vc '^{"k":5,' <<<"$both")" \
     "$(wc -l <<<"$lean")"
+
+# Where the built-in models are not: said, not silent (every flow would be unknown). A copy
+# of fc-classify outside the source tree finds no models folder beside it; a --models-dir
+# or FLOWCARP_MODELS that is not a folder is refused.
+mkdir -p "$TMP/elsewhere/x/bin"
+cp "$FC_BIN/fc-classify" "$TMP/elsewhere/x/bin/"
+fc-read "$FC_DATA/demo.pcap" | fc-flow > "$TMP/demo-flows"
+run_status env -u FLOWCARP_MODELS "$TMP/elsewhere/x/bin/fc-classify" < "$TMP/demo-flows"
+check_eq classify_without_models_folder_exit_status_0 0 "$RC"
+check_contains classify_without_models_folder_says_where_it_looked \
+    "no built-in models: FLOWCARP_MODELS is not set, and there is no ../share/flowcarp/models or ../../models beside this binary" "$ERR"
+run_status fc-classify --models-dir "$TMP/missing" < "$TMP/demo-flows"
+check_eq classify_models_dir_missing_exit_status_1 1 "$RC"
+check_eq classify_models_dir_missing_says_so "fc-classify: $TMP/missing: not a folder of built-in models (--models-dir)" "$ERR"
+FLOWCARP_MODELS=$TMP/missing run_status fc-classify < "$TMP/demo-flows"
+check_eq classify_models_env_missing_says_so "fc-classify: $TMP/missing: not a folder of built-in models (FLOWCARP_MODELS)" "$ERR"
