@@ -3,6 +3,7 @@
 #   make              all tools into build/bin (./flowcarp finds them there)
 #   make check        build + every test (tests/run; last line "N passed, N failed, N skipped")
 #   make check-asan   the same tests, tools built with ASan+UBSan into build-asan/
+#   make check-tsan   the same tests, tools built with ThreadSanitizer into build-tsan/
 #   make fuzz         build the libFuzzer harnesses (clang) into build-fuzz/
 #   make install      PREFIX (default /usr/local) and DESTDIR honoured
 #   make bench        bench/run: flowcarp against ndpiReader and a bare libpcap loop
@@ -45,7 +46,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC_HELPERS := $(wildcard tests/tools/*.c)
 TEST_TOOLS := $(TOOL_SRC_HELPERS:tests/tools/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-asan fuzz install uninstall bench models clean threat-captures service-captures
+.PHONY: all check check-asan check-tsan fuzz install uninstall bench models clean threat-captures service-captures
 all: $(BINS) $(UNIT_BIN) $(TEST_TOOLS)
 
 $(BUILD)/obj/%.o: %.c
@@ -110,6 +111,12 @@ check-asan:
 	FC_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run
 
+# Every test with the tools built under ThreadSanitizer: fc-read's source threads, fc-emit's
+# sender and fc-web's workers share state with their main threads.
+check-tsan:
+	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g" SAN_FLAGS="-fsanitize=thread" all
+	FC_BUILD=build-tsan TSAN_OPTIONS=halt_on_error=1 bash tests/run
+
 fuzz:
 	bash tests/fuzz/build
 
@@ -142,6 +149,6 @@ service-captures:
 	bash corpus/make-captures services
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
