@@ -226,6 +226,7 @@ static void record_across_two_reads(void)
     CHECK("two_reads_stream_made", bytes && pread(fd, bytes, (size_t)size, 0) == size);
     int p[2];
     CHECK("two_reads_pipe", pipe(p) == 0);
+    fflush(stdout);   /* else the child may write the checks so far again (it did under TSan) */
     pid_t child = fork();
     if (child == 0) {
         close(p[0]);
