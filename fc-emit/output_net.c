@@ -121,12 +121,10 @@ static bool take_wake(struct net_sender *s)
     return closing;
 }
 
-/* Once the held lines are gone: takes what main queued (the buffers swap, so main goes on
+/* With the held lines gone: takes what main queued (the buffers swap, so main goes on
  * while the peers get these). */
 static void take_pending(struct net_sender *s, struct held_lines *h)
 {
-    if (h->n)
-        return;
     pthread_mutex_lock(&s->mu);
     char *lines = s->pending;
     size_t n = s->pending_len, cap = s->pending_cap;
@@ -170,7 +168,7 @@ static void *sender_main(void *arg)
             break;
         }
         if (closing && now >= deadline) {   /* what is held or still queued: dropped and counted */
-            offer_held(s, &held, true);
+            offer_held(s, &held, true);     /* given up, the peers take it all */
             take_pending(s, &held);
             offer_held(s, &held, true);
             s->status = s->ops->finish(s->st, false);

@@ -61,16 +61,6 @@ bool peer_buffer_send(struct peer_buffer *b, int fd)
     return true;
 }
 
-/* Sends what the peer takes now; true when a line of len bytes then fits within limit. */
-static bool send_for_room(struct peer_buffer *b, int fd, size_t len, size_t limit, bool *failed)
-{
-    if (!peer_buffer_send(b, fd)) {
-        *failed = true;
-        return false;
-    }
-    return b->end - b->line_start + len <= limit;
-}
-
 size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, const char *p, size_t n, size_t limit, bool *failed)
 {
     *failed = false;
@@ -81,9 +71,14 @@ size_t peer_buffer_push_lines(struct peer_buffer *b, int fd, const char *p, size
         const char *nl = memchr(p + done, '\n', n - done);
         size_t len = nl ? (size_t)(nl - (p + done)) + 1 : n - done;
         if (!peer_buffer_append(b, p + done, len, limit)) {
-            if (fd < 0 || !send_for_room(b, fd, len, limit, failed))
+            if (fd < 0)
                 break;
-            peer_buffer_append(b, p + done, len, limit);   /* room was made for it */
+            if (!peer_buffer_send(b, fd)) {
+                *failed = true;
+                break;
+            }
+            if (!peer_buffer_append(b, p + done, len, limit))
+                break;
         }
         done += len;
     }

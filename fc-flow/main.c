@@ -137,7 +137,6 @@ static bool process_clock(struct engine *e, const struct fc_reader *r, const str
     return false;
 }
 
-/* Feeds one packet batch record to the engine; false if it is malformed. */
 /* Accounts the packet entries from *at on, up to end or the first one that is not whole
  * and valid; *at is left there. Returns fc_packet_decode's last answer (0: all read). */
 static int process_entries(struct engine *e, const uint8_t **at, const uint8_t *end, uint64_t *entries)
@@ -162,6 +161,7 @@ static int process_entries(struct engine *e, const uint8_t **at, const uint8_t *
     return got;
 }
 
+/* Feeds one packet batch record to the engine; false if it is malformed. */
 static bool process_batch(struct engine *e, const struct fc_reader *r, const struct fc_record *rec)
 {
     const msgpack_object *b = fc_map_get(&rec->obj, FC_KEY_BATCH);
