@@ -122,6 +122,7 @@ void candidates_free(struct candidates *c)
     free(c->share_used);
     free(c->share_keys);
     free(c->shares);
+    free(c->share_counts);
     memset(c, 0, sizeof *c);
 }
 
@@ -340,7 +341,6 @@ static void session_take_meter(struct session *s, uint32_t k, struct meter_acc *
         double *share;
         share_slot(c, k, sm->hash, &key, &share);
         __builtin_prefetch(key);
-        __builtin_prefetch((const char *)key + 64);
         for (size_t at = 0; at < c->stride * sizeof *share; at += 64)
             __builtin_prefetch((const char *)share + at);
     }
@@ -561,28 +561,39 @@ static struct score_kernels pick_kernels(void)
     return (struct score_kernels){ meter_block_plain, shares_sum_plain };
 }
 
-/* The memo of meter shares (score.h): a slot's key, and its shares in memo_shares. */
-#define SHARE_SLOTS 256
+/* The memo of meter shares (score.h): a slot's key, its counts in share_counts, and its
+ * shares in shares. Why so few slots, and the counts apart: every byte of the memo is a
+ * fresh page touched once, and on the bench machine (a virtual machine) a fresh page costs
+ * more than the scoring it spares. 256 slots with the counts in the key (560 bytes) made
+ * 6 MB of keys for each of fc-classify's eight sets of candidates, all touched on
+ * corpus-mix.pcap: a fifth of fc-classify's time in the pipeline went to zeroing pages. */
+#define SHARE_SLOTS 64
+/* share_counts holds this many counts per slot on average (a meter of a session touches up
+ * to 256 bins, most of them far fewer) before it is used up and the memo starts again */
+#define SHARE_COUNTS_PER_SLOT 64
+#define SHARE_COUNTS_MIN_REGION 8
+_Static_assert(SHARE_SLOTS * SHARE_COUNTS_PER_SLOT >= METER_BINS, "a meter's largest region fits share_counts");
 
 struct share_key {
     uint64_t hash;
     uint64_t touched[4];
     uint32_t n, total;
-    uint16_t count[256];
+    uint32_t count_at, count_cap; /* its counts' region in share_counts: n of count_cap used */
 };
 
-/* Whether memo slot `slot` holds a key: a bit each, so that the keys (megabytes) need no
- * zeroing and are touched only as they fill. */
+/* Whether memo slot `slot` holds a key: a bit each, so that the keys need no zeroing and
+ * are touched only as they fill. */
 static bool share_slot_used(const struct candidates *c, size_t slot)
 {
     return c->share_used[slot / 64] >> (slot % 64) & 1;
 }
 
-static bool share_key_matches(const struct share_key *key, const struct session_meter *sm)
+static bool share_key_matches(const struct candidates *c, const struct share_key *key,
+                              const struct session_meter *sm)
 {
     return key->hash == sm->hash && key->n == sm->n && key->total == sm->total &&
            memcmp(key->touched, sm->touched, sizeof key->touched) == 0 &&
-           memcmp(key->count, sm->count, sm->n * sizeof *sm->count) == 0;
+           memcmp(c->share_counts + key->count_at, sm->count, sm->n * sizeof *sm->count) == 0;
 }
 
 /* The memo slot of meter k's counts of hash h: its number, key and shares. */
@@ -595,21 +606,50 @@ static size_t share_slot(const struct candidates *c, uint32_t k, uint64_t hash, 
     return slot;
 }
 
+/* Room for n counts of the key in slot `slot`: its region if that holds them, else a new
+ * one from share_counts; when that is used up, every slot is forgotten first and it starts
+ * again (the shares of the slots already taken for the session being scored stay where
+ * they are: only keys are forgotten). */
+static uint16_t *share_counts_room(struct candidates *c, size_t slot, struct share_key *key, uint32_t n)
+{
+    if (share_slot_used(c, slot) && key->count_cap >= n)
+        return c->share_counts + key->count_at;
+    uint32_t cap = SHARE_COUNTS_MIN_REGION;
+    while (cap < n)
+        cap *= 2;
+    if (c->share_counts_cap - c->share_counts_used < cap) {
+        memset(c->share_used, 0, ((size_t)c->n_meters * SHARE_SLOTS + 63) / 64 * sizeof *c->share_used);
+        c->share_counts_used = 0;
+        c->share_restarts++;
+    }
+    key->count_at = c->share_counts_used;
+    key->count_cap = cap;
+    c->share_counts_used += cap;
+    return c->share_counts + key->count_at;
+}
+
+static void share_memo_init(struct candidates *c)
+{
+    size_t slots = (size_t)c->n_meters * SHARE_SLOTS;
+    c->share_used = fc_xcalloc((slots + 63) / 64, sizeof *c->share_used);
+    c->share_keys = fc_huge_alloc(slots * sizeof *c->share_keys);
+    c->shares = fc_huge_alloc(sizeof *c->shares * slots * c->stride);
+    c->share_counts_cap = (uint32_t)(slots * SHARE_COUNTS_PER_SLOT);
+    c->share_counts = fc_xmalloc(sizeof *c->share_counts * c->share_counts_cap);
+}
+
 /* Meter k's weighted share of every candidate's divergence (meter weight * max(d_j, 0)):
  * kept from a session met before, or scored. */
 static const double *meter_shares(struct candidates *c, uint32_t k, const struct session_meter *sm,
                                   meter_blocks_fn *blocks)
 {
-    if (!c->share_keys) { /* the first session of this transport; keys and shares are read
-                             only once share_used says they were written */
-        c->share_used = fc_xcalloc(((size_t)c->n_meters * SHARE_SLOTS + 63) / 64, sizeof *c->share_used);
-        c->share_keys = fc_huge_alloc((size_t)c->n_meters * SHARE_SLOTS * sizeof *c->share_keys);
-        c->shares = fc_huge_alloc(sizeof *c->shares * c->n_meters * SHARE_SLOTS * c->stride);
-    }
+    if (!c->share_keys) /* the first session of this transport; keys and shares are read
+                           only once share_used says they were written */
+        share_memo_init(c);
     struct share_key *key;
     double *share;
     size_t slot = share_slot(c, k, sm->hash, &key, &share);
-    if (share_slot_used(c, slot) && share_key_matches(key, sm))
+    if (share_slot_used(c, slot) && share_key_matches(c, key, sm))
         return share;
     struct meter_weights w;
     weigh_meter(sm, &w);
@@ -617,11 +657,11 @@ static const double *meter_shares(struct candidates *c, uint32_t k, const struct
            c->stride, share);
     for (uint32_t j = 0; j < c->stride; j++) /* the product score_model adds, kept whole */
         share[j] *= meters[k].weight;
+    memcpy(share_counts_room(c, slot, key, sm->n), sm->count, sm->n * sizeof *sm->count);
     key->hash = sm->hash;
     memcpy(key->touched, sm->touched, sizeof key->touched);
     key->n = sm->n;
     key->total = sm->total;
-    memcpy(key->count, sm->count, sm->n * sizeof *sm->count);
     c->share_used[slot / 64] |= (uint64_t)1 << (slot % 64);
     return share;
 }

@@ -78,6 +78,9 @@ struct candidates {
     struct share_key *share_keys; /* the memo: [n_meters][SHARE_SLOTS], made when first needed (score.c) */
     uint64_t *share_used;    /* a bit per memo slot: its key is set */
     double *shares;          /* [n_meters][SHARE_SLOTS][stride]: each kept meter's shares */
+    uint16_t *share_counts;  /* the keys' counts, each key's in a region of its own */
+    uint32_t share_counts_used, share_counts_cap;
+    uint64_t share_restarts; /* times share_counts was used up and every key forgotten */
 };
 
 /* s[i] for models[i], i < n; their tables share one block, freed by scored_models_free.

@@ -61,7 +61,8 @@ static void random_model(struct fc_model *m, const char *name, uint8_t proto, un
     random_model_of(m, name, proto, spread, 10);
 }
 
-static void random_vector(struct fc_vector *v, uint8_t proto, unsigned spread)
+/* A vector whose meters touch each bin below spread with probability density / 256. */
+static void random_vector_of(struct fc_vector *v, uint8_t proto, unsigned spread, unsigned density)
 {
     memset(v, 0, sizeof *v);
     v->proto = proto;
@@ -72,12 +73,17 @@ static void random_vector(struct fc_vector *v, uint8_t proto, unsigned spread)
         if (k == 3)
             continue; /* one meter without measurements: left out of the mean */
         for (unsigned b = 0; b < 256; b++)
-            if (rnd() % 256 < 20 && b < spread) {
+            if (rnd() % 256 < density && b < spread) {
                 vm->bin[vm->n] = (uint8_t)b;
                 vm->count[vm->n] = (uint16_t)(1 + rnd() % 9);
                 vm->total += vm->count[vm->n++];
             }
     }
+}
+
+static void random_vector(struct fc_vector *v, uint8_t proto, unsigned spread)
+{
+    random_vector_of(v, proto, spread, 20);
 }
 
 static void test_sparse_equals_dense(void)
@@ -289,6 +295,19 @@ static void test_few_sessions(void)
     CHECK("few_session_tables_only_for_models_of_few_sessions", tables_where_due == ROUNDS * MODELS);
 }
 
+/* A set of n random TCP models, model i spread over spread + step * i bins; its candidates. */
+static struct candidates *random_tcp_set(struct model_set *set, unsigned n, unsigned spread, unsigned step)
+{
+    make_set(set, n);
+    for (unsigned i = 0; i < n; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "M%u", i);
+        random_model(&set->model[i], name, 6, spread + step * i);
+    }
+    finish_set(set);
+    return model_set_candidates(set, 6);
+}
+
 /* score_candidates keeps each meter's shares for counts met before (score.h): a session
  * scored again, after another, gets the very divergences of its first scoring, and each
  * is score_model's for that candidate, to the bit. */
@@ -298,14 +317,7 @@ static void test_shares_memo(void)
     static struct fc_vector v[3];
     static struct session s;
     struct model_set set;
-    make_set(&set, MODELS);
-    for (unsigned i = 0; i < MODELS; i++) {
-        char name[8];
-        snprintf(name, sizeof name, "M%u", i);
-        random_model(&set.model[i], name, 6, 64 + 16 * i);
-    }
-    finish_set(&set);
-    struct candidates *c = model_set_candidates(&set, 6);
+    struct candidates *c = random_tcp_set(&set, MODELS, 64, 16);
     random_vector(&v[0], 6, 256);
     random_vector(&v[1], 6, 200);
     v[2] = v[0];
@@ -325,6 +337,29 @@ static void test_shares_memo(void)
     }
     CHECK("candidates_score_every_model_as_score_model_does", exact && c->n == MODELS);
     CHECK("session_scored_again_from_kept_shares_is_unchanged", same);
+    model_set_free(&set);
+}
+
+/* Sessions of many sizes, met again in random order, fill the memo's store of counts
+ * until it starts again, several times: every divergence is still score_model's. */
+static void test_shares_memo_restarts(void)
+{
+    enum { MODELS = 12, POOL = 160, ROUNDS = 1500 };
+    static struct fc_vector v[POOL];
+    static struct session s;
+    struct model_set set;
+    struct candidates *c = random_tcp_set(&set, MODELS, 32, 18);
+    for (unsigned i = 0; i < POOL; i++) /* from a few touched bins per meter to all 256 */
+        random_vector_of(&v[i], 6, 256, 2 + (unsigned)(rnd() % 255));
+    bool exact = true;
+    for (unsigned round = 0; round < ROUNDS; round++) {
+        session_prepare(&v[rnd() % POOL], &s);
+        score_candidates(c, &s);
+        for (uint32_t j = 0; j < c->n; j++)
+            exact = exact && c->divergence[j] == score_model(&set.scored[c->model[j]], &s);
+    }
+    CHECK("memo_started_again_when_its_counts_filled_up", c->share_restarts > 1);
+    CHECK("memo_divergences_stay_score_models_across_restarts", exact);
     model_set_free(&set);
 }
 
@@ -371,6 +406,7 @@ int main(void)
     test_verdict_rule();
     test_few_sessions();
     test_shares_memo();
+    test_shares_memo_restarts();
     test_pending();
     UNIT_DONE();
 }
