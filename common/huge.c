@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "sanitizer.h"
+#include "xalloc.h"
 
 static void *aligned_block(size_t alignment, size_t size)
 {
@@ -48,4 +49,49 @@ void *fc_huge_realloc(void *p, size_t keep, size_t size)
         memcpy(grown, p, keep);
     free(p);
     return grown;
+}
+
+struct fc_huge_arena_block {
+    struct fc_huge_arena_block *next;
+    void *memory;
+};
+
+void *fc_huge_arena_alloc(struct fc_huge_arena *a, size_t size)
+{
+    size_t need = size ? (size + FC_HUGE_ALIGN - 1) / FC_HUGE_ALIGN * FC_HUGE_ALIGN : FC_HUGE_ALIGN;
+    if (need < size)
+        fc_die(FC_EXIT_SYSTEM, "out of memory (%zu bytes)", size);
+    if (need > a->left) { /* a new block; the rest of the last one is never touched */
+        size_t cap = need > FC_HUGE_PAGE ? need : FC_HUGE_PAGE;
+        struct fc_huge_arena_block *b = fc_xmalloc(sizeof *b);
+        b->memory = fc_huge_alloc(cap);
+        b->next = a->blocks;
+        a->blocks = b;
+        a->at = b->memory;
+        a->left = cap;
+        FC_POISON(a->at, cap); /* each table is unpoisoned as it is handed out */
+    }
+    void *p = a->at;
+    FC_UNPOISON(p, size);
+    a->at += need;
+    a->left -= need;
+    return p;
+}
+
+void *fc_huge_arena_calloc(struct fc_huge_arena *a, size_t size)
+{
+    void *p = fc_huge_arena_alloc(a, size);
+    memset(p, 0, size);
+    return p;
+}
+
+void fc_huge_arena_free(struct fc_huge_arena *a)
+{
+    while (a->blocks) {
+        struct fc_huge_arena_block *b = a->blocks;
+        a->blocks = b->next;
+        free(b->memory);
+        free(b);
+    }
+    memset(a, 0, sizeof *a);
 }

@@ -27,4 +27,24 @@ void *fc_huge_calloc(size_t size);
 /* A block of `size` bytes holding the first `keep` bytes of p (keep <= both sizes), p freed. */
 void *fc_huge_realloc(void *p, size_t keep, size_t size);
 
+/*
+ * An arena: tables carved one after another from blocks of whole huge pages, all freed
+ * together (a zeroed struct is an empty arena). Why: a table of a few hundred kilobytes
+ * took a huge page of its own (a 368 KB table, 2 MB touched), and inside a busy pipeline on
+ * the bench machine a fresh huge page costs some milliseconds (bench/README.md).
+ */
+struct fc_huge_arena_block;
+struct fc_huge_arena {
+    struct fc_huge_arena_block *blocks;
+    char *at;                /* the next table's place in the newest block */
+    size_t left;             /* bytes from there to that block's end */
+};
+
+/* `size` bytes from the arena, FC_HUGE_ALIGN aligned, not zeroed. */
+void *fc_huge_arena_alloc(struct fc_huge_arena *a, size_t size);
+/* The same, zeroed. */
+void *fc_huge_arena_calloc(struct fc_huge_arena *a, size_t size);
+/* Frees every block; the arena is empty again. */
+void fc_huge_arena_free(struct fc_huge_arena *a);
+
 #endif

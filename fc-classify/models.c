@@ -260,14 +260,14 @@ void model_set_prepare(struct model_set *set)
         if (set->model[i].acceptance.known && fc_model_has_tag(&set->model[i], FC_MODEL_TAG_MALICIOUS))
             set->alert_turns[i] = set->model[i].acceptance.turns;
     set->text = verdict_text_make(set);
-    scored_models_init(set->scored, set->model, set->n, 0, 0);
+    scored_models_init(set->scored, set->model, set->n, 0, 0, &set->tables);
 }
 
 const struct scored_model *model_set_few_session_scores(struct model_set *set, uint8_t proto, double few_sessions)
 {
     if (!set->few_session_scored[proto]) {
         set->few_session_scored[proto] = fc_xcalloc(set->n ? set->n : 1, sizeof *set->few_session_scored[proto]);
-        scored_models_init(set->few_session_scored[proto], set->model, set->n, proto, few_sessions);
+        scored_models_init(set->few_session_scored[proto], set->model, set->n, proto, few_sessions, &set->tables);
     }
     return set->few_session_scored[proto];
 }
@@ -279,7 +279,8 @@ static struct candidates *candidates_of(struct model_set *set, const struct scor
 {
     if (!made[proto]) { /* made when the first flow of the protocol comes */
         struct candidates c;
-        if (candidates_init(&c, scored, set->model, set->n, set->background, background, proto, few_sessions)) {
+        if (candidates_init(&c, scored, set->model, set->n, set->background, background, proto, few_sessions,
+                            &set->tables)) {
             table[proto] = fc_xmalloc(sizeof c);
             *table[proto] = c;
         }
@@ -307,21 +308,13 @@ struct candidates *model_set_few_session_candidates(struct model_set *set, uint8
 static void candidates_table_free(struct candidates **table)
 {
     for (unsigned proto = 0; proto < 256; proto++)
-        if (table[proto]) {
-            candidates_free(table[proto]);
-            free(table[proto]);
-        }
+        free(table[proto]);
 }
 
 void model_set_free(struct model_set *set)
 {
-    if (set->scored) /* a set loaded only to be listed (model_set_load_optional) has no scores */
-        scored_models_free(set->scored, set->n);
     for (unsigned proto = 0; proto < 256; proto++)
-        if (set->few_session_scored[proto]) {
-            scored_models_free(set->few_session_scored[proto], set->n);
-            free(set->few_session_scored[proto]);
-        }
+        free(set->few_session_scored[proto]);
     for (uint32_t i = 0; i < set->n; i++) {
         fc_model_free(&set->model[i]);
         free(set->origin[i]);
@@ -331,6 +324,7 @@ void model_set_free(struct model_set *set)
     candidates_table_free(set->by_proto);
     candidates_table_free(set->background_by_proto);
     candidates_table_free(set->few_session_by_proto);
+    fc_huge_arena_free(&set->tables);
     free(set->model);
     free(set->origin);
     free(set->background);

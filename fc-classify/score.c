@@ -7,7 +7,6 @@
 
 #include "../fc-feat/meters/measure.h"
 #include "huge.h"
-#include "xalloc.h"
 
 #define BINS 256.0
 
@@ -46,14 +45,13 @@ static double table_prior(const struct fc_model *m, uint8_t proto, double few_se
 }
 
 void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
-                        double few_sessions)
+                        double few_sessions, struct fc_huge_arena *tables)
 {
     size_t meters_in_all = 0;
     for (uint32_t i = 0; i < n; i++)
         meters_in_all += table_prior(&models[i], proto, few_sessions) > 0 ? models[i].n_meters : 0;
-    /* one block for every model's logs: a few megabytes, in huge pages (huge.h) */
-    float *log_q = meters_in_all ? fc_huge_alloc(sizeof(float) * FC_MODEL_BINS * meters_in_all) : NULL;
-    double *sum_log_q = meters_in_all ? fc_xmalloc(sizeof(double) * meters_in_all) : NULL;
+    float *log_q = meters_in_all ? fc_huge_arena_alloc(tables, sizeof(float) * FC_MODEL_BINS * meters_in_all) : NULL;
+    double *sum_log_q = meters_in_all ? fc_huge_arena_alloc(tables, sizeof(double) * meters_in_all) : NULL;
     for (uint32_t i = 0; i < n; i++) {
         double prior = table_prior(&models[i], proto, few_sessions);
         s[i] = (struct scored_model){ .model = &models[i] };
@@ -67,16 +65,6 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
     }
 }
 
-void scored_models_free(struct scored_model *s, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (s[i].log_q) { /* the block starts with the first model's table */
-            free(s[i].log_q);
-            free(s[i].sum_log_q);
-            return;
-        }
-}
-
 /* Whether model i is one of the candidates candidates_init lays out. */
 static bool candidate_kind(const struct fc_model *models, uint32_t i, const bool *background_of, bool background,
                            uint8_t proto, double few_sessions)
@@ -86,7 +74,8 @@ static bool candidate_kind(const struct fc_model *models, uint32_t i, const bool
 }
 
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
-                     uint32_t n_models, const bool *background_of, bool background, uint8_t proto, double few_sessions)
+                     uint32_t n_models, const bool *background_of, bool background, uint8_t proto, double few_sessions,
+                     struct fc_huge_arena *tables)
 {
     memset(c, 0, sizeof *c);
     for (uint32_t i = 0; i < n_models; i++)
@@ -95,10 +84,11 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
         return false;
     c->n_meters = models[0].n_meters; /* every model has this build's meters (checked when loaded) */
     c->stride = (c->n + CANDIDATE_GROUP - 1) / CANDIDATE_GROUP * CANDIDATE_GROUP;
-    c->model = fc_xmalloc(sizeof *c->model * c->n);
-    c->log_q = fc_huge_calloc((size_t)c->n_meters * FC_MODEL_BINS * c->stride * sizeof *c->log_q);
-    c->sum_log_q = fc_xcalloc((size_t)c->n_meters * c->stride, sizeof *c->sum_log_q);
-    c->divergence = fc_xmalloc(sizeof *c->divergence * c->stride);
+    c->tables = tables;
+    c->model = fc_huge_arena_alloc(tables, sizeof *c->model * c->n);
+    c->log_q = fc_huge_arena_calloc(tables, (size_t)c->n_meters * FC_MODEL_BINS * c->stride * sizeof *c->log_q);
+    c->sum_log_q = fc_huge_arena_calloc(tables, (size_t)c->n_meters * c->stride * sizeof *c->sum_log_q);
+    c->divergence = fc_huge_arena_alloc(tables, sizeof *c->divergence * c->stride);
     uint32_t j = 0;
     for (uint32_t i = 0; i < n_models; i++)
         if (candidate_kind(models, i, background_of, background, proto, few_sessions))
@@ -111,19 +101,6 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
         for (j = 0; j < c->n; j++)
             c->sum_log_q[(size_t)k * c->stride + j] = scored[c->model[j]].sum_log_q[k];
     return true;
-}
-
-void candidates_free(struct candidates *c)
-{
-    free(c->model);
-    free(c->log_q);
-    free(c->sum_log_q);
-    free(c->divergence);
-    free(c->share_used);
-    free(c->share_keys);
-    free(c->shares);
-    free(c->share_counts);
-    memset(c, 0, sizeof *c);
 }
 
 /*
@@ -631,11 +608,11 @@ static uint16_t *share_counts_room(struct candidates *c, size_t slot, struct sha
 static void share_memo_init(struct candidates *c)
 {
     size_t slots = (size_t)c->n_meters * SHARE_SLOTS;
-    c->share_used = fc_xcalloc((slots + 63) / 64, sizeof *c->share_used);
-    c->share_keys = fc_huge_alloc(slots * sizeof *c->share_keys);
-    c->shares = fc_huge_alloc(sizeof *c->shares * slots * c->stride);
+    c->share_used = fc_huge_arena_calloc(c->tables, (slots + 63) / 64 * sizeof *c->share_used);
+    c->share_keys = fc_huge_arena_alloc(c->tables, slots * sizeof *c->share_keys);
+    c->shares = fc_huge_arena_alloc(c->tables, sizeof *c->shares * slots * c->stride);
     c->share_counts_cap = (uint32_t)(slots * SHARE_COUNTS_PER_SLOT);
-    c->share_counts = fc_xmalloc(sizeof *c->share_counts * c->share_counts_cap);
+    c->share_counts = fc_huge_arena_alloc(c->tables, sizeof *c->share_counts * c->share_counts_cap);
 }
 
 /* Meter k's weighted share of every candidate's divergence (meter weight * max(d_j, 0)):

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "huge.h"
 #include "model.h"
 #include "vector.h"
 
@@ -69,6 +70,7 @@ struct session {
 #define CANDIDATE_GROUP 8     /* candidates scored side by side; rows are padded to a multiple */
 
 struct candidates {
+    struct fc_huge_arena *tables; /* where all of this lies (freed with it) */
     uint32_t n, n_meters;
     uint32_t stride;         /* n rounded up to a multiple of CANDIDATE_GROUP */
     uint32_t *model;         /* indexes into the model list, ascending */
@@ -83,27 +85,25 @@ struct candidates {
     uint64_t share_restarts; /* times share_counts was used up and every key forgotten */
 };
 
-/* s[i] for models[i], i < n; their tables share one block, freed by scored_models_free.
+/* s[i] for models[i], i < n; their tables are taken from `tables` (and freed with it).
  * few_sessions 0: add-one smoothing, as above; else only the models trained from fewer
  * sessions of IP protocol proto get a table, with sessions / few_sessions pseudo-counts per
  * bin instead of 1 (scored_prior; the few-session test of verdict.c, for flows of that
  * protocol): for the others the add-one table applies, and theirs stays NULL. */
 void scored_models_init(struct scored_model *s, const struct fc_model *models, uint32_t n, uint8_t proto,
-                        double few_sessions);
+                        double few_sessions, struct fc_huge_arena *tables);
 /* The pseudo-count per bin of m in the few-session test of a flow of IP protocol proto:
  * its sessions of that protocol / few_sessions, at most 1. A model's sessions of one
  * transport say nothing about its flows on another, so a model of 37 UDP sessions and 1
  * TCP session is a model of few sessions for TCP flows. */
 double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions);
-void scored_models_free(struct scored_model *s, uint32_t n);
 /* The models of models[0..n_models) trained on IP protocol proto whose background[i] is
  * `background` (background NULL: none is a background model), and, when few_sessions > 0,
  * trained from fewer than few_sessions sessions of proto (scored_prior below 1); false (c
  * empty) if none. */
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
                      uint32_t n_models, const bool *background_of, bool background, uint8_t proto,
-                     double few_sessions);
-void candidates_free(struct candidates *c);
+                     double few_sessions, struct fc_huge_arena *tables);
 /* Weighted mean divergence of every candidate into c->divergence (as score_model for each). */
 void score_candidates(struct candidates *c, const struct session *s);
 

@@ -92,11 +92,12 @@ static void test_sparse_equals_dense(void)
     static struct fc_vector v;
     static struct session s;
     struct scored_model sm;
+    struct fc_huge_arena tables = { 0 };
     double worst = 0;
     for (int round = 0; round < 20; round++) {
         random_model(&m, "A", 6, 64 + round * 8);
         random_vector(&v, 6, 256);
-        scored_models_init(&sm, &m, 1, 0, 0);
+        scored_models_init(&sm, &m, 1, 0, 0, &tables);
         session_prepare(&v, &s);
         double mean = 0, weights = 0;
         for (unsigned k = 0; k < meter_count; k++) {
@@ -110,7 +111,7 @@ static void test_sparse_equals_dense(void)
         }
         double diff = fabs(mean / weights - score_model(&sm, &s));
         worst = diff > worst ? diff : worst;
-        scored_models_free(&sm, 1);
+        fc_huge_arena_free(&tables);
         fc_model_free(&m);
     }
     /* within 1e-5, not 1e-9: scoring adds its cross sums in single precision (score.c); a
@@ -123,14 +124,14 @@ static void test_sparse_equals_dense(void)
     for (int round = 0; round < 10; round++) {
         random_model(&m, "A", 6, 64 + round * 16);
         random_vector(&v, 6, 256);
-        scored_models_init(&sm, &m, 1, 6, 70);
+        scored_models_init(&sm, &m, 1, 6, 70, &tables);
         session_prepare(&v, &s);
         for (unsigned k = 0; k < meter_count; k++)
             if (v.meter[k].total && meters[k].weight) {
                 double diff = fabs(dense_kl_prior(&m.meter[k], &v.meter[k], 10.0 / 70) - score_meter(&sm, &s, k));
                 worst = diff > worst ? diff : worst;
             }
-        scored_models_free(&sm, 1);
+        fc_huge_arena_free(&tables);
         fc_model_free(&m);
     }
     CHECK("few_session_prior_divergence_equals_dense_formula_within_1e-5", worst < 1e-5);
@@ -257,7 +258,7 @@ static void test_few_sessions(void)
             random_model_of(&set.model[i], name, 6, 24 + rnd() % 232, sessions[i]);
         }
         finish_set(&set);
-        scored_models_init(scaled, set.model, MODELS, 6, 70);
+        scored_models_init(scaled, set.model, MODELS, 6, 70, &set.tables);
         /* tables for the models of few sessions only: the others' add-one ones apply */
         for (unsigned i = 0; i < MODELS; i++)
             tables_where_due += (scaled[i].log_q != NULL) == (sessions[i] < 70);
@@ -286,7 +287,6 @@ static void test_few_sessions(void)
                  b.best_divergence == a.best_divergence;
         turned += a.kind == VERDICT_IDENTIFIED && b.kind == VERDICT_UNKNOWN;
         small_named += small && b.kind == VERDICT_IDENTIFIED;
-        scored_models_free(scaled, MODELS);
         model_set_free(&set);
     }
     CHECK("few_session_test_follows_its_definition", agree == ROUNDS);
