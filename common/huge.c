@@ -54,27 +54,36 @@ void *fc_huge_realloc(void *p, size_t keep, size_t size)
 struct fc_huge_arena_block {
     struct fc_huge_arena_block *next;
     void *memory;
+    char *at;                /* the next table's place */
+    size_t left;             /* bytes from there to the block's end (untouched) */
 };
+
+static struct fc_huge_arena_block *arena_block_with_room(struct fc_huge_arena *a, size_t need)
+{
+    for (struct fc_huge_arena_block *b = a->blocks; b; b = b->next)
+        if (b->left >= need)
+            return b;
+    size_t cap = need > FC_HUGE_PAGE ? need : FC_HUGE_PAGE;
+    struct fc_huge_arena_block *b = fc_xmalloc(sizeof *b);
+    b->memory = b->at = fc_huge_alloc(cap);
+    b->left = cap;
+    FC_POISON(b->at, cap); /* each table is unpoisoned as it is handed out */
+    b->next = a->blocks;
+    a->blocks = b;
+    a->n_blocks++;
+    return b;
+}
 
 void *fc_huge_arena_alloc(struct fc_huge_arena *a, size_t size)
 {
     size_t need = size ? (size + FC_HUGE_ALIGN - 1) / FC_HUGE_ALIGN * FC_HUGE_ALIGN : FC_HUGE_ALIGN;
     if (need < size)
         fc_die(FC_EXIT_SYSTEM, "out of memory (%zu bytes)", size);
-    if (need > a->left) { /* a new block; the rest of the last one is never touched */
-        size_t cap = need > FC_HUGE_PAGE ? need : FC_HUGE_PAGE;
-        struct fc_huge_arena_block *b = fc_xmalloc(sizeof *b);
-        b->memory = fc_huge_alloc(cap);
-        b->next = a->blocks;
-        a->blocks = b;
-        a->at = b->memory;
-        a->left = cap;
-        FC_POISON(a->at, cap); /* each table is unpoisoned as it is handed out */
-    }
-    void *p = a->at;
+    struct fc_huge_arena_block *b = arena_block_with_room(a, need);
+    void *p = b->at;
     FC_UNPOISON(p, size);
-    a->at += need;
-    a->left -= need;
+    b->at += need;
+    b->left -= need;
     return p;
 }
 
@@ -93,5 +102,5 @@ void fc_huge_arena_free(struct fc_huge_arena *a)
         free(b->memory);
         free(b);
     }
-    memset(a, 0, sizeof *a);
+    a->n_blocks = 0;
 }

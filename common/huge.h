@@ -35,9 +35,8 @@ void *fc_huge_realloc(void *p, size_t keep, size_t size);
  */
 struct fc_huge_arena_block;
 struct fc_huge_arena {
-    struct fc_huge_arena_block *blocks;
-    char *at;                /* the next table's place in the newest block */
-    size_t left;             /* bytes from there to that block's end */
+    struct fc_huge_arena_block *blocks; /* a table goes into the first with room for it */
+    size_t n_blocks;
 };
 
 /* `size` bytes from the arena, FC_HUGE_ALIGN aligned, not zeroed. */

@@ -31,6 +31,7 @@
 static struct fc_model models[MODELS];
 static struct scored_model scored[MODELS];
 static struct candidates tcp;
+static struct fc_huge_arena tables; /* the scored and candidates tables, kept for the whole run */
 static struct fc_mpdecoder decoder;
 
 static uint32_t rng_state = 2024;
@@ -68,8 +69,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     for (unsigned i = 0; i < MODELS; i++)
         make_model(&models[i], i);
-    scored_models_init(scored, models, MODELS, 0, 0);
-    if (!candidates_init(&tcp, scored, models, MODELS, NULL, false, 6, 0))
+    scored_models_init(scored, models, MODELS, 0, 0, &tables);
+    if (!candidates_init(&tcp, scored, models, MODELS, NULL, false, 6, 0, &tables))
         abort();
     fc_mpdecoder_init(&decoder);
     return 0;

@@ -1,0 +1,67 @@
+/* \summary: huge-page blocks and the arena of tables carved from them (common/huge.c) */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "huge.h"
+#include "unit.h"
+
+/* Tables of many sizes, each filled with its own byte: none overlaps another (every byte
+ * still holds its table's value at the end), each is aligned, small ones share blocks, and
+ * one larger than a huge page gets a block of its own. */
+static void test_arena_tables(void)
+{
+    enum { TABLES = 40 };
+    static const size_t sizes[] = { 1, 63, 64, 65, 1000, 54 * 1024, 123 * 1024, 368 * 1024, 737 * 1024, 0 };
+    struct fc_huge_arena arena = { 0 };
+    unsigned char *table[TABLES + 1];
+    size_t size[TABLES + 1];
+    bool aligned = true;
+    for (unsigned i = 0; i < TABLES; i++) {
+        size[i] = sizes[i % (sizeof sizes / sizeof sizes[0])];
+        table[i] = fc_huge_arena_alloc(&arena, size[i]);
+        aligned &= (uintptr_t)table[i] % FC_HUGE_ALIGN == 0;
+        memset(table[i], (int)(i + 1), size[i]);
+    }
+    size[TABLES] = 3 * FC_HUGE_PAGE + 5; /* larger than any block */
+    table[TABLES] = fc_huge_arena_calloc(&arena, size[TABLES]);
+    bool zeroed = true;
+    for (size_t b = 0; b < size[TABLES]; b++)
+        zeroed &= table[TABLES][b] == 0;
+    memset(table[TABLES], 0xee, size[TABLES]);
+    bool intact = true;
+    for (unsigned i = 0; i < TABLES; i++)
+        for (size_t b = 0; b < size[i]; b++)
+            intact &= table[i][b] == (unsigned char)(i + 1);
+    size_t bytes = 0;
+    for (unsigned i = 0; i < TABLES; i++)
+        bytes += size[i];
+    CHECK("arena_tables_are_aligned", aligned);
+    CHECK("arena_tables_do_not_overlap", intact);
+    CHECK("arena_calloc_zeroes_a_table_larger_than_a_huge_page", zeroed);
+    /* first fit: the small tables fill blocks before new ones are taken */
+    CHECK("arena_takes_few_blocks", arena.n_blocks <= bytes / FC_HUGE_PAGE + 3);
+    fc_huge_arena_free(&arena);
+    CHECK("arena_is_empty_after_free", arena.blocks == NULL && arena.n_blocks == 0);
+}
+
+/* A table goes into an older block that still has room, not into a new one. */
+static void test_arena_first_fit(void)
+{
+    struct fc_huge_arena arena = { 0 };
+    unsigned char *a = fc_huge_arena_alloc(&arena, FC_HUGE_PAGE / 4 * 3); /* block 1: a quarter left */
+    unsigned char *b = fc_huge_arena_alloc(&arena, FC_HUGE_PAGE / 10 * 9); /* block 2: a tenth left */
+    unsigned char *c = fc_huge_arena_alloc(&arena, FC_HUGE_PAGE / 5);      /* fits only block 1 */
+    CHECK("arena_fills_an_older_block_first",
+          arena.n_blocks == 2 && c >= a + FC_HUGE_PAGE / 4 * 3 && c + FC_HUGE_PAGE / 5 <= a + FC_HUGE_PAGE);
+    (void)b;
+    fc_huge_arena_free(&arena);
+}
+
+int main(void)
+{
+    test_arena_tables();
+    test_arena_first_fit();
+    UNIT_DONE();
+}
