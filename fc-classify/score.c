@@ -552,7 +552,7 @@ static struct score_kernels pick_kernels(void)
 _Static_assert(SHARE_SLOTS * SHARE_COUNTS_PER_SLOT >= METER_BINS, "a meter's largest region fits share_counts");
 
 struct share_key {
-    uint64_t hash;
+    _Alignas(64) uint64_t hash; /* a key a cache line (the arena's tables are 64-byte aligned) */
     uint64_t touched[4];
     uint32_t n, total;
     uint32_t count_at, count_cap; /* its counts' region in share_counts: n of count_cap used */
@@ -605,6 +605,27 @@ static uint16_t *share_counts_room(struct candidates *c, size_t slot, struct sha
     return c->share_counts + key->count_at;
 }
 
+bool share_memo_consistent(const struct candidates *c)
+{
+    if (!c->share_keys)
+        return true;
+    bool *taken = calloc(c->share_counts_cap ? c->share_counts_cap : 1, sizeof *taken);
+    bool ok = taken != NULL;
+    for (size_t slot = 0; ok && slot < (size_t)c->n_meters * SHARE_SLOTS; slot++) {
+        if (!share_slot_used(c, slot))
+            continue;
+        const struct share_key *key = &c->share_keys[slot];
+        ok = key->n <= key->count_cap && key->count_at <= c->share_counts_used &&
+             key->count_cap <= c->share_counts_used - key->count_at;
+        for (uint32_t i = 0; ok && i < key->count_cap; i++) {
+            ok = !taken[key->count_at + i];
+            taken[key->count_at + i] = true;
+        }
+    }
+    free(taken);
+    return ok;
+}
+
 static void share_memo_init(struct candidates *c)
 {
     size_t slots = (size_t)c->n_meters * SHARE_SLOTS;
@@ -626,8 +647,10 @@ static const double *meter_shares(struct candidates *c, uint32_t k, const struct
     struct share_key *key;
     double *share;
     size_t slot = share_slot(c, k, sm->hash, &key, &share);
-    if (share_slot_used(c, slot) && share_key_matches(c, key, sm))
+    if (share_slot_used(c, slot) && share_key_matches(c, key, sm)) {
+        c->share_hits++;
         return share;
+    }
     struct meter_weights w;
     weigh_meter(sm, &w);
     blocks(sm, &w, c->log_q + (size_t)k * FC_MODEL_BINS * c->stride, c->sum_log_q + (size_t)k * c->stride,

@@ -70,7 +70,7 @@ struct session {
 #define CANDIDATE_GROUP 8     /* candidates scored side by side; rows are padded to a multiple */
 
 struct candidates {
-    struct fc_huge_arena *tables; /* where all of this lies (freed with it) */
+    struct fc_huge_arena *tables; /* where its tables and memo lie (freed with it) */
     uint32_t n, n_meters;
     uint32_t stride;         /* n rounded up to a multiple of CANDIDATE_GROUP */
     uint32_t *model;         /* indexes into the model list, ascending */
@@ -83,6 +83,7 @@ struct candidates {
     uint16_t *share_counts;  /* the keys' counts, each key's in a region of its own */
     uint32_t share_counts_used, share_counts_cap;
     uint64_t share_restarts; /* times share_counts was used up and every key forgotten */
+    uint64_t share_hits;     /* meters added up from kept shares */
 };
 
 /* s[i] for models[i], i < n; their tables are taken from `tables` (and freed with it).
@@ -106,6 +107,9 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
                      double few_sessions, struct fc_huge_arena *tables);
 /* Weighted mean divergence of every candidate into c->divergence (as score_model for each). */
 void score_candidates(struct candidates *c, const struct session *s);
+/* For the tests: every memo key in use has its counts in a region of the store given out
+ * since it last started again, and no two such regions overlap. */
+bool share_memo_consistent(const struct candidates *c);
 
 /* Prepares a vector for scoring (of this build's meter set); false when no meter of non-zero
  * weight has measurements. */

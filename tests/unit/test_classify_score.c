@@ -341,7 +341,9 @@ static void test_shares_memo(void)
 }
 
 /* Sessions of many sizes, met again in random order, fill the memo's store of counts
- * until it starts again, several times: every divergence is still score_model's. */
+ * until it starts again, several times: the keys in use never point at counts given out
+ * before it started again or at another key's, kept shares keep being used, and every
+ * divergence is still score_model's. */
 static void test_shares_memo_restarts(void)
 {
     enum { MODELS = 12, POOL = 160, ROUNDS = 1500 };
@@ -351,14 +353,22 @@ static void test_shares_memo_restarts(void)
     struct candidates *c = random_tcp_set(&set, MODELS, 32, 18);
     for (unsigned i = 0; i < POOL; i++) /* from a few touched bins per meter to all 256 */
         random_vector_of(&v[i], 6, 256, 2 + (unsigned)(rnd() % 255));
-    bool exact = true;
+    bool exact = true, consistent = true;
+    uint64_t restarts = 0, hits_at_restart = 0;
     for (unsigned round = 0; round < ROUNDS; round++) {
         session_prepare(&v[rnd() % POOL], &s);
         score_candidates(c, &s);
         for (uint32_t j = 0; j < c->n; j++)
             exact = exact && c->divergence[j] == score_model(&set.scored[c->model[j]], &s);
+        consistent = consistent && share_memo_consistent(c);
+        if (c->share_restarts != restarts) {
+            restarts = c->share_restarts;
+            hits_at_restart = c->share_hits;
+        }
     }
     CHECK("memo_started_again_when_its_counts_filled_up", c->share_restarts > 1);
+    CHECK("memo_keys_point_only_at_their_own_counts_since_the_last_start", consistent);
+    CHECK("memo_kept_shares_are_used_after_it_started_again", c->share_hits > hits_at_restart);
     CHECK("memo_divergences_stay_score_models_across_restarts", exact);
     model_set_free(&set);
 }
