@@ -59,7 +59,8 @@ void fc_model_init(struct fc_model *m, const char *name, const char *meter_set, 
 
 void fc_model_free(struct fc_model *m)
 {
-    free(m->meter);
+    if (!m->meter_borrowed)
+        free(m->meter);
     memset(m, 0, sizeof *m);
 }
 

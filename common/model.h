@@ -77,6 +77,8 @@ struct fc_model {
     uint32_t n_l4;
     uint32_t n_meters;
     struct fc_model_meter *meter;     /* n_meters, allocated */
+    bool meter_borrowed;              /* meter lies in memory of the caller's (an arena), which
+                                         fc_model_free leaves alone */
     struct fc_model_acceptance acceptance;
 };
 
