@@ -76,7 +76,7 @@ struct fc_model {
     struct fc_model_l4 l4[FC_MODEL_MAX_L4]; /* ascending proto */
     uint32_t n_l4;
     uint32_t n_meters;
-    struct fc_model_meter *meter;     /* n_meters, allocated */
+    struct fc_model_meter *meter;     /* n_meters: malloc'd, or in an arena when meter_borrowed */
     bool meter_borrowed;              /* meter lies in memory of the caller's (an arena), which
                                          fc_model_free leaves alone */
     struct fc_model_acceptance acceptance;

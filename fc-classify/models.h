@@ -35,7 +35,8 @@ struct model_set {
     struct candidates *few_session_by_proto[256];
     bool few_session_by_proto_made[256];
     struct verdict_text *text;     /* each model's verdict fields, packed (verdict.h) */
-    struct fc_huge_arena tables;   /* where the scored and candidates tables lie (score.h) */
+    struct fc_huge_arena tables;   /* where the models' counters and the scored and candidates
+                                      tables lie (score.h); freed after everything else */
     char *builtin_dir;             /* the built-in folder the set was loaded from; NULL = none */
 };
 
