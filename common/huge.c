@@ -70,7 +70,6 @@ static struct fc_huge_arena_block *arena_block_with_room(struct fc_huge_arena *a
     FC_POISON(b->at, cap); /* each table is unpoisoned as it is handed out */
     b->next = a->blocks;
     a->blocks = b;
-    a->n_blocks++;
     return b;
 }
 
@@ -102,5 +101,4 @@ void fc_huge_arena_free(struct fc_huge_arena *a)
         free(b->memory);
         free(b);
     }
-    a->n_blocks = 0;
 }

@@ -36,7 +36,6 @@ void *fc_huge_realloc(void *p, size_t keep, size_t size);
 struct fc_huge_arena_block;
 struct fc_huge_arena {
     struct fc_huge_arena_block *blocks; /* a table goes into the first with room for it */
-    size_t n_blocks;
 };
 
 /* `size` bytes from the arena, FC_HUGE_ALIGN aligned, not zeroed. */

@@ -65,6 +65,8 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
     }
 }
 
+static void share_memo_init(struct candidates *c, struct fc_huge_arena *tables);
+
 /* Whether model i is one of the candidates candidates_init lays out. */
 static bool candidate_kind(const struct fc_model *models, uint32_t i, const bool *background_of, bool background,
                            uint8_t proto, double few_sessions)
@@ -84,7 +86,6 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
         return false;
     c->n_meters = models[0].n_meters; /* every model has this build's meters (checked when loaded) */
     c->stride = (c->n + CANDIDATE_GROUP - 1) / CANDIDATE_GROUP * CANDIDATE_GROUP;
-    c->tables = tables;
     c->model = fc_huge_arena_alloc(tables, sizeof *c->model * c->n);
     c->log_q = fc_huge_arena_calloc(tables, (size_t)c->n_meters * FC_MODEL_BINS * c->stride * sizeof *c->log_q);
     c->sum_log_q = fc_huge_arena_calloc(tables, (size_t)c->n_meters * c->stride * sizeof *c->sum_log_q);
@@ -100,6 +101,7 @@ bool candidates_init(struct candidates *c, const struct scored_model *scored, co
     for (uint32_t k = 0; k < c->n_meters; k++)
         for (j = 0; j < c->n; j++)
             c->sum_log_q[(size_t)k * c->stride + j] = scored[c->model[j]].sum_log_q[k];
+    share_memo_init(c, tables);
     return true;
 }
 
@@ -313,7 +315,7 @@ static void session_take_meter(struct session *s, uint32_t k, struct meter_acc *
      * rarely in cache, and scoring would otherwise wait for it first thing. (Not in a
      * helper: a function doing nothing but prefetch is found to have no effect, and its
      * calls are dropped.) */
-    if (c && c->share_keys) {
+    if (c) {
         struct share_key *key;
         double *share;
         share_slot(c, k, sm->hash, &key, &share);
@@ -607,8 +609,6 @@ static uint16_t *share_counts_room(struct candidates *c, size_t slot, struct sha
 
 bool share_memo_consistent(const struct candidates *c)
 {
-    if (!c->share_keys)
-        return true;
     bool *taken = calloc(c->share_counts_cap ? c->share_counts_cap : 1, sizeof *taken);
     bool ok = taken != NULL;
     for (size_t slot = 0; ok && slot < (size_t)c->n_meters * SHARE_SLOTS; slot++) {
@@ -626,14 +626,16 @@ bool share_memo_consistent(const struct candidates *c)
     return ok;
 }
 
-static void share_memo_init(struct candidates *c)
+/* The memo, empty: keys and shares are read only once share_used says they were written,
+ * so of its memory only share_used is touched now. */
+static void share_memo_init(struct candidates *c, struct fc_huge_arena *tables)
 {
     size_t slots = (size_t)c->n_meters * SHARE_SLOTS;
-    c->share_used = fc_huge_arena_calloc(c->tables, (slots + 63) / 64 * sizeof *c->share_used);
-    c->share_keys = fc_huge_arena_alloc(c->tables, slots * sizeof *c->share_keys);
-    c->shares = fc_huge_arena_alloc(c->tables, sizeof *c->shares * slots * c->stride);
+    c->share_used = fc_huge_arena_calloc(tables, (slots + 63) / 64 * sizeof *c->share_used);
+    c->share_keys = fc_huge_arena_alloc(tables, slots * sizeof *c->share_keys);
+    c->shares = fc_huge_arena_alloc(tables, sizeof *c->shares * slots * c->stride);
     c->share_counts_cap = (uint32_t)(slots * SHARE_COUNTS_PER_SLOT);
-    c->share_counts = fc_huge_arena_alloc(c->tables, sizeof *c->share_counts * c->share_counts_cap);
+    c->share_counts = fc_huge_arena_alloc(tables, sizeof *c->share_counts * c->share_counts_cap);
 }
 
 /* Meter k's weighted share of every candidate's divergence (meter weight * max(d_j, 0)):
@@ -641,9 +643,6 @@ static void share_memo_init(struct candidates *c)
 static const double *meter_shares(struct candidates *c, uint32_t k, const struct session_meter *sm,
                                   meter_blocks_fn *blocks)
 {
-    if (!c->share_keys) /* the first session of this transport; keys and shares are read
-                           only once share_used says they were written */
-        share_memo_init(c);
     struct share_key *key;
     double *share;
     size_t slot = share_slot(c, k, sm->hash, &key, &share);

@@ -70,14 +70,13 @@ struct session {
 #define CANDIDATE_GROUP 8     /* candidates scored side by side; rows are padded to a multiple */
 
 struct candidates {
-    struct fc_huge_arena *tables; /* where its tables and memo lie (freed with it) */
     uint32_t n, n_meters;
     uint32_t stride;         /* n rounded up to a multiple of CANDIDATE_GROUP */
     uint32_t *model;         /* indexes into the model list, ascending */
     float *log_q;            /* [n_meters][256][stride], padding 0 */
     double *sum_log_q;       /* [n_meters][stride], padding 0 */
     double *divergence;      /* [stride]: score_candidates' result (padding meaningless) */
-    struct share_key *share_keys; /* the memo: [n_meters][SHARE_SLOTS], made when first needed (score.c) */
+    struct share_key *share_keys; /* the memo: [n_meters][SHARE_SLOTS] (score.c) */
     uint64_t *share_used;    /* a bit per memo slot: its key is set */
     double *shares;          /* [n_meters][SHARE_SLOTS][stride]: each kept meter's shares */
     uint16_t *share_counts;  /* the keys' counts, each key's in a region of its own */
@@ -100,8 +99,8 @@ void scored_models_init(struct scored_model *s, const struct fc_model *models, u
 double scored_prior(const struct fc_model *m, uint8_t proto, double few_sessions);
 /* The models of models[0..n_models) trained on IP protocol proto whose background[i] is
  * `background` (background NULL: none is a background model), and, when few_sessions > 0,
- * trained from fewer than few_sessions sessions of proto (scored_prior below 1); false (c
- * empty) if none. */
+ * trained from fewer than few_sessions sessions of proto (scored_prior below 1), with an
+ * empty memo; false (c empty) if none. Their tables and memo are taken from `tables`. */
 bool candidates_init(struct candidates *c, const struct scored_model *scored, const struct fc_model *models,
                      uint32_t n_models, const bool *background_of, bool background, uint8_t proto,
                      double few_sessions, struct fc_huge_arena *tables);

@@ -154,6 +154,16 @@ static void offer_held(struct net_sender *s, struct held_lines *h, bool give_up)
     }
 }
 
+/* Hands on what is held and, once that is gone, what main queued since. */
+static void hand_on(struct net_sender *s, struct held_lines *h, bool give_up)
+{
+    offer_held(s, h, give_up);
+    if (!h->n) {
+        take_pending(s, h);
+        offer_held(s, h, give_up);
+    }
+}
+
 static void *sender_main(void *arg)
 {
     struct net_sender *s = arg;
@@ -168,9 +178,7 @@ static void *sender_main(void *arg)
             break;
         }
         if (closing && now >= deadline) {   /* what is held or still queued: dropped and counted */
-            offer_held(s, &held, true);     /* given up, the peers take it all */
-            take_pending(s, &held);
-            offer_held(s, &held, true);
+            hand_on(s, &held, true);        /* given up, the peers take it all */
             s->status = s->ops->finish(s->st, false);
             break;
         }
@@ -192,11 +200,7 @@ static void *sender_main(void *arg)
             deadline = fc_monotonic_ms() + (int64_t)s->linger_s * 1000;
         }
         s->ops->serve(s->st, fds + 1, n - 1, fc_monotonic_ms());
-        offer_held(s, &held, false);
-        if (!held.n) {
-            take_pending(s, &held);
-            offer_held(s, &held, false);
-        }
+        hand_on(s, &held, false);
     }
     free(held.buf);
     return NULL;

@@ -73,17 +73,22 @@ static void *client_main(void *arg)
     return NULL;
 }
 
+/* Joins the client's thread and frees its place; true if its source failed. */
+static bool release_client(struct client *c)
+{
+    pthread_join(c->thread, NULL);
+    c->in_use = false;
+    return c->failed;
+}
+
 /* Joins the threads of clients that are done; with `all`, waits for every client. */
 static bool reap_clients(struct client *clients, bool all)
 {
     bool failed = false;
     for (int i = 0; i < MAX_CLIENTS; i++) {
         struct client *c = &clients[i];
-        if (!c->in_use || (!all && !atomic_load(&c->finished)))
-            continue;
-        pthread_join(c->thread, NULL);
-        failed |= c->failed;
-        c->in_use = false;
+        if (c->in_use && (all || atomic_load(&c->finished)))
+            failed |= release_client(c);
     }
     return failed;
 }
@@ -115,11 +120,9 @@ static struct client *idlest_slot(struct client *clients, const char *newcomer, 
         return NULL;
     fc_warn("%s: dropped: nothing came from it for %lld s, and client %s needs its place (%d clients at most)",
             idlest->name, (long long)(idle_ms / 1000), newcomer, MAX_CLIENTS);
-    atomic_store(&idlest->control.end, true);
-    pthread_join(idlest->thread, NULL);   /* its reader, waiting, gives up within INPUT_POLL_MS */
+    atomic_store(&idlest->control.end, true);   /* its reader, waiting, gives up within INPUT_POLL_MS */
     atomic_fetch_add(&source_counters.idle_clients_dropped, 1);
-    *failed |= idlest->failed;
-    idlest->in_use = false;
+    *failed |= release_client(idlest);
     return idlest;
 }
 
@@ -160,15 +163,15 @@ static bool read_listen(const struct source_arg *src, struct sink *sink)
     bool failed = false;
     while (!input_stop_requested()) {
         struct pollfd p = { lfd, POLLIN, 0 };
-        if (poll(&p, 1, INPUT_POLL_MS) > 0) {
+        bool knocked = poll(&p, 1, INPUT_POLL_MS) > 0;
+        failed |= reap_clients(clients, false);   /* places of clients gone are free first */
+        if (knocked) {
             struct sockaddr_storage peer;
             socklen_t len = sizeof peer;
             int fd = accept4(lfd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
-            failed |= reap_clients(clients, false);   /* places of clients gone are free first */
             if (fd >= 0)
                 admit(clients, fd, &peer, src, sink, &failed);
         }
-        failed |= reap_clients(clients, false);
     }
     close(lfd);
     failed |= reap_clients(clients, true);

@@ -8,10 +8,10 @@
 #include "unit.h"
 
 /* Tables of many sizes, each filled with its own byte: none overlaps another (every byte
- * still holds its table's value at the end), each is aligned, and together they take about
- * as many blocks as their bytes fill (first fit itself: test_arena_first_fit). A table
- * larger than a huge page is zeroed by calloc (a check that bites under ASan, whose
- * allocator fills fresh blocks; fresh pages are zero anyway). */
+ * still holds its table's value at the end) and each is aligned. A table larger than a huge
+ * page is zeroed by calloc (a check that bites under ASan, whose allocator fills fresh
+ * blocks; fresh pages are zero anyway). Freeing is checked by ASan's and valgrind's leak
+ * reports. */
 static void test_arena_tables(void)
 {
     enum { TABLES = 40 };
@@ -36,26 +36,21 @@ static void test_arena_tables(void)
     for (unsigned i = 0; i < TABLES; i++)
         for (size_t b = 0; b < size[i]; b++)
             intact &= table[i][b] == (unsigned char)(i + 1);
-    size_t bytes = 0;
-    for (unsigned i = 0; i < TABLES; i++)
-        bytes += size[i];
     CHECK("arena_tables_are_aligned", aligned);
     CHECK("arena_tables_do_not_overlap", intact);
     CHECK("arena_calloc_zeroes_a_table_larger_than_a_huge_page", zeroed);
-    CHECK("arena_takes_few_blocks", arena.n_blocks <= bytes / FC_HUGE_PAGE + 3);
     fc_huge_arena_free(&arena);
-    CHECK("arena_is_empty_after_free", arena.blocks == NULL && arena.n_blocks == 0);
 }
 
-/* A table goes into an older block that still has room, not into a new one. */
+/* A table goes into an older block that still has room, not into a new one: it lies in
+ * the first block, right after the first table. */
 static void test_arena_first_fit(void)
 {
     struct fc_huge_arena arena = { 0 };
     unsigned char *a = fc_huge_arena_alloc(&arena, FC_HUGE_PAGE / 4 * 3); /* block 1: a quarter left */
     unsigned char *b = fc_huge_arena_alloc(&arena, FC_HUGE_PAGE / 10 * 9); /* block 2: a tenth left */
     unsigned char *c = fc_huge_arena_alloc(&arena, FC_HUGE_PAGE / 5);      /* fits only block 1 */
-    CHECK("arena_fills_an_older_block_first",
-          arena.n_blocks == 2 && c >= a + FC_HUGE_PAGE / 4 * 3 && c + FC_HUGE_PAGE / 5 <= a + FC_HUGE_PAGE);
+    CHECK("arena_fills_an_older_block_first", c == a + FC_HUGE_PAGE / 4 * 3);
     (void)b;
     fc_huge_arena_free(&arena);
 }
