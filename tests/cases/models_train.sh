@@ -3,13 +3,15 @@
 # that class's model is made again from them, every other model made from generated
 # captures is kept as committed (file, sources.tsv rows, README row marked so), and the
 # models of the shared corpus alone come out byte for byte as committed. A class with only
-# some of its batches here (a batch that failed) keeps its committed model, and a class
-# folder no corpus/*/*.tsv lists (a generator tried and not kept) is left out.
+# some of its batches here (a batch that failed), or too few sessions in them, keeps its
+# committed model, and a class folder no corpus/*/*.tsv lists (a generator tried and not
+# kept) is left out.
 source "$(dirname "$0")/../lib.sh"
 
 shared_or_skip models_train_partial_captures corpus/labels.tsv || exit 0
 out=$TMP/models
 cp -r "$FC_ROOT/models" "$out"
+mv "$out/optional/obfs4.fcp" "$out/obfs4.fcp"   # as if obfs4 had just been made optional: kept, moved there
 caps=$TMP/captures/services
 for b in b1 b2 b3; do   # 10 sessions a capture; a model needs 10 from 2 captures
     mkdir -p "$caps/Syslog/$b"
@@ -19,6 +21,10 @@ mkdir -p "$caps/BGP/b1" "$caps/NotAClass/b1" "$caps/NotAClass/b2"
 cp "$FC_DATA/services/bgp.pcap" "$caps/BGP/b1/bgp.pcap"   # BGP was made from b1, b2 and b3
 cp "$FC_DATA/services/syslog.pcap" "$caps/NotAClass/b1/x.pcap"   # enough for a model, were it a class
 cp "$FC_DATA/services/syslog.pcap" "$caps/NotAClass/b2/x.pcap"
+for b in b1 b2 b3; do   # every batch Iodine was made from, but too few sessions for a model
+    mkdir -p "$TMP/captures/threats/Iodine/$b"
+    cp "$FC_DATA/threats/iodine.pcap" "$TMP/captures/threats/Iodine/$b/iodine.pcap"
+done
 python3 "$FC_ROOT/models/train" --bin "$FC_BIN" --corpus "$FC_SHARED/corpus" --captures "$TMP/captures" \
     --out "$out" > "$TMP/train.out" 2> "$TMP/train.err"
 check_eq models_train_partial_captures_succeeds 0 $?
@@ -35,7 +41,8 @@ check_eq models_train_sources_name_the_new_captures \
 check_eq models_train_keeps_other_sources_rows "$(grep -vP '^Syslog\t' "$FC_ROOT/models/sources.tsv")" \
     "$(grep -vP '^Syslog\t' "$out/sources.tsv")"
 check_contains models_train_says_which_it_kept "kept as committed: BGP, BitTorrent" "$(cat "$TMP/train.err")"
-check_contains models_train_readme_marks_a_kept_model "| Iodine | MALICIOUS | 114 | 3 | UDP 114 | generated 114 (b1 b2 b3) (kept as committed) |" \
+iodine=$(grep '^| Iodine |' "$FC_ROOT/models/README.md")   # its committed row, marked
+check_contains models_train_readme_marks_a_kept_model "${iodine% | iodine.fcp |} (kept as committed) | iodine.fcp |" \
     "$(cat "$out/README.md")"
 check_contains models_train_readme_row_of_the_remade_model "| Syslog | - | 30 | 3 | UDP 30 | generated 30 (b1 b2 b3) | syslog.fcp |" \
     "$(cat "$out/README.md")"
@@ -44,3 +51,5 @@ check_contains models_train_keeps_a_model_missing_batches "BGP: no captures here
 check_contains models_train_leaves_out_unlisted_classes "services/NotAClass: not a class of corpus/services/*.tsv, left out" \
     "$(cat "$TMP/train.err")"
 check_eq models_train_no_model_of_an_unlisted_class "" "$(grep -P '^NotAClass\t' "$out/sources.tsv")"
+check_contains models_train_keeps_a_model_with_too_few_sessions "Iodine: 9 flows from 3 captures here, too few to make it again" \
+    "$(cat "$TMP/train.err")"
